@@ -1,0 +1,186 @@
+"""`strategy-assistant`: ingest documents, ask questions, evaluate question sets, serve the UI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["main"]
+
+
+def _offline_defaults() -> None:
+    # Models come from packages, never from a hub: fail fast instead of hanging on the network.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def _store() -> Any:
+    from vectorstore.embeddings import load_embeddings
+    from vectorstore.settings import StoreSettings
+    from vectorstore.store import ChunkStore
+
+    settings = StoreSettings()
+    return ChunkStore(settings, load_embeddings(settings))
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from ingest.pipeline import IngestSettings, ingest_paths
+
+    store = _store()
+    bar = tqdm(total=0, unit="file", desc="Ingesting", disable=args.quiet)
+
+    def progress(done: int, total: int, name: str) -> None:
+        bar.total = total
+        bar.n = done
+        bar.set_postfix_str(name[-40:], refresh=True)
+
+    try:
+        report = ingest_paths(
+            [Path(p) for p in args.paths], store, prune=args.prune, reindex=args.reindex,
+            settings=IngestSettings(), progress=progress,
+        )
+    finally:
+        bar.close()
+    if args.json:
+        print(json.dumps({"summary": report.summary(), "files": [f.__dict__ for f in report.files],
+                          "seconds": round(report.seconds, 2)}, ensure_ascii=False, indent=2))
+    else:
+        print(report.summary())
+        for f in report.skipped:
+            print(f"  skipped {f.source}: {f.reason}")
+        for f in report.files:
+            if f.status == "removed":
+                print(f"  removed {f.source}: {f.reason}")
+    return 0 if not report.skipped or args.allow_skipped else 3
+
+
+def _print_answer(answer: Any) -> None:
+    print(answer.text)
+    print()
+    if answer.citations:
+        shown: set[int] = set()
+        for c in answer.citations:
+            if c.n in shown:
+                continue
+            shown.add(c.n)
+            passage = answer.passage(c.chunk_id)
+            lang = passage.lang if passage else ""
+            print(f"[{c.n}] {c.title}")
+            print(f"    file: {c.source}   language: {lang}   chars {c.char_start}-{c.char_end}")
+            if passage:
+                context = _context(passage.text, c.quote_start, c.quote_end)
+                print(textwrap.indent(textwrap.fill(context, 96), "    "))
+            print()
+    else:
+        for i, p in enumerate(answer.passages[:3], 1):
+            print(f"({i}) {p.title} — {p.source}")
+            print(textwrap.indent(textwrap.fill(p.text[:300] + ("…" if len(p.text) > 300 else ""), 96), "    "))
+            print()
+
+
+def _context(text: str, start: int, end: int, width: int = 160) -> str:
+    """The quote marked with »…« inside some of the surrounding text."""
+    left = max(0, start - width)
+    right = min(len(text), end + width)
+    prefix = ("…" if left else "") + text[left:start]
+    suffix = text[end:right] + ("…" if right < len(text) else "")
+    return f"{prefix}»{text[start:end]}«{suffix}".replace("\n", " ")
+
+
+def _cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.core import Assistant, QuestionRejected
+
+    assistant = Assistant(store=_store())
+    history: list[tuple[str, str]] = []
+    for item in args.history or []:
+        history.append((item, ""))
+    try:
+        answer = assistant.ask(args.question, history=history, sources=args.source or None, mode=args.mode)
+    except QuestionRejected as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_answer(answer)
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.evaluation import main_eval
+
+    return main_eval(args, _store())
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import app
+
+    return app.main(["--public"] if args.public else [])
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="strategy-assistant",
+        description="Answers questions about strategy documents with cited passages.",
+        epilog="Environment: ASSISTANT_DATA_DIR (index folder, default ./data), EMBEDDING_MODEL, "
+        "CHROMA_HOST/CHROMA_PORT (use a Chroma server instead of the embedded store).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="add or update documents (txt, md, html, pdf, docx)")
+    ingest.add_argument("paths", nargs="+", help="files or folders")
+    ingest.add_argument("--prune", action="store_true", help="remove documents whose files are gone")
+    ingest.add_argument("--reindex", action="store_true", help="re-process even unchanged files")
+    ingest.add_argument("--json", action="store_true", help="print the report as JSON")
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument("--allow-skipped", action="store_true", help="exit 0 even if files were skipped")
+    ingest.set_defaults(func=_cmd_ingest)
+
+    ask = sub.add_parser("ask", help="ask a question")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    ask.add_argument("--history", action="append", help="an earlier question (repeat, oldest first)")
+    ask.add_argument("--source", action="append", help="only search this document (repeatable)")
+    ask.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default=None)
+    ask.set_defaults(func=_cmd_ask)
+
+    ev = sub.add_parser("eval", help="run a question set and write metrics")
+    ev.add_argument("questions", help="question set (.jsonl or .csv)")
+    ev.add_argument("--out", required=True, help="report folder")
+    ev.add_argument("--k", type=int, default=5)
+    ev.add_argument("--compare", default="", help="also run these modes, e.g. bm25,dense")
+    ev.add_argument("--fail-under", action="append", default=[], metavar="METRIC=VALUE")
+    ev.add_argument("--quiet", action="store_true")
+    ev.set_defaults(func=_cmd_eval)
+
+    serve = sub.add_parser("serve", help="start the chat UI on 127.0.0.1:7860")
+    serve.add_argument("--public", action="store_true", help="read-only public demo mode")
+    serve.set_defaults(func=_cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _offline_defaults()
+    args = _parser().parse_args(argv)
+    from vectorstore.lock import WriterBusyError
+    from vectorstore.store import StoreError
+
+    try:
+        return int(args.func(args))
+    except (StoreError, WriterBusyError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

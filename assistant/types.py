@@ -1,0 +1,68 @@
+"""The data the assistant returns: an answer, its citations and the passages behind them.
+
+Plain dataclasses so the UI, the CLI and the evaluator all render the same thing, and `to_dict`
+gives the JSON shape the CLI prints and the API returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = ["Answer", "Citation", "Passage"]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its place in the cleaned document and how it was found."""
+
+    chunk_id: str
+    source: str
+    title: str
+    lang: str
+    text: str
+    char_start: int
+    char_end: int
+    score: float
+    section: str = ""
+    publisher: str = ""
+    dense_score: float | None = None
+    lexical_score: float | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verbatim quote: `quote == passage.text[quote_start:quote_end]` for the cited passage.
+
+    `char_start`/`char_end` locate the quote in the cleaned document.
+    """
+
+    n: int
+    source: str
+    title: str
+    chunk_id: str
+    quote: str
+    quote_start: int
+    quote_end: int
+    char_start: int
+    char_end: int
+    score: float
+
+
+@dataclass
+class Answer:
+    question: str
+    lang: str
+    text: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    retrieval_query: str = ""
+    notice: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def passage(self, chunk_id: str) -> Passage | None:
+        return next((p for p in self.passages if p.chunk_id == chunk_id), None)

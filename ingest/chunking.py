@@ -1,0 +1,166 @@
+"""Cut a cleaned document into passages that follow its headings and paragraphs.
+
+Every chunk is one contiguous span of the cleaned text, so `text[char_start:char_end]` is exactly
+the chunk and any quote inside it maps back to the document. Chunks close at a section heading when
+they are big enough, never in the middle of a sentence, and when a long section has to be cut, the
+next chunk repeats the last sentence of the previous one (a small overlap that keeps a fact and its
+context together).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from ingest.sentences import sentence_spans
+
+__all__ = ["Chunk", "ChunkingConfig", "chunk_text", "make_chunk_id"]
+
+
+@dataclass(frozen=True)
+class ChunkingConfig:
+    """Passage size in words: most chunks land between `min_words` and `max_words`."""
+
+    max_words: int = 220
+    min_words: int = 80
+    overlap_max_words: int = 40
+    # A chunk below min_words may grow to this to avoid a fragment (stays under e5's 512 tokens).
+    hard_max_words: int = 300
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a cleaned document, with its place in that document."""
+
+    chunk_id: str
+    position: int
+    char_start: int
+    char_end: int
+    text: str
+    section: str
+
+
+@dataclass(frozen=True)
+class _Unit:
+    start: int
+    end: int
+    words: int
+    heading: bool
+
+
+def make_chunk_id(source: str, position: int, text: str) -> str:
+    """Deterministic id from source, position and text, so re-ingesting unchanged text is a no-op."""
+    source_key = hashlib.sha1(source.encode("utf-8")).hexdigest()[:10]
+    text_key = hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+    return f"{source_key}-{position:04d}-{text_key}"
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _is_heading_line(line: str) -> bool:
+    stripped = line.strip()
+    return (
+        0 < _words(stripped) <= 12
+        and not stripped.endswith((".", ",", ";", ":", "!"))
+        and not stripped.startswith("- ")
+        and "(Foto:" not in stripped
+        and (stripped[0].isupper() or stripped[0].isdigit())
+    )
+
+
+def _units(text: str, config: ChunkingConfig) -> list[_Unit]:
+    """Lines of the document (headings flagged), long lines split into sentence groups."""
+    units: list[_Unit] = []
+    for match in re.finditer(r"[^\n]+", text):
+        line_start, line_end = match.span()
+        line = match.group()
+        if not line.strip():
+            continue
+        next_char = text[line_end + 1 : line_end + 2]
+        heading = _is_heading_line(line) and next_char != ""
+        words = _words(line)
+        if words <= config.max_words:
+            units.append(_Unit(line_start, line_end, words, heading))
+            continue
+        # Balanced groups: a 330-word line becomes two of ~165 words, not 220 + 110.
+        target = -(-words // -(-words // config.max_words))
+        group_start, group_words = line_start, 0
+        for s_start, s_end in sentence_spans(text, line_start, line_end):
+            w = _words(text[s_start:s_end])
+            if group_words and group_words + w > target + config.overlap_max_words // 2:
+                units.append(_Unit(group_start, s_start, group_words, False))
+                group_start, group_words = s_start, 0
+            group_words += w
+        units.append(_Unit(group_start, line_end, group_words, False))
+    return units
+
+
+def chunk_text(source: str, text: str, config: ChunkingConfig | None = None) -> list[Chunk]:
+    """Split cleaned `text` of document `source` into chunks (see module docstring)."""
+    config = config or ChunkingConfig()
+    units = _units(text, config)
+    chunks: list[Chunk] = []
+    section = ""
+    current: list[_Unit] = []
+    current_section = ""
+
+    def words_in(items: list[_Unit]) -> int:
+        return sum(u.words for u in items)
+
+    def emit(items: list[_Unit]) -> None:
+        start, end = items[0].start, items[-1].end
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        body = text[start:end]
+        if not any(not u.heading for u in items) and chunks:
+            return  # a trailing heading with no body adds nothing on its own
+        position = len(chunks)
+        chunks.append(
+            Chunk(make_chunk_id(source, position, body), position, start, end, body, current_section)
+        )
+
+    for unit in units:
+        if unit.heading:
+            section = text[unit.start : unit.end].strip()
+            if current and words_in(current) >= config.min_words:
+                emit(current)
+                current = []
+            if not current:
+                current_section = section
+            current.append(unit)
+            continue
+        size = words_in(current)
+        too_big = size + unit.words > (config.max_words if size >= config.min_words else config.hard_max_words)
+        if current and too_big:
+            emit(current)
+            overlap = _overlap_start(text, current[-1], config)
+            current = [] if overlap is None else [_Unit(overlap, current[-1].end, 0, False)]
+            current_section = section
+        if not current:
+            current_section = section
+        current.append(unit)
+    if current:
+        last = chunks[-1] if chunks else None
+        tail_words = _words(text[current[0].start : current[-1].end])
+        if last and tail_words < config.min_words // 2 and _words(last.text) + tail_words <= config.hard_max_words:
+            # Fold a short tail into the previous chunk instead of leaving a fragment.
+            chunks.pop()
+            current_section = last.section
+            emit([_Unit(last.char_start, last.char_end, 0, False), *current])
+        else:
+            emit(current)
+    return chunks
+
+
+def _overlap_start(text: str, last: _Unit, config: ChunkingConfig) -> int | None:
+    """Start of the last sentence of `last` if it is short enough to repeat, else None."""
+    if last.heading:
+        return None
+    spans = sentence_spans(text, last.start, last.end)
+    if len(spans) < 2:
+        return None
+    s_start, s_end = spans[-1]
+    return s_start if _words(text[s_start:s_end]) <= config.overlap_max_words else None

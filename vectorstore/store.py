@@ -1,0 +1,405 @@
+"""The passage index: Chroma (embedded or server) plus the BM25 index derived from it.
+
+Two collections: `<prefix>_passages` holds chunk text, metadata and vectors; `<prefix>_documents`
+holds one record per document (cleaned text, title, language, content hash). The document record is
+the commit point of an ingest: passages are written first, then the record, then stale passages of
+older versions are deleted. Readers only trust passages whose version matches a committed record,
+so a crash at any moment leaves every document either fully old, fully new, or absent, and
+`repair()` sweeps the leftovers.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from langchain_core.documents import Document
+
+from vectorstore.embeddings import IndexEmbeddings
+from vectorstore.lexical import LexicalIndex, id_digest
+from vectorstore.settings import StoreSettings
+
+__all__ = [
+    "ChunkRecord",
+    "ChunkStore",
+    "DocumentRecord",
+    "ModelMismatchError",
+    "StoreError",
+    "index_text",
+]
+
+_PAGE = 2000
+
+
+class StoreError(RuntimeError):
+    """The index cannot be used as asked; the message says what to do."""
+
+
+class ModelMismatchError(StoreError):
+    """The index was built with another embedding model."""
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """One ingested document, as the UI lists it and the viewer shows it."""
+
+    source: str
+    title: str
+    lang: str
+    content_hash: str
+    file_format: str
+    n_chunks: int
+    ingested_at: str
+    root: str = ""
+    publisher: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    """A chunk ready to store: its text is document.text[char_start:char_end]."""
+
+    chunk_id: str
+    text: str
+    position: int
+    char_start: int
+    char_end: int
+    section: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def index_text(title: str, section: str, text: str) -> str:
+    """What gets embedded and BM25-indexed: the passage with its document title and section."""
+    head = " — ".join(p for p in (title, section) if p and p not in text[: len(p) + 40])
+    return f"{head}\n{text}" if head else text
+
+
+class ChunkStore:
+    """Read and write passages and documents.
+
+    >>> store = ChunkStore(StoreSettings(), load_embeddings(StoreSettings()))
+    >>> hits = store.dense_search(store.embeddings.embed_query("Hvem er partnere?"), k=5)
+    """
+
+    def __init__(
+        self,
+        settings: StoreSettings,
+        embeddings: IndexEmbeddings,
+        client: Any | None = None,
+    ) -> None:
+        self.settings = settings
+        self.embeddings = embeddings
+        self._client = client if client is not None else _make_client(settings)
+        self._lock = threading.Lock()
+        self._passages: Any = None
+        self._documents: Any = None
+        self._lexical: LexicalIndex | None = None
+        self._committed: dict[str, str] | None = None
+        self._seen_generation = -1
+
+    # ---------------------------------------------------------------- collections and identity
+    def _metadata(self, generation: int) -> dict[str, Any]:
+        return {
+            "embedding_model": self.embeddings.model_id,
+            "embedding_dim": self.embeddings.dimension,
+            "generation": generation,
+        }
+
+    def _collections(self, create: bool = False) -> tuple[Any, Any] | None:
+        if self._passages is not None:
+            return self._passages, self._documents
+        prefix = self.settings.collection_prefix
+        names = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
+        if f"{prefix}_passages" not in names:
+            if not create:
+                return None
+            config = {"hnsw": {"space": "cosine"}}
+            self._client.get_or_create_collection(
+                f"{prefix}_passages", metadata=self._metadata(0), configuration=config,
+                embedding_function=None,
+            )
+            self._client.get_or_create_collection(
+                f"{prefix}_documents", metadata=self._metadata(0), configuration=config,
+                embedding_function=None,
+            )
+        passages = self._client.get_collection(f"{prefix}_passages", embedding_function=None)
+        documents = self._client.get_collection(f"{prefix}_documents", embedding_function=None)
+        self._check_identity(passages.metadata or {})
+        self._passages, self._documents = passages, documents
+        return passages, documents
+
+    def _check_identity(self, meta: dict[str, Any]) -> None:
+        built_with = meta.get("embedding_model")
+        if built_with and built_with != self.embeddings.model_id:
+            raise ModelMismatchError(
+                f"The index in {self.settings.data_dir} was built with the embedding model "
+                f"'{built_with}' ({meta.get('embedding_dim')} dimensions), but this process uses "
+                f"'{self.embeddings.model_id}'. Either set EMBEDDING_MODEL={built_with}, or rebuild "
+                "the index with the new model: `strategy-assistant ingest --reindex PATH`."
+            )
+
+    def is_empty(self) -> bool:
+        return self.count() == 0
+
+    def count(self) -> int:
+        cols = self._collections()
+        return 0 if cols is None else int(cols[0].count())
+
+    def generation(self) -> int:
+        cols = self._collections()
+        if cols is None:
+            return 0
+        meta = self._client.get_collection(cols[0].name, embedding_function=None).metadata or {}
+        return int(meta.get("generation", 0))
+
+    def _bump_generation(self) -> None:
+        cols = self._collections(create=True)
+        assert cols is not None
+        passages = cols[0]
+        current = self.generation()
+        passages.modify(metadata=self._metadata(current + 1))
+
+    # ---------------------------------------------------------------- documents
+    def list_documents(self) -> list[DocumentRecord]:
+        cols = self._collections()
+        if cols is None:
+            return []
+        got = cols[1].get(include=["metadatas"])
+        records = [_record(meta) for meta in got["metadatas"] or []]
+        return sorted(records, key=lambda r: r.source)
+
+    def get_document(self, source: str) -> DocumentRecord | None:
+        cols = self._collections()
+        if cols is None:
+            return None
+        got = cols[1].get(ids=[source], include=["metadatas", "documents"])
+        if not got["ids"]:
+            return None
+        return _record(got["metadatas"][0], got["documents"][0])
+
+    def committed_versions(self) -> dict[str, str]:
+        """source -> content hash of every committed document."""
+        return {r.source: r.content_hash for r in self.list_documents()}
+
+    def write_document(
+        self, record: DocumentRecord, chunks: Sequence[ChunkRecord], vectors: Sequence[Sequence[float]]
+    ) -> None:
+        """Store a document's chunks and commit it (see the module docstring for the order)."""
+        if len(chunks) != len(vectors):
+            raise ValueError("one vector per chunk is required")
+        cols = self._collections(create=True)
+        assert cols is not None
+        passages, documents = cols
+        metas = [
+            {
+                "source": record.source,
+                "title": record.title,
+                "lang": record.lang,
+                "publisher": record.publisher,
+                "doc_version": record.content_hash,
+                "section": c.section,
+                "position": c.position,
+                "char_start": c.char_start,
+                "char_end": c.char_end,
+                **c.extra,
+            }
+            for c in chunks
+        ]
+        for start in range(0, len(chunks), _PAGE):
+            end = start + _PAGE
+            passages.upsert(
+                ids=[c.chunk_id for c in chunks[start:end]],
+                embeddings=[list(v) for v in vectors[start:end]],
+                documents=[c.text for c in chunks[start:end]],
+                metadatas=metas[start:end],
+            )
+        doc_meta = {k: v for k, v in asdict(record).items() if k != "text"}
+        documents.upsert(
+            ids=[record.source],
+            embeddings=[_mean_vector(vectors, self.embeddings.dimension)],
+            documents=[record.text],
+            metadatas=[doc_meta],
+        )
+        keep = {c.chunk_id for c in chunks}
+        stale = [i for i in self._ids_where({"source": record.source}) if i not in keep]
+        if stale:
+            passages.delete(ids=stale)
+        self._bump_generation()
+
+    def delete_document(self, source: str) -> bool:
+        """Uncommit first, then remove the passages: a crash in between leaves only orphans."""
+        cols = self._collections()
+        if cols is None or not cols[1].get(ids=[source], include=[])["ids"]:
+            return False
+        cols[1].delete(ids=[source])
+        ids = self._ids_where({"source": source})
+        if ids:
+            cols[0].delete(ids=ids)
+        self._bump_generation()
+        return True
+
+    def repair(self) -> int:
+        """Delete passages that belong to no committed document version; return how many."""
+        cols = self._collections()
+        if cols is None:
+            return 0
+        committed = self.committed_versions()
+        orphans: list[str] = []
+        for chunk_id, meta in self._iter_meta():
+            if committed.get(str(meta.get("source"))) != meta.get("doc_version"):
+                orphans.append(chunk_id)
+        for start in range(0, len(orphans), _PAGE):
+            cols[0].delete(ids=orphans[start : start + _PAGE])
+        if orphans:
+            self._bump_generation()
+        return len(orphans)
+
+    # ---------------------------------------------------------------- passages
+    def _ids_where(self, where: dict[str, Any]) -> list[str]:
+        cols = self._collections()
+        if cols is None:
+            return []
+        return list(cols[0].get(where=where, include=[])["ids"])
+
+    def _iter_meta(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        cols = self._collections()
+        if cols is None:
+            return
+        offset = 0
+        while True:
+            got = cols[0].get(include=["metadatas"], limit=_PAGE, offset=offset)
+            if not got["ids"]:
+                return
+            yield from zip(got["ids"], got["metadatas"], strict=True)
+            offset += len(got["ids"])
+
+    def iter_passages(self) -> Iterator[Document]:
+        """Every stored passage (committed or not), page by page."""
+        cols = self._collections()
+        if cols is None:
+            return
+        offset = 0
+        while True:
+            got = cols[0].get(include=["metadatas", "documents"], limit=_PAGE, offset=offset)
+            if not got["ids"]:
+                return
+            for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                yield Document(id=chunk_id, page_content=text, metadata=dict(meta))
+            offset += len(got["ids"])
+
+    def get_passages(self, ids: Sequence[str]) -> list[Document]:
+        cols = self._collections()
+        if cols is None or not ids:
+            return []
+        got = cols[0].get(ids=list(ids), include=["metadatas", "documents"])
+        by_id = {
+            i: Document(id=i, page_content=t, metadata=dict(m))
+            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        }
+        return [by_id[i] for i in ids if i in by_id and self._is_committed(by_id[i])]
+
+    def _is_committed(self, doc: Document) -> bool:
+        committed = self._committed_map()
+        return committed.get(str(doc.metadata.get("source"))) == doc.metadata.get("doc_version")
+
+    def _committed_map(self) -> dict[str, str]:
+        self.refresh()
+        if self._committed is None:
+            self._committed = self.committed_versions()
+        return self._committed
+
+    def dense_search(
+        self, query_vector: Sequence[float], k: int, sources: Sequence[str] | None = None
+    ) -> list[tuple[Document, float]]:
+        """Top-k committed passages by cosine similarity (1 = identical)."""
+        cols = self._collections()
+        if cols is None or k <= 0:
+            return []
+        from langchain_chroma import Chroma
+
+        store = Chroma(
+            client=self._client,
+            collection_name=cols[0].name,
+            embedding_function=self.embeddings,
+            create_collection_if_not_exists=False,
+        )
+        where = {"source": {"$in": list(sources)}} if sources else None
+        # Despite its name this returns the cosine *distance* for a cosine collection.
+        hits = store.similarity_search_by_vector_with_relevance_scores(
+            [float(x) for x in query_vector], k=k, filter=where
+        )
+        return [(doc, 1.0 - float(distance)) for doc, distance in hits if self._is_committed(doc)]
+
+    # ---------------------------------------------------------------- lexical index
+    def refresh(self) -> None:
+        """Drop cached views when another process has written since we last looked."""
+        generation = self.generation()
+        if generation != self._seen_generation:
+            with self._lock:
+                self._lexical = None
+                self._committed = None
+                self._seen_generation = generation
+
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index, loaded from disk, rebuilt when it does not match Chroma."""
+        self.refresh()
+        with self._lock:
+            if self._lexical is not None:
+                return self._lexical
+            generation = self._seen_generation
+            index = LexicalIndex.load(self.settings.lexical_path)
+            if index is None or index.manifest.generation != generation or not self._matches(index):
+                index = self.rebuild_lexical(generation)
+            self._lexical = index
+            return index
+
+    def _matches(self, index: LexicalIndex) -> bool:
+        ids = [chunk_id for chunk_id, _ in self._iter_meta()]
+        return index.manifest.count == len(ids) and index.manifest.digest == id_digest(ids)
+
+    def rebuild_lexical(self, generation: int | None = None) -> LexicalIndex:
+        """Build the BM25 index from every passage in Chroma and save it."""
+        triples = [
+            (
+                doc.id or "",
+                index_text(str(doc.metadata.get("title", "")), str(doc.metadata.get("section", "")),
+                           doc.page_content),
+                str(doc.metadata.get("lang", "nb")),
+            )
+            for doc in self.iter_passages()
+        ]
+        index = LexicalIndex.build(triples, generation=self.generation() if generation is None else generation)
+        index.save(self.settings.lexical_path)
+        return index
+
+
+def _record(meta: dict[str, Any], text: str | None = None) -> DocumentRecord:
+    fields = DocumentRecord.__dataclass_fields__
+    values = {k: v for k, v in meta.items() if k in fields and k != "text"}
+    return DocumentRecord(**values, text=text or "")
+
+
+def _mean_vector(vectors: Sequence[Sequence[float]], dim: int) -> list[float]:
+    import numpy as np
+
+    if not vectors:
+        return [0.0] * (dim - 1) + [1.0]
+    mean = np.asarray(vectors, dtype=np.float32).mean(axis=0)
+    norm = float(np.linalg.norm(mean)) or 1.0
+    return [float(x) for x in mean / norm]
+
+
+def _make_client(settings: StoreSettings) -> Any:
+    import chromadb
+    from chromadb.config import Settings
+
+    chroma_settings = Settings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(
+            host=settings.chroma_host, port=settings.chroma_port, ssl=settings.chroma_ssl,
+            settings=chroma_settings,
+        )
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
