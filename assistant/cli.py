@@ -46,14 +46,27 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
     try:
         report = ingest_paths(
-            [Path(p) for p in args.paths], store, prune=args.prune, reindex=args.reindex,
-            settings=IngestSettings(), progress=progress,
+            [Path(p) for p in args.paths],
+            store,
+            prune=args.prune,
+            reindex=args.reindex,
+            settings=IngestSettings(),
+            progress=progress,
         )
     finally:
         bar.close()
     if args.json:
-        print(json.dumps({"summary": report.summary(), "files": [f.__dict__ for f in report.files],
-                          "seconds": round(report.seconds, 2)}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "summary": report.summary(),
+                    "files": [f.__dict__ for f in report.files],
+                    "seconds": round(report.seconds, 2),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         print(report.summary())
         for f in report.skipped:
@@ -84,7 +97,9 @@ def _print_answer(answer: Any) -> None:
     else:
         for i, p in enumerate(answer.passages[:3], 1):
             print(f"({i}) {p.title} — {p.source}")
-            print(textwrap.indent(textwrap.fill(p.text[:300] + ("…" if len(p.text) > 300 else ""), 96), "    "))
+            print(
+                textwrap.indent(textwrap.fill(p.text[:300] + ("…" if len(p.text) > 300 else ""), 96), "    ")
+            )
             print()
 
 
@@ -119,13 +134,13 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 def _cmd_eval(args: argparse.Namespace) -> int:
     from assistant.evaluation import main_eval
 
-    return main_eval(args, _store())
+    return int(main_eval(args, _store()))
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     import app
 
-    return app.main(["--public"] if args.public else [])
+    return int(app.main(["--public"] if args.public else []))
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -54,6 +54,14 @@ class Assistant:
         self.retriever = retriever or HybridRetriever(store=store, settings=self.settings)
         self._sentence_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
+    def warm_up(self) -> None:
+        """Load the embedding model, the BM25 index and the language detector now, not on the
+        first question (a user should not wait seconds for the first answer)."""
+        analyze_question("Hvor mye penger får ordningen til sammen?")
+        self.store.embeddings.embed_query("warm-up")
+        if not self.store.is_empty():
+            self.store.lexical()
+
     def check_question(self, question: str, lang_hint: str = "en") -> str:
         """Return the stripped question or raise `QuestionRejected`; costs no model work."""
         text = question.strip()
@@ -117,6 +125,7 @@ class Assistant:
             citations=composition.citations,
             passages=passages,
             retrieval_query=query,
+            evidence=round(composition.evidence, 4),
             timings_ms={
                 "embed_ms": round((t1 - t0) * 1000, 1),
                 "retrieve_ms": round((t2 - t0) * 1000, 1),

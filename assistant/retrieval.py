@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from assistant.glossary import expand_english
 from assistant.settings import AssistantSettings
 from assistant.types import Passage
 from vectorstore.store import ChunkStore
@@ -64,7 +66,7 @@ class HybridRetriever(BaseRetriever):
         k: int,
         sources: Sequence[str] | None = None,
         mode: str | None = None,
-        query_vector: Sequence[float] | None = None,
+        query_vector: Sequence[float] | np.ndarray | None = None,
     ) -> list[Passage]:
         """Top-k passages for `query`, optionally only from `sources`."""
         mode = mode or self.settings.mode
@@ -80,8 +82,12 @@ class HybridRetriever(BaseRetriever):
             index = self.store.lexical()
             allowed = None
             if sources:
-                allowed = {d.id or "" for d in self.store.iter_passages() if d.metadata.get("source") in sources}
-            lexical = index.search(query, n, allowed)
+                allowed = {
+                    d.id or "" for d in self.store.iter_passages() if d.metadata.get("source") in sources
+                }
+            # English questions also search with the Scandinavian words of the domain.
+            lexical_query = f"{query} {expand_english(query)}" if lang == "en" else query
+            lexical = index.search(lexical_query, n, allowed)
         lexical_weight = self.settings.lexical_weight
         if mode == "hybrid":
             doc_langs = self.store.lexical().manifest.languages

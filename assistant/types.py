@@ -60,6 +60,8 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     retrieval_query: str = ""
     notice: str = ""
+    # Score of the best answer sentence; abstention happens below the calibrated threshold.
+    evidence: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ingest.sentences import sentence_spans
 
-__all__ = ["Chunk", "ChunkingConfig", "chunk_text", "make_chunk_id"]
+__all__ = ["Chunk", "ChunkingConfig", "chunk_text", "is_heading_line", "make_chunk_id"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,8 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-def _is_heading_line(line: str) -> bool:
+def is_heading_line(line: str) -> bool:
+    """A short line without closing punctuation that starts with a capital or a number."""
     stripped = line.strip()
     return (
         0 < _words(stripped) <= 12
@@ -80,7 +81,7 @@ def _units(text: str, config: ChunkingConfig) -> list[_Unit]:
         if not line.strip():
             continue
         next_char = text[line_end + 1 : line_end + 2]
-        heading = _is_heading_line(line) and next_char != ""
+        heading = is_heading_line(line) and next_char != ""
         words = _words(line)
         if words <= config.max_words:
             units.append(_Unit(line_start, line_end, words, heading))
@@ -133,7 +134,9 @@ def chunk_text(source: str, text: str, config: ChunkingConfig | None = None) -> 
             current.append(unit)
             continue
         size = words_in(current)
-        too_big = size + unit.words > (config.max_words if size >= config.min_words else config.hard_max_words)
+        too_big = size + unit.words > (
+            config.max_words if size >= config.min_words else config.hard_max_words
+        )
         if current and too_big:
             emit(current)
             overlap = _overlap_start(text, current[-1], config)
@@ -145,7 +148,11 @@ def chunk_text(source: str, text: str, config: ChunkingConfig | None = None) -> 
     if current:
         last = chunks[-1] if chunks else None
         tail_words = _words(text[current[0].start : current[-1].end])
-        if last and tail_words < config.min_words // 2 and _words(last.text) + tail_words <= config.hard_max_words:
+        if (
+            last
+            and tail_words < config.min_words // 2
+            and _words(last.text) + tail_words <= config.hard_max_words
+        ):
             # Fold a short tail into the previous chunk instead of leaving a fragment.
             chunks.pop()
             current_section = last.section

@@ -46,9 +46,11 @@ _CREDIT_RE = re.compile(
 )
 _GLUED_RE = re.compile(rf"(?<=[{_LOWER}]{{3}})(?=[{_UPPER}][{_LOWER}]{{2,}})")
 _BULLET_RE = re.compile(r"^\s*(?:[•●▪◦·*]|[-–](?=\s))\s*")
-_SPACE_CHARS = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u3000"), " ")
+_SPACE_CHARS = dict.fromkeys(
+    map(ord, "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u3000"), " "
+)
 _DROP_CHARS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_TERMINAL = ".!?:;»”\")"
+_TERMINAL = '.!?:;»”")'
 
 
 def _normalise_chars(text: str) -> str:

@@ -112,7 +112,8 @@ _BLOCK_TAGS = {
 
 def _from_html(markup: str) -> LoadedDocument:
     # html.parser never expands DTD entities, so entity bombs stay inert text.
-    from bs4 import BeautifulSoup, NavigableString, Tag
+    from bs4 import BeautifulSoup
+    from bs4.element import NavigableString, Tag
 
     soup = BeautifulSoup(markup, "html.parser")
     title_tag = soup.find("title")

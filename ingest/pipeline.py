@@ -70,7 +70,8 @@ class IngestReport:
     def summary(self) -> str:
         parts = [f"{self.count(s)} {s}" for s in ("added", "updated", "unchanged", "removed", "skipped")]
         return (
-            f"{len(self.files)} files: " + ", ".join(parts)
+            f"{len(self.files)} files: "
+            + ", ".join(parts)
             + f"; {self.chunks_written} chunks written in {self.seconds:.1f} s"
         )
 
@@ -117,8 +118,9 @@ def _title(loaded_title: str | None, text: str, source: str) -> str:
     if first and len(first.split()) <= 15 and not first.endswith("."):
         first_words = {w.lower() for w in re.findall(r"\w+", first)}
         # A short first line sharing no word with a descriptive file name is usually a glued caption.
-        if not descriptive or any(w in first_words or any(f.startswith(w) for f in first_words)
-                                  for w in name_words):
+        if not descriptive or any(
+            w in first_words or any(f.startswith(w) for f in first_words) for w in name_words
+        ):
             return first
     return stem[:1].upper() + stem[1:] if stem else source
 

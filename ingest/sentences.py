@@ -27,18 +27,14 @@ _NEXT_START = re.compile(r"\s+[\"«“'(\[]?[-–]?\s?[A-ZÆØÅÄÖÜÉ0-9]")
 def _is_abbreviation(text: str, dot: int) -> bool:
     """True when the period at `dot` ends an abbreviation, an initial or an ordinal number."""
     start = dot
-    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in "([«\"":
+    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in '([«"':
         start -= 1
     token = text[start:dot].lower()
     if not token:
         return False
-    if token in _ABBREVIATIONS:
-        return True
-    if len(token) == 1 and token.isalpha():  # initials: "K. Hansen"
-        return True
-    # An ordinal such as "21. november" is followed by lower case and is handled by _NEXT_START;
-    # "1. juli 2020" likewise. A bare number before a capitalised word is a real boundary.
-    return False
+    # Initials ("K. Hansen") count as abbreviations. An ordinal such as "21. november" is
+    # followed by lower case, which _NEXT_START already rejects as a sentence start.
+    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

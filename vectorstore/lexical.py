@@ -165,9 +165,7 @@ class LexicalIndex:
             out[term] = float(np.log(1 + (n - df + 0.5) / (df + 0.5))) if df else top
         return out
 
-    def search(
-        self, query: str, k: int, allowed: set[str] | None = None
-    ) -> list[tuple[str, float]]:
+    def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         """Top-k (chunk_id, bm25 score) for `query`, optionally restricted to `allowed` ids."""
         if self._retriever is None or k <= 0:
             return []

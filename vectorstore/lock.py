@@ -46,13 +46,17 @@ def writer_lock(data_dir: Path, purpose: str = "ingest") -> Iterator[None]:
             ) from None
         handle.seek(0)
         handle.truncate()
-        handle.write(json.dumps({
-            "pid": os.getpid(),
-            "host": socket.gethostname(),
-            "purpose": purpose,
-            "command": " ".join(sys.argv[:3]),
-            "since": time.strftime("%Y-%m-%d %H:%M:%S"),
-        }))
+        handle.write(
+            json.dumps(
+                {
+                    "pid": os.getpid(),
+                    "host": socket.gethostname(),
+                    "purpose": purpose,
+                    "command": " ".join(sys.argv[:3]),
+                    "since": time.strftime("%Y-%m-%d %H:%M:%S"),
+                }
+            )
+        )
         handle.flush()
         yield
     finally:

@@ -108,9 +108,7 @@ def read_packed_model(path: Path) -> PackedE5:
     offsets = np.frombuffer(r.bytes(4 * (n_pieces + 1)), dtype="<u4")
     scores = np.frombuffer(r.bytes(4 * n_pieces), dtype="<f4")
     blob = r.bytes(blob_len)
-    pieces = [
-        (blob[offsets[i] : offsets[i + 1]].decode("utf-8"), float(scores[i])) for i in range(n_pieces)
-    ]
+    pieces = [(blob[offsets[i] : offsets[i + 1]].decode("utf-8"), float(scores[i])) for i in range(n_pieces)]
 
     n_norm, norm_bytes = (int(v) for v in r.take("iI"))
     norm = r.bytes(norm_bytes)
@@ -218,7 +216,7 @@ def _build_tokenizer(m: PackedE5, directory: Path) -> None:
         pair=f"{bos} $A {eos} {eos} $B {eos}",
         special_tokens=[(bos, ids["bos"]), (eos, ids["eos"])],
     )
-    fast = PreTrainedTokenizerFast(
+    fast = PreTrainedTokenizerFast(  # type: ignore[no-untyped-call]
         tokenizer_object=tok,
         bos_token=bos,
         eos_token=eos,
@@ -234,7 +232,8 @@ def _build_tokenizer(m: PackedE5, directory: Path) -> None:
 
 def _write_model(m: PackedE5, directory: Path) -> None:
     import torch
-    from sentence_transformers import SentenceTransformer, models
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers import models as st_models  # type: ignore[attr-defined]
     from transformers import BertConfig, BertModel
 
     hf_dir = directory / "hf"
@@ -259,10 +258,10 @@ def _write_model(m: PackedE5, directory: Path) -> None:
     bert.save_pretrained(str(hf_dir), safe_serialization=True)
     _build_tokenizer(m, hf_dir)
 
-    transformer = models.Transformer(str(hf_dir), max_seq_length=m.max_positions)
-    pooling = models.Pooling(m.hidden, pooling_mode="mean")
+    transformer = st_models.Transformer(str(hf_dir), max_seq_length=m.max_positions)
+    pooling = st_models.Pooling(m.hidden, pooling_mode="mean")
     st = SentenceTransformer(
-        modules=[transformer, pooling, models.Normalize()], prompts=dict(_PROMPTS), device="cpu"
+        modules=[transformer, pooling, st_models.Normalize()], prompts=dict(_PROMPTS), device="cpu"
     )
     st.save(str(directory / "model"))
     shutil.rmtree(hf_dir)

