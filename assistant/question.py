@@ -31,6 +31,13 @@ _KIND_CUES: list[tuple[str, str]] = [
         r"\bhvor lenge\b|\bhvor lang tid\b|\bhow long\b|\bhur länge\b|\bkor lenge\b|\bi hvilket år\b|"
         r"\bhvilken dato\b|\bårstall\b|\bperiode\b|\bperiod\b",
     ),
+    (
+        "org",
+        r"\b(?:hvilke[nt]?|hvilke|which|what|vilken|vilka|kva for(?: ein| eit)?)\s+(?:\w+\s+)?"
+        r"(?:universitet(?:et|er|ene)?|universit(?:y|ies)|høgskolen?|høgskoler|colleges?|departement(?:et)?|"
+        r"ministr(?:y|ies)|departments?|direktorat(?:et)?|directorates?|institusjon(?:en)?|"
+        r"institutions?|agenc(?:y|ies))\b",
+    ),
     ("reason", r"\bhvorfor\b|\bkvifor\b|\bwhy\b|\bvarför\b|\bårsak\w*|\bgrunn\w*"),
     ("person", r"\bhvem\b|\bkven\b|\bwho\b|\bvem\b"),
     (
@@ -81,7 +88,24 @@ def analyze_question(text: str, fallback_lang: str | None = None) -> QuestionInf
     return QuestionInfo(text, lang, confidence, kind)
 
 
-def has_type_evidence(kind: str, sentence: str) -> bool:
-    """Does `sentence` contain the kind of thing the question asks for (where we can tell)?"""
+# An institution is named by an acronym ("NTNU", "KMD") or by a name built on an institution word
+# ("Høgskolen i Innlandet", "Kommunal- og moderniseringsdepartementet").
+_INSTITUTION = re.compile(
+    r"\b[A-ZÆØÅ]{2,}\b|\b[\wæøå-]*(?i:universitet(?:et)?|høgskolen?|departement(?:et)?|direktorat(?:et)?|"
+    r"ministerium|university|college|ministry|department|directorate|agency)\b"
+)
+_ACRONYM = re.compile(r"\b[A-ZÆØÅ]{2,}\b")
+
+
+def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
+    """Does `sentence` contain the kind of thing the question asks for (where we can tell)?
+
+    For an institution question that is a name the question does not contain already.
+    """
+    if kind == "org":
+        asked = {w.lower() for w in re.findall(r"\w+", question)}
+        names = [m.group() for m in _INSTITUTION.finditer(sentence)]
+        names = [n for n in names if _ACRONYM.fullmatch(n) or n[:1].isupper()]
+        return any(n.lower() not in asked for n in names)
     pattern = _TYPE_EVIDENCE.get(kind)
     return True if pattern is None else bool(pattern.search(sentence))

@@ -24,6 +24,6 @@ class AssistantSettings(BaseSettings):
     answer_sentences: int = 2
     answer_passages: int = 4
     # Abstain when the best evidence scores below this (calibrated; see benchmarks/calibrate.py).
-    abstain_threshold: float = 0.5
+    abstain_threshold: float = 0.9867
     # Refuse longer questions before any work is done.
     max_question_chars: int = 1000

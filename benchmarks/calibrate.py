@@ -22,7 +22,7 @@ import json
 import os
 import pickle
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -30,15 +30,22 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.compose import ScoredSentence, Weights, select, sentence_features  # noqa: E402
-from assistant.core import Assistant  # noqa: E402
-from assistant.evaluation import EvalQuestion, fold, load_questions  # noqa: E402
-from assistant.followup import resolve_followup  # noqa: E402
-from assistant.question import QuestionInfo, analyze_question  # noqa: E402
-from assistant.types import Passage  # noqa: E402
-from vectorstore.embeddings import load_embeddings  # noqa: E402
-from vectorstore.settings import StoreSettings  # noqa: E402
-from vectorstore.store import ChunkStore  # noqa: E402
+from assistant.compose import (
+    ScoredSentence,
+    Weights,
+    _grounded,
+    question_entities,
+    select,
+    sentence_features,
+)
+from assistant.core import Assistant
+from assistant.evaluation import EvalQuestion, fold, load_questions
+from assistant.followup import resolve_followup
+from assistant.question import QuestionInfo, analyze_question, has_type_evidence
+from assistant.types import Passage
+from vectorstore.embeddings import load_embeddings
+from vectorstore.settings import StoreSettings
+from vectorstore.store import ChunkStore
 
 
 @dataclass
@@ -68,7 +75,11 @@ def collect(pairs: list[str], answerable_only: bool | None, embeddings: object) 
             vector = np.asarray(store.embeddings.embed_query(q.question), dtype=np.float32)
             pool = assistant.retriever.retrieve(q.question, info.lang, 5, query_vector=vector)
             feats = sentence_features(
-                info, pool, vector, assistant._embed_sentences, store.lexical().idf,
+                info,
+                pool,
+                vector,
+                assistant._embed_sentences,
+                store.lexical().idf,
                 assistant.settings.answer_passages,
             )
             is_answerable = q.answerable if answerable_only is not False else False
@@ -104,6 +115,19 @@ def main() -> None:
             c.answerable = False
         if args.cache:
             args.cache.write_bytes(pickle.dumps((positives, negatives)))
+    # Grounding is a property of (question, passage): recompute it with the live code, so a cache
+    # made before a change to it stays usable.
+    # The same for the answer type and its evidence: functions of the texts only.
+    for c in positives + negatives:
+        entities = question_entities(c.info.text)
+        flags = [_grounded(entities, p) for p in c.pool]
+        c.info = replace(c.info, kind=analyze_question(c.info.text).kind)
+        c.features = [
+            replace(
+                f, grounded=flags[f.passage_index], typed=has_type_evidence(c.info.kind, f.text, c.info.text)
+            )
+            for f in c.features
+        ]
     oracle = sum(
         any(fold(a) in fold(p.text) for p in c.pool for a in c.question.expected_answers if fold(a))
         for c in positives
@@ -112,11 +136,12 @@ def main() -> None:
 
     grid = {
         "dense": [1.0],
-        "lexical": [0.1, 0.2, 0.3, 0.5],
-        "rank": [0.0, 0.05],
-        "passage": [0.0, 0.2, 0.4],
-        "typed": [0.05, 0.1, 0.2],
-        "second_margin": [0.08, 0.12, 0.16, 0.24],
+        "lexical": [0.05, 0.1, 0.2, 0.3],
+        "rank": [0.0],
+        "passage": [0.1, 0.2, 0.3],
+        "typed": [0.03, 0.05, 0.08, 0.12],
+        "second_margin": [0.12, 0.16, 0.24],
+        "follow_short_words": [0, 6, 10],
     }
     results = []
     for values in itertools.product(*grid.values()):
