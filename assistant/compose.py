@@ -81,7 +81,8 @@ def question_entities(question: str) -> list[list[str]]:
         after_sentence_end = i > 0 and words[i - 1].group().endswith((".", "?", "!"))
         if i > 0 and not after_sentence_end and _NAME_RE.fullmatch(token or " "):
             # "Kina-tollen", "HPV-vaksina": the parts count too, since the whole is inflected.
-            group.extend([token, *(part for part in token.split("-") if len(part) >= 2)])
+            parts = [p for p in token.split("-") if len(p) >= 2] if "-" in token else []
+            group.extend([token, *parts])
             continue
         if group:
             entities.append(group)

@@ -1,0 +1,66 @@
+"""Hybrid retrieval over a real embedded Chroma with the fake embedder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.core import Assistant, QuestionRejected
+from assistant.retrieval import HybridRetriever
+from assistant.settings import AssistantSettings
+from ingest.pipeline import ingest_paths
+from tests.conftest import CORPUS
+from tests.fakes import FakeEmbeddings
+from vectorstore.store import ChunkStore
+
+
+@pytest.fixture
+def corpus_store(store: ChunkStore) -> ChunkStore:
+    ingest_paths([CORPUS], store)
+    return store
+
+
+def test_each_mode_finds_the_funding_document(corpus_store: ChunkStore) -> None:
+    retriever = HybridRetriever(store=corpus_store, settings=AssistantSettings())
+    for mode in ("hybrid", "dense", "bm25"):
+        passages = retriever.retrieve("Kompetansepiloter millioner kroner finansierer", "nb", 5, mode=mode)
+        assert passages[0].source == "innlandet-kompetansepiloter.txt", mode
+
+
+def test_results_are_deterministic_and_exact_spans(corpus_store: ChunkStore) -> None:
+    retriever = HybridRetriever(store=corpus_store, settings=AssistantSettings())
+    first = retriever.retrieve("Hvilke næringsklynger er etablert på Hamar?", "nb", 5)
+    second = retriever.retrieve("Hvilke næringsklynger er etablert på Hamar?", "nb", 5)
+    assert [p.chunk_id for p in first] == [p.chunk_id for p in second]
+    for p in first:
+        doc = corpus_store.get_document(p.source)
+        assert doc is not None and doc.text[p.char_start : p.char_end] == p.text
+
+
+def test_source_filter(corpus_store: ChunkStore) -> None:
+    retriever = HybridRetriever(store=corpus_store, settings=AssistantSettings())
+    passages = retriever.retrieve("millioner kroner", "nb", 5, sources=["herning-uddannelsesstrategi.txt"])
+    assert passages and {p.source for p in passages} == {"herning-uddannelsesstrategi.txt"}
+
+
+def test_langchain_retriever_interface(corpus_store: ChunkStore) -> None:
+    retriever = HybridRetriever(store=corpus_store, settings=AssistantSettings(top_k=3))
+    docs = retriever.invoke("Tretorget Norwegian Wood Cluster")
+    assert docs and docs[0].metadata["source"] == "innlandet-kompetansepiloter.txt"
+
+
+def test_oversized_question_is_refused_before_any_embedding(tmp_path: Path) -> None:
+    embeddings = FakeEmbeddings()
+    from vectorstore.settings import StoreSettings
+
+    store = ChunkStore(StoreSettings(data_dir=tmp_path / "d"), embeddings)
+    assistant = Assistant(store=store, settings=AssistantSettings(max_question_chars=1000))
+    with pytest.raises(QuestionRejected, match="1000"):
+        assistant.ask("x" * 100_000)
+    assert embeddings.calls == 0
+
+
+def test_empty_index_says_what_to_do(store: ChunkStore) -> None:
+    answer = Assistant(store=store).ask("Hvem finansierer Kompetansepiloter?")
+    assert answer.abstained and "ingest" in answer.text
