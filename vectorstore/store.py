@@ -98,6 +98,7 @@ class ChunkStore:
         self._lexical: LexicalIndex | None = None
         self._committed: dict[str, str] | None = None
         self._seen_generation = -1
+        self._langchain: Any = None
 
     # ---------------------------------------------------------------- collections and identity
     def _metadata(self, generation: int) -> dict[str, Any]:
@@ -302,11 +303,8 @@ class ChunkStore:
             i: Document(id=i, page_content=t, metadata=dict(m))
             for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         }
-        return [by_id[i] for i in ids if i in by_id and self._is_committed(by_id[i])]
-
-    def _is_committed(self, doc: Document) -> bool:
         committed = self._committed_map()
-        return committed.get(str(doc.metadata.get("source"))) == doc.metadata.get("doc_version")
+        return [by_id[i] for i in ids if i in by_id and _is_committed(by_id[i], committed)]
 
     def _committed_map(self) -> dict[str, str]:
         self.refresh()
@@ -321,20 +319,22 @@ class ChunkStore:
         cols = self._collections()
         if cols is None or k <= 0:
             return []
-        from langchain_chroma import Chroma
+        if self._langchain is None:
+            from langchain_chroma import Chroma
 
-        store = Chroma(
-            client=self._client,
-            collection_name=cols[0].name,
-            embedding_function=self.embeddings,
-            create_collection_if_not_exists=False,
-        )
+            self._langchain = Chroma(
+                client=self._client,
+                collection_name=cols[0].name,
+                embedding_function=self.embeddings,
+                create_collection_if_not_exists=False,
+            )
         where: Any = {"source": {"$in": list(sources)}} if sources else None
         # Despite its name this returns the cosine *distance* for a cosine collection.
-        hits = store.similarity_search_by_vector_with_relevance_scores(
+        hits = self._langchain.similarity_search_by_vector_with_relevance_scores(
             [float(x) for x in query_vector], k=k, filter=where
         )
-        return [(doc, 1.0 - float(distance)) for doc, distance in hits if self._is_committed(doc)]
+        committed = self._committed_map()
+        return [(doc, 1.0 - float(distance)) for doc, distance in hits if _is_committed(doc, committed)]
 
     # ---------------------------------------------------------------- lexical index
     def refresh(self) -> None:
@@ -380,6 +380,10 @@ class ChunkStore:
         )
         index.save(self.settings.lexical_path)
         return index
+
+
+def _is_committed(doc: Document, committed: dict[str, str]) -> bool:
+    return committed.get(str(doc.metadata.get("source"))) == doc.metadata.get("doc_version")
 
 
 def _record(meta: dict[str, Any], text: str | None = None) -> DocumentRecord:

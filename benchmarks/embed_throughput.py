@@ -1,0 +1,57 @@
+"""Raw encode throughput of the embedding model on this machine, in passages per second.
+
+    python benchmarks/embed_throughput.py [--corpus DIR] [--passages 400] [--batch-size 32]
+
+Passages are the real chunks the ingest pipeline makes from the corpus (NorQuAD by default), with
+the same title/section prefix, so the number is comparable to the ingest rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from ingest.chunking import chunk_text  # noqa: E402
+from ingest.clean import clean_text  # noqa: E402
+from vectorstore.embeddings import load_embeddings  # noqa: E402
+from vectorstore.settings import StoreSettings  # noqa: E402
+from vectorstore.store import index_text  # noqa: E402
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "norquad" / "corpus"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--passages", type=int, default=400)
+    parser.add_argument("--batch-size", type=int, default=32)
+    args = parser.parse_args()
+
+    passages: list[str] = []
+    for path in sorted(args.corpus.glob("*.txt")):
+        text = clean_text(path.read_text(encoding="utf-8"))
+        title = text.split("\n", 1)[0]
+        passages += [index_text(title, c.section, c.text) for c in chunk_text(path.name, text)]
+        if len(passages) >= args.passages:
+            break
+    passages = passages[: args.passages]
+    settings = StoreSettings(embedding_batch_size=args.batch_size)
+    embeddings = load_embeddings(settings)
+    embeddings.embed_documents(passages[:8])  # load and warm up
+    started = time.perf_counter()
+    embeddings.embed_documents(passages)
+    seconds = time.perf_counter() - started
+    words = sum(len(p.split()) for p in passages) / len(passages)
+    print(f"model {embeddings.model_id}, {len(passages)} passages of {words:.0f} words on average, "
+          f"batch {args.batch_size}, {os.cpu_count()} CPUs")
+    print(f"encode: {len(passages) / seconds:.1f} passages/s ({seconds:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()
