@@ -89,7 +89,7 @@ def _units(text: str, config: ChunkingConfig) -> list[_Unit]:
         # Balanced groups: a 330-word line becomes two of ~165 words, not 220 + 110.
         target = -(-words // -(-words // config.max_words))
         group_start, group_words = line_start, 0
-        for s_start, s_end in sentence_spans(text, line_start, line_end):
+        for s_start, s_end in _bounded_sentences(text, line_start, line_end, config.max_words):
             w = _words(text[s_start:s_end])
             if group_words and group_words + w > target + config.overlap_max_words // 2:
                 units.append(_Unit(group_start, s_start, group_words, False))
@@ -97,6 +97,24 @@ def _units(text: str, config: ChunkingConfig) -> list[_Unit]:
             group_words += w
         units.append(_Unit(group_start, line_end, group_words, False))
     return units
+
+
+_WORD_RUN = re.compile(r"\S+")
+
+
+def _bounded_sentences(text: str, start: int, end: int, max_words: int) -> list[tuple[int, int]]:
+    """Sentence spans, with a sentence over `max_words` (unpunctuated slide or table text) cut
+    into balanced runs of words, so no chunk grows past the model's input length."""
+    spans: list[tuple[int, int]] = []
+    for s_start, s_end in sentence_spans(text, start, end):
+        words = list(_WORD_RUN.finditer(text, s_start, s_end))
+        if len(words) <= max_words:
+            spans.append((s_start, s_end))
+            continue
+        per = -(-len(words) // -(-len(words) // max_words))
+        for i in range(0, len(words), per):
+            spans.append((words[i].start(), words[min(i + per, len(words)) - 1].end()))
+    return spans
 
 
 def chunk_text(source: str, text: str, config: ChunkingConfig | None = None) -> list[Chunk]:

@@ -36,7 +36,8 @@ def language_confidences(text: str) -> dict[str, float]:
     detector, codes = _detector()
     with _lock:  # lingua loads models lazily; keep first use single-threaded
         values = detector.compute_language_confidence_values(text[:4000])
-    return {codes[v.language]: float(v.value) for v in values}
+    # lingua reports 0.0 for every language when the text has no letters; that is "no opinion".
+    return {codes[v.language]: float(v.value) for v in values if v.value > 0}
 
 
 def detect_language(text: str, default: str = "nb") -> str:

@@ -87,17 +87,18 @@ _MD_RULES = [
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images keep their alt text only
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links keep their text only
     (re.compile(r"<[^>]+>"), ""),
-    (re.compile(r"^\s{0,3}#{1,6}\s*(.*?)\s*#*\s*$", re.MULTILINE), r"\1"),
-    (re.compile(r"^\s{0,3}>\s?", re.MULTILINE), ""),
+    # Line rules match [ \t], never \s: \s would swallow the blank lines that separate paragraphs.
+    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*(.*?)[ \t]*#*[ \t]*$", re.MULTILINE), r"\1"),
+    (re.compile(r"^[ \t]{0,3}>[ \t]?", re.MULTILINE), ""),
     (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
     (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),
-    (re.compile(r"^\s*[-*+]\s+", re.MULTILINE), "- "),
-    (re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$", re.MULTILINE), ""),
+    (re.compile(r"^[ \t]*[-*+][ \t]+", re.MULTILINE), "- "),
+    (re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.MULTILINE), ""),
 ]
 
 
 def _from_markdown(text: str) -> LoadedDocument:
-    heading = re.search(r"^\s{0,3}#\s+(.+?)\s*#*\s*$", text, re.MULTILINE)
+    heading = re.search(r"^[ \t]{0,3}#[ \t]+(.+?)[ \t]*#*[ \t]*$", text, re.MULTILINE)
     for pattern, repl in _MD_RULES:
         text = pattern.sub(repl, text)
     return LoadedDocument(text, heading.group(1).strip() if heading else None, "md")

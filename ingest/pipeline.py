@@ -28,7 +28,7 @@ from vectorstore.store import ChunkRecord, ChunkStore, DocumentRecord, index_tex
 __all__ = ["FileResult", "IngestReport", "IngestSettings", "discover", "ingest_paths"]
 
 # Bump when cleaning or chunking changes, so existing documents are re-processed.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 class IngestSettings(BaseSettings):
@@ -156,6 +156,8 @@ def ingest_paths(
     report = IngestReport()
     candidates = discover(paths)
     with writer_lock(store.settings.data_dir, purpose="ingest"):
+        if reindex:
+            store.drop_if_other_model()
         store.repair()
         existing = {r.source: r for r in store.list_documents()}
         for i, cand in enumerate(candidates):
@@ -168,7 +170,10 @@ def ingest_paths(
                 str(p.expanduser().resolve()) for p in paths if p.is_dir()
             }
             for source, record in existing.items():
-                if record.root in roots and source not in present and store.delete_document(source):
+                # A single file given on the command line makes its folder a root: its siblings are
+                # not in `present` but must stay unless their files are really gone.
+                gone = source not in present and not (Path(record.root) / source).exists()
+                if record.root in roots and gone and store.delete_document(source):
                     report.files.append(FileResult(source, "removed", reason="file no longer exists"))
         if progress:
             progress(len(candidates), len(candidates), "")

@@ -1,9 +1,10 @@
-"""Test doubles, all in one place: a deterministic embedder that needs no model."""
+"""Test doubles, all in one place: a deterministic embedder that needs no model, a crashing collection."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from typing import Any
 
 import numpy as np
 
@@ -41,3 +42,20 @@ class FakeEmbeddings(IndexEmbeddings):
         self.calls += 1
         self.texts_embedded += 1
         return self._vector(text)
+
+
+class SimulatedCrash(BaseException):
+    """The process dying mid-write (a BaseException, so no `except Exception` swallows it)."""
+
+
+class CrashBeforeCommit:
+    """Wraps the store's documents collection and dies where the document record would be written."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def upsert(self, **kwargs: Any) -> None:
+        raise SimulatedCrash("simulated crash before the commit")

@@ -19,7 +19,11 @@ def _cli(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
     return subprocess.run(
         [sys.executable, "-m", "assistant.cli", *args],
-        cwd=PROJECT, env=env, capture_output=True, text=True, timeout=600,
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -72,18 +76,45 @@ def test_oversized_question_is_refused(data: Path) -> None:
 
 def test_eval_writes_reports(data: Path, tmp_path: Path) -> None:
     out = tmp_path / "report"
-    done = _cli("eval", str(SHARED / "eval" / "seed-dev.jsonl"), "--out", str(out), "--quiet",
-                "--compare", "bm25", "--fail-under", "hit@5=0.9", data=data)
+    done = _cli(
+        "eval",
+        str(SHARED / "eval" / "seed-dev.jsonl"),
+        "--out",
+        str(out),
+        "--quiet",
+        "--compare",
+        "bm25",
+        "--fail-under",
+        "hit@5=0.9",
+        data=data,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["n"] == 12
     assert set(summary["metrics"]) == {
-        "hit@1", "hit@3", "hit@5", "mrr@10", "answer_match", "abstain_precision", "abstain_recall",
-        "citation_precision", "quote_verbatim", "latency_p50_ms", "latency_p95_ms",
+        "hit@1",
+        "hit@3",
+        "hit@5",
+        "mrr@10",
+        "answer_match",
+        "abstain_precision",
+        "abstain_recall",
+        "citation_precision",
+        "quote_verbatim",
+        "latency_p50_ms",
+        "latency_p95_ms",
     }
     assert "bm25" in summary["compare"]
     assert (out / "report.md").exists() and (out / "latency_hist.png").exists()
     assert len((out / "results.jsonl").read_text(encoding="utf-8").splitlines()) == 12
-    failing = _cli("eval", str(SHARED / "eval" / "seed-dev.jsonl"), "--out", str(out), "--quiet",
-                   "--fail-under", "latency_p95_ms=0.001", data=data)
+    failing = _cli(
+        "eval",
+        str(SHARED / "eval" / "seed-dev.jsonl"),
+        "--out",
+        str(out),
+        "--quiet",
+        "--fail-under",
+        "latency_p95_ms=0.001",
+        data=data,
+    )
     assert failing.returncode != 0

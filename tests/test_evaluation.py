@@ -15,21 +15,40 @@ def _passage(source: str, chunk_id: str, text: str) -> Passage:
     return Passage(chunk_id, source, source, "nb", text, 0, len(text), 1.0)
 
 
-def _answer(text: str, passages: list[Passage], quotes: list[tuple[str, str]], abstained: bool = False,
-            total_ms: float = 10.0) -> Answer:
+def _answer(
+    text: str,
+    passages: list[Passage],
+    quotes: list[tuple[str, str]],
+    abstained: bool = False,
+    total_ms: float = 10.0,
+) -> Answer:
     by_id = {p.chunk_id: p for p in passages}
     citations = []
     for i, (chunk_id, quote) in enumerate(quotes, 1):
         p = by_id[chunk_id]
         start = p.text.find(quote)
-        citations.append(Citation(i, p.source, p.title, chunk_id, quote, start, start + len(quote),
-                                  start, start + len(quote), 1.0))
+        citations.append(
+            Citation(
+                i,
+                p.source,
+                p.title,
+                chunk_id,
+                quote,
+                start,
+                start + len(quote),
+                start,
+                start + len(quote),
+                1.0,
+            )
+        )
     return Answer("q", "nb", text, abstained, citations, passages, {"total_ms": total_ms, "retrieve_ms": 1.0})
 
 
 def test_fold_ignores_case_space_and_punctuation() -> None:
     assert fold("6,3  Millioner!") == fold("6 3 millioner")
-    assert fold("Kommunal- og moderniseringsdepartementet") in fold("Det er KOMMUNAL og moderniseringsdepartementet.")
+    assert fold("Kommunal- og moderniseringsdepartementet") in fold(
+        "Det er KOMMUNAL og moderniseringsdepartementet."
+    )
 
 
 def test_rank_metrics_and_answer_match_hand_checked() -> None:
@@ -39,12 +58,15 @@ def test_rank_metrics_and_answer_match_hand_checked() -> None:
     q1 = EvalQuestion("1", "?", ["6,3 millioner"], ["a.txt"])  # expected first
     q2 = EvalQuestion("2", "?", ["6,3 millioner"], ["a.txt"])  # expected second
     q3 = EvalQuestion("3", "?", ["finnes ikke"], ["c.txt"])  # never retrieved
-    r1 = score_answer(q1, _answer("«Alfa sier 6,3 millioner.» [1]", [a, b], [("a1", "Alfa sier 6,3 millioner.")]),
-                      store.get)
-    r2 = score_answer(q2, _answer("«Beta sier noe annet.» [1]", [b, a], [("b1", "Beta sier noe annet.")]),
-                      store.get)
-    r3 = score_answer(q3, _answer("«Beta sier noe annet.» [1]", [b, a], [("b1", "Beta sier noe annet.")]),
-                      store.get)
+    r1 = score_answer(
+        q1, _answer("«Alfa sier 6,3 millioner.» [1]", [a, b], [("a1", "Alfa sier 6,3 millioner.")]), store.get
+    )
+    r2 = score_answer(
+        q2, _answer("«Beta sier noe annet.» [1]", [b, a], [("b1", "Beta sier noe annet.")]), store.get
+    )
+    r3 = score_answer(
+        q3, _answer("«Beta sier noe annet.» [1]", [b, a], [("b1", "Beta sier noe annet.")]), store.get
+    )
     m = summarize([r1, r2, r3], {})["metrics"]
     assert m["hit@1"] == pytest.approx(1 / 3, abs=1e-4)
     assert m["hit@3"] == pytest.approx(2 / 3, abs=1e-4)
@@ -60,8 +82,12 @@ def test_abstention_precision_and_recall() -> None:
     answerable = EvalQuestion("1", "?", ["Tekst"], ["a.txt"], answerable=True)
     unanswerable = EvalQuestion("2", "?", [], [], answerable=False)
     results = [
-        score_answer(answerable, _answer("Dokumentene sier ikke noe om dette.", [p], [], abstained=True), {}.get),
-        score_answer(unanswerable, _answer("Dokumentene sier ikke noe om dette.", [p], [], abstained=True), {}.get),
+        score_answer(
+            answerable, _answer("Dokumentene sier ikke noe om dette.", [p], [], abstained=True), {}.get
+        ),
+        score_answer(
+            unanswerable, _answer("Dokumentene sier ikke noe om dette.", [p], [], abstained=True), {}.get
+        ),
         score_answer(unanswerable, _answer("«Tekst.» [1]", [p], [("a1", "Tekst.")]), {"a1": "Tekst."}.get),
     ]
     m = summarize(results, {})["metrics"]
@@ -89,8 +115,10 @@ def test_latency_percentiles() -> None:
 
 def test_by_lang_and_topic_groups() -> None:
     p = _passage("a.txt", "a1", "T.")
-    qs = [EvalQuestion("1", "?", [], ["a.txt"], lang="nb", topic="funding"),
-          EvalQuestion("2", "?", [], ["b.txt"], lang="en", topic="funding")]
+    qs = [
+        EvalQuestion("1", "?", [], ["a.txt"], lang="nb", topic="funding"),
+        EvalQuestion("2", "?", [], ["b.txt"], lang="en", topic="funding"),
+    ]
     summary = summarize([score_answer(q, _answer("x", [p], []), {}.get) for q in qs], {"model": "m"})
     assert summary["by_lang"]["nb"]["metrics"]["hit@1"] == 1.0
     assert summary["by_lang"]["en"]["metrics"]["hit@1"] == 0.0
@@ -100,15 +128,32 @@ def test_by_lang_and_topic_groups() -> None:
 
 def test_load_jsonl_csv_and_ragas_names(tmp_path: Path) -> None:
     jsonl = tmp_path / "q.jsonl"
-    jsonl.write_text(json.dumps({"id": "a", "question": "Hvem?", "expected_answers": ["NTNU"],
-                                 "expected_sources": ["t.txt"], "lang": "nb"}) + "\n", encoding="utf-8")
+    jsonl.write_text(
+        json.dumps(
+            {
+                "id": "a",
+                "question": "Hvem?",
+                "expected_answers": ["NTNU"],
+                "expected_sources": ["t.txt"],
+                "lang": "nb",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     csv_file = tmp_path / "q.csv"
-    csv_file.write_text('id,question,expected_answers,expected_sources,answerable,lang,topic\n'
-                        'b,Hvor mye?,"[""6,3 millioner""]",i.txt,true,nb,funding\n'
-                        'c,Hva?,,,false,nb,other\n', encoding="utf-8")
+    csv_file.write_text(
+        "id,question,expected_answers,expected_sources,answerable,lang,topic\n"
+        'b,Hvor mye?,"[""6,3 millioner""]",i.txt,true,nb,funding\n'
+        "c,Hva?,,,false,nb,other\n",
+        encoding="utf-8",
+    )
     ragas = tmp_path / "r.jsonl"
-    ragas.write_text(json.dumps({"user_input": "Who?", "reference": "NTNU",
-                                 "reference_context_ids": ["docs/t.txt"]}) + "\n", encoding="utf-8")
+    ragas.write_text(
+        json.dumps({"user_input": "Who?", "reference": "NTNU", "reference_context_ids": ["docs/t.txt"]})
+        + "\n",
+        encoding="utf-8",
+    )
     (a,) = load_questions(jsonl)
     b, c = load_questions(csv_file)
     (r,) = load_questions(ragas)

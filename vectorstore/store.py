@@ -10,6 +10,7 @@ so a crash at any moment leaves every document either fully old, fully new, or a
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -142,8 +143,23 @@ class ChunkStore:
                 f"The index in {self.settings.data_dir} was built with the embedding model "
                 f"'{built_with}' ({meta.get('embedding_dim')} dimensions), but this process uses "
                 f"'{self.embeddings.model_id}'. Either set EMBEDDING_MODEL={built_with}, or rebuild "
-                "the index with the new model: `strategy-assistant ingest --reindex PATH`."
+                "the index with the new model: `strategy-assistant ingest --reindex PATH` (this drops "
+                "the old index, so give it every folder you want indexed)."
             )
+
+    def drop_if_other_model(self) -> bool:
+        """Delete the index if another embedding model built it, so `ingest --reindex` can start over."""
+        try:
+            self._collections()
+        except ModelMismatchError:
+            prefix = self.settings.collection_prefix
+            for name in (f"{prefix}_passages", f"{prefix}_documents"):
+                self._client.delete_collection(name)
+            shutil.rmtree(self.settings.lexical_path, ignore_errors=True)
+            self._passages = self._documents = self._langchain = None
+            self._lexical = self._committed = None
+            return True
+        return False
 
     def is_empty(self) -> bool:
         return self.count() == 0
@@ -212,6 +228,11 @@ class ChunkStore:
             }
             for c in chunks
         ]
+        keep = {c.chunk_id for c in chunks}
+        if keep.intersection(self._ids_where({"source": record.source})):
+            # Upserting an id the committed version also uses relabels that passage as the new
+            # version; uncommit first so a crash leaves the document absent, never half present.
+            documents.delete(ids=[record.source])
         for start in range(0, len(chunks), _PAGE):
             end = start + _PAGE
             passages.upsert(
@@ -227,7 +248,6 @@ class ChunkStore:
             documents=[record.text],
             metadatas=[doc_meta],
         )
-        keep = {c.chunk_id for c in chunks}
         stale = [i for i in self._ids_where({"source": record.source}) if i not in keep]
         if stale:
             passages.delete(ids=stale)

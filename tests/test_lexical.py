@@ -1,0 +1,131 @@
+"""BM25 with Scandinavian stemming: word forms match, saved indexes reload, broken ones are refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vectorstore.lexical import LexicalIndex, analyze, id_digest
+
+PASSAGES = [
+    (
+        "kmd",
+        "Det er Kommunal- og moderniseringsdepartementet som finansierer ordningen kalt Kompetansepiloter.",
+        "nb",
+    ),
+    ("partnere", "Innlandet fylkeskommune samarbeider med Tretorget og Norwegian Wood Cluster.", "nb"),
+    (
+        "herning",
+        "Vi vil etablere nye områder i byen, der fusionerer innovation, erhvervsliv og uddannelse.",
+        "da",
+    ),
+    ("hamar", "Kommunen skal bidra til utdanning og kunnskap for barn og unge i kommunen.", "nb"),
+    ("gudbrandsdal", "Små bedrifter i Midt- og Nord-Gudbrandsdal skal få tilbud om kompetanse.", "nb"),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> LexicalIndex:
+    return LexicalIndex.build(PASSAGES, generation=7)
+
+
+def _ids(hits: list[tuple[str, float]]) -> list[str]:
+    return [chunk_id for chunk_id, _ in hits]
+
+
+def test_inflected_forms_match(index: LexicalIndex) -> None:
+    assert _ids(index.search("Hvem finansierer kompetansepilotene?", k=3))[0] == "kmd"
+    assert _ids(index.search("samarbeidet med tretorget", k=3))[0] == "partnere"
+
+
+def test_stop_words_alone_match_nothing(index: LexicalIndex) -> None:
+    assert index.search("og i det som", k=5) == []
+    assert index.search("", k=5) == []
+
+
+def test_danish_question_finds_danish_passage(index: LexicalIndex) -> None:
+    assert _ids(index.search("Hvad med erhvervslivet og uddannelserne?", k=3))[0] == "herning"
+
+
+def test_hyphenated_place_names_match_whole_and_in_parts(index: LexicalIndex) -> None:
+    assert _ids(index.search("Nord-Gudbrandsdal", k=1)) == ["gudbrandsdal"]
+    assert _ids(index.search("bedrifter i Gudbrandsdalen", k=1)) == ["gudbrandsdal"]
+
+
+def test_scores_are_positive_and_sorted(index: LexicalIndex) -> None:
+    hits = index.search("kommunen utdanning kompetanse tretorget", k=5)
+    scores = [score for _, score in hits]
+    assert len(hits) >= 3
+    assert all(score > 0 for score in scores)
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_k_limits_the_results(index: LexicalIndex) -> None:
+    assert len(index.search("kommunen utdanning kompetanse tretorget", k=2)) == 2
+    assert index.search("kommunen", k=0) == []
+
+
+def test_search_can_be_restricted_to_allowed_ids(index: LexicalIndex) -> None:
+    assert _ids(index.search("Tretorget", k=5, allowed={"hamar", "kmd"})) == []
+    assert _ids(index.search("Tretorget", k=5, allowed={"partnere"})) == ["partnere"]
+    assert _ids(index.search("Tretorget", k=5, allowed={"ukjent-id"})) == []
+
+
+def test_rare_terms_weigh_more_than_common_ones() -> None:
+    passages = [(f"p{i}", f"Kommunen har en plan nummer {i}.", "nb") for i in range(5)]
+    passages.append(("rare", "Kommunen samarbeider med Tretorget.", "nb"))
+    index = LexicalIndex.build(passages)
+    terms = analyze("kommunen tretorget", "nb")
+    idf = index.idf([*terms, "ordsomikkefinnes"])
+    common, rare = idf[terms[0]], idf[terms[1]]
+    assert rare > common > 0
+    assert idf["ordsomikkefinnes"] >= rare  # unknown terms get the maximum
+    assert _ids(index.search("kommunen tretorget", k=1)) == ["rare"]
+
+
+def test_save_and_load_round_trip(index: LexicalIndex, tmp_path: Path) -> None:
+    folder = tmp_path / "lexical"
+    index.save(folder)
+    loaded = LexicalIndex.load(folder)
+    assert loaded is not None
+    assert loaded.ids == index.ids
+    assert loaded.manifest == index.manifest
+    assert loaded.manifest.generation == 7
+    assert loaded.manifest.languages == ["da", "nb"]
+    for query in ("finansierer kompetansepilotene", "Tretorget", "erhvervslivet"):
+        assert loaded.search(query, k=3) == index.search(query, k=3)
+
+
+def test_save_replaces_an_older_index(index: LexicalIndex, tmp_path: Path) -> None:
+    folder = tmp_path / "lexical"
+    LexicalIndex.build([("old", "Gammel tekst om noe annet.", "nb")]).save(folder)
+    index.save(folder)
+    loaded = LexicalIndex.load(folder)
+    assert loaded is not None and "old" not in loaded.ids
+    assert [p.name for p in tmp_path.iterdir()] == ["lexical"]  # no temporary folders left behind
+
+
+def test_missing_or_broken_index_loads_as_none(index: LexicalIndex, tmp_path: Path) -> None:
+    assert LexicalIndex.load(tmp_path / "nothing-here") is None
+    folder = tmp_path / "lexical"
+    index.save(folder)
+    (folder / "ids.json").write_text(json.dumps(["only-one"]), encoding="utf-8")  # count disagrees
+    assert LexicalIndex.load(folder) is None
+    (folder / "manifest.json").write_text("{broken", encoding="utf-8")
+    assert LexicalIndex.load(folder) is None
+
+
+def test_empty_index(tmp_path: Path) -> None:
+    empty = LexicalIndex.build([])
+    assert empty.search("Tretorget", k=5) == []
+    empty.save(tmp_path / "lexical")
+    loaded = LexicalIndex.load(tmp_path / "lexical")
+    assert loaded is not None and loaded.ids == [] and loaded.search("Tretorget", k=5) == []
+
+
+def test_id_digest_ignores_order_but_not_content() -> None:
+    assert id_digest(["a", "b", "c"]) == id_digest(["c", "a", "b"])
+    assert id_digest(["a", "b"]) != id_digest(["a", "b", "c"])
+    assert id_digest(["ab"]) != id_digest(["a", "b"])
