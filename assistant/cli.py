@@ -140,7 +140,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     import app
 
-    return int(app.main(["--public"] if args.public else []))
+    argv = ["--public"] if args.public else ["--staff"] if args.staff else []
+    return int(app.main(argv))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -179,7 +180,9 @@ def _parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=_cmd_eval)
 
     serve = sub.add_parser("serve", help="start the chat UI on 127.0.0.1:7860")
-    serve.add_argument("--public", action="store_true", help="read-only public demo mode")
+    mode = serve.add_mutually_exclusive_group()
+    mode.add_argument("--public", action="store_true", help="read-only public demo mode")
+    mode.add_argument("--staff", action="store_true", help="login-protected mode with document management")
     serve.set_defaults(func=_cmd_serve)
     return parser
 

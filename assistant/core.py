@@ -58,9 +58,12 @@ class Assistant:
         """Load the embedding model, the BM25 index and the language detector now, not on the
         first question (a user should not wait seconds for the first answer)."""
         analyze_question("Hvor mye penger får ordningen til sammen?")
-        self.store.embeddings.embed_query("warm-up")
+        vector = self.store.embeddings.embed_query("warm-up")
         if not self.store.is_empty():
             self.store.lexical()
+            # Chroma's first query after an ingest applies its pending log to the vector index
+            # files; doing it now means answering questions afterwards only reads the disk.
+            self.store.dense_search(vector, k=1)
 
     def check_question(self, question: str, lang_hint: str = "en") -> str:
         """Return the stripped question or raise `QuestionRejected`; costs no model work."""

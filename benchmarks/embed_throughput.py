@@ -17,11 +17,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from ingest.chunking import chunk_text  # noqa: E402
-from ingest.clean import clean_text  # noqa: E402
-from vectorstore.embeddings import load_embeddings  # noqa: E402
-from vectorstore.settings import StoreSettings  # noqa: E402
-from vectorstore.store import index_text  # noqa: E402
+from ingest.chunking import chunk_text
+from ingest.clean import clean_text
+from vectorstore.embeddings import load_embeddings
+from vectorstore.settings import StoreSettings
+from vectorstore.store import index_text
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "norquad" / "corpus"
 
@@ -48,8 +48,10 @@ def main() -> None:
     embeddings.embed_documents(passages)
     seconds = time.perf_counter() - started
     words = sum(len(p.split()) for p in passages) / len(passages)
-    print(f"model {embeddings.model_id}, {len(passages)} passages of {words:.0f} words on average, "
-          f"batch {args.batch_size}, {os.cpu_count()} CPUs")
+    print(
+        f"model {embeddings.model_id}, {len(passages)} passages of {words:.0f} words on average, "
+        f"batch {args.batch_size}, {os.cpu_count()} CPUs"
+    )
     print(f"encode: {len(passages) / seconds:.1f} passages/s ({seconds:.1f} s)")
 
 

@@ -1,0 +1,387 @@
+"""The real app (real model, real Chroma) in headless Chromium, as staff and as a citizen would use it.
+
+One app process per mode for the whole module: staff mode starts on an empty data folder (so it
+ingests the bundled corpus first); public mode starts on a folder built beforehand by the CLI with
+the corpus plus a hostile document. Chromium is Debian's (/usr/bin/chromium), driven by Playwright.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import CORPUS, PROJECT
+from tests.test_app_server import (
+    HOSTILE_DOCUMENT,
+    HOSTILE_QUESTION,
+    LONG_QUESTION,
+    QUESTION,
+    call_every_fn,
+    disk_snapshot,
+    free_port,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Never resolve a name: a page that tried to reach outside would fail here, not leave the box.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+STAFF_USER, STAFF_PASSWORD = "kari", "lang-og-unik-passord-2026"
+ANSWER_TIMEOUT_MS = 60_000
+
+
+@dataclass
+class Server:
+    url: str
+    data_dir: Path
+    process: subprocess.Popen[bytes]
+    log: Path
+    seconds_to_ready: float
+
+
+def _env(data_dir: Path, tmp: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(
+        ASSISTANT_DATA_DIR=str(data_dir),
+        GRADIO_TEMP_DIR=str(tmp / "gradio-tmp"),
+        ASSISTANT_QUESTIONS_PER_MINUTE="200",
+        PYTHONUNBUFFERED="1",
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+    )
+    env.update(extra)
+    return env
+
+
+def _start(args: list[str], data_dir: Path, tmp: Path, **extra: str) -> Iterator[Server]:
+    port = free_port()
+    log = tmp / f"app-{port}.log"
+    started = time.perf_counter()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, str(PROJECT / "app.py"), *args, "--port", str(port)],
+            cwd=PROJECT,
+            env=_env(data_dir, tmp, **extra),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"app exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                if httpx.get(url + "/", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"app not ready after 240 s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield Server(url, data_dir, process, log, time.perf_counter() - started)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def staff_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Staff mode on an empty data folder: the app ingests the bundled corpus before serving."""
+    tmp = tmp_path_factory.mktemp("staff")
+    yield from _start(
+        ["--staff"],
+        tmp / "data",
+        tmp,
+        ASSISTANT_STAFF_USER=STAFF_USER,
+        ASSISTANT_STAFF_PASSWORD=STAFF_PASSWORD,
+    )
+
+
+@pytest.fixture(scope="module")
+def public_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Public mode on an index built by the CLI: the corpus plus a hostile document."""
+    tmp = tmp_path_factory.mktemp("public")
+    extra = tmp / "extra"
+    extra.mkdir()
+    (extra / "trollvik-budsjett.txt").write_text(HOSTILE_DOCUMENT, encoding="utf-8")
+    data = tmp / "data"
+    ingest = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ingest", str(CORPUS), str(extra), "--quiet"],
+        cwd=PROJECT,
+        env=_env(data, tmp),
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert ingest.returncode == 0, ingest.stderr[-2000:]
+    yield from _start(["--public"], data, tmp)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def staff_page(browser: Any, staff_server: Server) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(ANSWER_TIMEOUT_MS)
+    page.goto(staff_server.url)
+    page.locator("input").first.fill(STAFF_USER)
+    page.locator("input[type=password]").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Login").click()
+    page.locator("#question textarea").wait_for()
+    yield page
+    context.close()
+
+
+def ask(page: Any, question: str, expect: str) -> None:
+    """Type a question, send it, and wait until the answer, its sources and its export are shown."""
+    page.locator("#question textarea").fill(question)
+    page.locator("#ask").click()
+    page.locator("#chat").get_by_text(expect).last.wait_for()
+    # The last streamed step fills the sources (headed by the question) and the picker together.
+    page.wait_for_function(
+        "q => document.querySelector('#sources').innerText.includes(q) && "
+        "document.querySelectorAll('#source-pick label').length > 0",
+        arg=question,
+    )
+
+
+def scrolled_to_target(page: Any) -> bool:
+    return bool(
+        page.evaluate(
+            """() => {
+              const target = document.querySelector('#document-viewer .scroll-target');
+              if (!target) return false;
+              let box = target.parentElement;
+              while (box && box.scrollTop === 0) box = box.parentElement;
+              return !!box && box.scrollTop > 0;
+            }"""
+        )
+    )
+
+
+def test_wrong_staff_password_is_refused(browser: Any, staff_server: Server) -> None:
+    page = browser.new_page()
+    page.goto(staff_server.url)
+    page.locator("input").first.fill(STAFF_USER)
+    page.locator("input[type=password]").fill("admin")
+    page.get_by_role("button", name="Login").click()
+    page.get_by_text(re.compile("incorrect|invalid", re.IGNORECASE)).first.wait_for(timeout=15_000)
+    assert page.locator("#question").count() == 0
+    page.close()
+
+
+def test_funding_answer_cites_innlandet_opens_the_source_and_takes_a_follow_up_and_feedback(
+    staff_page: Any, staff_server: Server
+) -> None:
+    page = staff_page
+    ask(page, QUESTION, "6,3 millioner")
+    last_answer = page.locator("#chat .bot").last.inner_text()
+    assert "[1]" in last_answer and "Innlandet fylkeskommune" in last_answer
+    assert "innlandet-kompetansepiloter.txt" in page.locator("#sources").inner_text()
+    assert any("6,3 millioner" in m for m in page.locator("#sources mark").all_inner_texts())
+
+    page.locator("#source-pick label").first.click()
+    page.locator("#document-viewer mark").first.wait_for()
+    viewer = page.locator("#document-viewer").inner_text()
+    assert "Kompetansepiloter" in viewer and "Tretorget" in viewer  # the whole document, not a passage
+    assert any("6,3 millioner" in m for m in page.locator("#document-viewer mark").all_inner_texts())
+    page.wait_for_function(
+        "() => { const t = document.querySelector('#document-viewer .scroll-target'); if (!t) return false;"
+        " let b = t.parentElement; while (b && b.scrollTop === 0) b = b.parentElement; return !!b; }"
+    )
+    assert scrolled_to_target(page)
+
+    ask(page, "Hvem finansierer den?", "Kommunal- og moderniseringsdepartementet")
+
+    page.get_by_text("Kopier eller eksporter svaret med kilder").click()
+    exported = page.locator("#export textarea").input_value()
+    assert exported.startswith("Spørsmål: Hvem finansierer den?") and "[1]" in exported
+
+    page.locator("#feedback-comment textarea").fill("Presist svar")
+    page.locator("#helpful").click()
+    page.locator("#feedback-status").get_by_text("Takk").wait_for()
+    entries = [
+        json.loads(line)
+        for line in (staff_server.data_dir / "feedback.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert entries[-1]["helpful"] is True and entries[-1]["comment"] == "Presist svar"
+    assert entries[-1]["question"] == "Hvem finansierer den?"
+    assert entries[-1]["citations"][0]["source"] == "innlandet-kompetansepiloter.txt"
+
+
+def test_labels_follow_the_language_of_the_question(staff_page: Any) -> None:
+    page = staff_page
+    assert page.locator("#ask").inner_text().strip() == "Spør"
+    ask(page, "What are Hamar's goals for knowledge and competence?", "The documents say")
+    page.wait_for_function("() => document.querySelector('#ask').innerText.trim() === 'Ask'")
+    assert page.get_by_role("tab", name="Sources").count() == 1
+    ask(page, "Hvad vil Herning Kommune med uddannelse?", "Dokumenterne siger")
+    page.wait_for_function("() => document.querySelector('#ask').innerText.trim() === 'Spørg'")
+    assert page.get_by_role("tab", name="Kilder").count() == 1
+
+
+def test_staff_lists_uploads_reindexes_and_deletes_documents(
+    staff_page: Any, staff_server: Server, tmp_path: Path
+) -> None:
+    page = staff_page
+    page.get_by_role("tab", name="Dokumenter").click()
+    table = page.locator("#document-table")
+    table.get_by_text("herning-uddannelsesstrategi.txt").wait_for()
+    for source, lang in [
+        ("herning-uddannelsesstrategi.txt", "da"),
+        ("innlandet-kompetansepiloter.txt", "nb"),
+    ]:
+        row = table.get_by_role("row").filter(has_text=source).first
+        cells = [c.strip() for c in row.get_by_role("gridcell").all_inner_texts()]
+        assert lang in cells and any(c.isdigit() and int(c) > 0 for c in cells)  # language, chunks
+        assert any(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", c) for c in cells)  # ingest time
+
+    good = tmp_path / "lillehammer-plan.txt"
+    good.write_text(
+        "Lillehammer kommune plan for kompetanse\n\n"
+        "Lillehammer kommune vil bruke 2 millioner kroner på etter- og videreutdanning av lærere i 2027. "
+        "Planen gjelder alle grunnskoler i kommunen.\n",
+        encoding="utf-8",
+    )
+    empty = tmp_path / "tom.txt"
+    empty.write_text("", encoding="utf-8")
+    page.locator("#upload input[type=file]").set_input_files([str(good), str(empty)])
+    page.locator("#upload").get_by_text("tom", exact=True).wait_for()  # name and suffix are shown apart
+    page.locator("#add-documents").click()
+    status = page.locator("#staff-status")
+    status.get_by_text("skipped").wait_for()  # the report replaces the progress bar
+    assert "added" in status.inner_text() and re.search(r"tom\.txt — skipped: .*empty", status.inner_text())
+    table.get_by_text("lillehammer-plan.txt").wait_for()
+
+    page.locator("#staff-document input").fill("lillehammer")
+    page.get_by_role("option", name="lillehammer-plan.txt").click()
+    page.locator("#reindex").click()
+    status.get_by_text("updated").wait_for()
+
+    page.locator("#delete").click()
+    status.get_by_text("Kryss av").wait_for()  # not without the confirmation box
+    page.locator("#confirm-delete input").check()
+    page.locator("#delete").click()
+    status.get_by_text("Slettet lillehammer-plan.txt").wait_for()
+    page.wait_for_function(
+        "() => !document.querySelector('#document-table').innerText.includes('lillehammer')"
+    )
+    assert not (staff_server.data_dir / "uploads" / "lillehammer-plan.txt").exists()
+
+
+def test_public_page_has_no_upload_feedback_or_document_pages(browser: Any, public_server: Server) -> None:
+    page = browser.new_page()
+    response = page.goto(public_server.url)
+    assert "img-src 'self' data: blob:" in response.headers["content-security-policy"]
+    page.locator("#question textarea").wait_for()
+    assert page.locator("input[type=file]").count() == 0
+    assert page.locator("#helpful").count() == 0 and page.locator("#feedback-comment").count() == 0
+    assert page.get_by_role("tab", name="Dokumenter").count() == 0
+    page.close()
+
+
+def test_direct_calls_to_every_fn_in_config_change_nothing_on_disk(public_server: Server) -> None:
+    before = disk_snapshot(public_server.data_dir)
+    results = call_every_fn(public_server.url, QUESTION)
+    assert any("6,3 millioner" in json.dumps(r, ensure_ascii=False) for r in results.values())
+    upload = httpx.post(f"{public_server.url}/gradio_api/upload", files={"files": ("x.txt", b"x")})
+    assert upload.status_code == 403
+    assert disk_snapshot(public_server.data_dir) == before
+
+
+def test_a_100000_character_question_gets_a_clear_refusal(public_server: Server) -> None:
+    from gradio_client import Client
+
+    client = Client(public_server.url, verbose=False)
+    started = time.perf_counter()
+    with pytest.raises(Exception, match=r"too long \(100000 characters\)|for langt \(100000 tegn\)"):
+        client.predict(LONG_QUESTION, None, api_name="/ask")
+    assert time.perf_counter() - started < 10
+    answer = client.predict(QUESTION, None, api_name="/ask")
+    assert "6,3 millioner" in answer["text"]
+    assert answer["citations"][0]["source"] == "innlandet-kompetansepiloter.txt"
+
+
+def test_hostile_document_is_shown_as_text_and_nothing_is_fetched_from_outside(
+    browser: Any, public_server: Server
+) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(ANSWER_TIMEOUT_MS)
+    requests: list[str] = []
+    dialogs: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    page.goto(public_server.url)
+    ask(page, HOSTILE_QUESTION, "42 millioner")
+    chat_text = page.locator("#chat .bot").last.inner_text()
+    assert "<script>document.title='pwned'</script>" in chat_text
+    assert "![sporingsbilde](http://127.0.0.2:9/pixel.png)" in chat_text
+    page.locator("#source-pick label").first.click()
+    page.locator("#document-viewer mark").first.wait_for()
+    viewer = page.locator("#document-viewer").inner_text()
+    assert "<img src=http://127.0.0.2:9/title.png onerror=alert(1)>" in viewer
+    assert "[les mer](http://127.0.0.2:9/phish)" in viewer
+    time.sleep(1)  # give any injected image or script the chance to act
+    assert page.title() != "pwned" and not dialogs
+    assert page.locator("img[src*='127.0.0.2'], a[href*='127.0.0.2']").count() == 0
+    assert not page.evaluate("() => [...document.scripts].some(s => s.textContent.includes('pwned'))")
+    outside = [
+        u for u in requests if not u.startswith(public_server.url) and not u.startswith(("data:", "blob:"))
+    ]
+    assert outside == []
+    assert not [m for m in console if "Content Security Policy" in m]  # the policy breaks nothing
+    page.close()
+
+
+def test_document_filter_limits_the_search_to_the_chosen_documents(
+    browser: Any, public_server: Server
+) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(ANSWER_TIMEOUT_MS)
+    page.goto(public_server.url)
+    page.locator("#doc-filter input").click()
+    page.get_by_role("option", name=re.compile("Herning Kommune")).click()
+    page.keyboard.press("Escape")
+    ask(page, QUESTION, "Dokumentene")
+    sources = page.locator("#sources").inner_text()
+    assert "herning-uddannelsesstrategi.txt" in sources
+    assert "innlandet-kompetansepiloter.txt" not in sources and "hamar" not in sources
+    page.close()
