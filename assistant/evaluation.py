@@ -290,11 +290,9 @@ def main_eval(args: Any, store: Any) -> int:
 
     questions = load_questions(Path(args.questions))
     settings = AssistantSettings(top_k=args.k)
-    assistant = Assistant(store=store, settings=settings)
     if store.is_empty():
         print("error: the index is empty; run `strategy-assistant ingest PATH` first")
         return 1
-    assistant.warm_up()  # load models and indexes before the clock starts
     modes = [settings.mode] + [m.strip() for m in args.compare.split(",") if m.strip()]
     modes = list(dict.fromkeys(modes))
     summaries: dict[str, dict[str, Any]] = {}
@@ -310,6 +308,10 @@ def main_eval(args: Any, store: Any) -> int:
         "questions": str(args.questions),
     }
     for mode in modes:
+        # A fresh assistant per mode: no mode may reuse sentence vectors cached by another, or
+        # the side-by-side latencies would not compare like with like.
+        assistant = Assistant(store=store, settings=settings)
+        assistant.warm_up()  # load models and indexes before the clock starts
         with tqdm(total=len(questions), desc=f"eval {mode}", unit="q", disable=args.quiet) as bar:
             results = run_eval(assistant, questions, mode=mode, progress=_ticker(bar))
         summaries[mode] = summarize(results, {**config, "mode": mode})
