@@ -866,17 +866,23 @@ def _staff_tab(library: DocumentLibrary, lang: str) -> dict[str, Any]:
 
 
 def _wire_staff(demo: gr.Blocks, staff: StaffHandlers, ui: dict[str, Any], doc_filter: Any) -> None:
-    """Register the write handlers: only in staff mode, where the whole app is behind the login."""
+    """Register the write handlers: only in staff mode, where the whole app is behind the login.
+
+    Upload, re-index and delete share one queue slot, so they run one at a time in the order they
+    were clicked. Each listener otherwise has its own slot: a delete clicked while a re-index is
+    still embedding ran beside it, failed on the writer lock, and the re-index's late report then
+    overwrote the delete's status on the page."""
     private: dict[str, Any] = {"api_visibility": "private"}
+    writes: dict[str, Any] = {**private, "concurrency_id": "staff-writes", "concurrency_limit": 1}
     lists = [ui["table"], ui["chosen"], doc_filter]
     demo.load(staff.listing, None, lists, **private)
     ui["refresh"].click(staff.listing, None, lists, **private)
-    ui["add"].click(staff.add_files, ui["upload"], [ui["status"], *lists], **private).then(
+    ui["add"].click(staff.add_files, ui["upload"], [ui["status"], *lists], **writes).then(
         lambda: None, None, ui["upload"], **private
     )
-    ui["reindex"].click(staff.reindex, ui["chosen"], [ui["status"], *lists], **private)
+    ui["reindex"].click(staff.reindex, ui["chosen"], [ui["status"], *lists], **writes)
     ui["delete"].click(
-        staff.delete, [ui["chosen"], ui["confirm"]], [ui["status"], ui["confirm"], *lists], **private
+        staff.delete, [ui["chosen"], ui["confirm"]], [ui["status"], ui["confirm"], *lists], **writes
     )
 
 
@@ -942,18 +948,12 @@ def _parser() -> argparse.ArgumentParser:
 def _ingest_bundled_corpus(store: Any) -> None:
     from tqdm import tqdm
 
-    from ingest.pipeline import ingest_paths
+    from ingest.pipeline import ingest_paths, tqdm_progress
 
     print(f"The index is empty: ingesting the bundled corpus ({BUNDLED_CORPUS}) …", flush=True)
     bar = tqdm(total=0, unit="file", desc="Ingesting", file=sys.stdout)
-
-    def progress(done: int, total: int, name: str) -> None:
-        bar.total = total
-        bar.n = done
-        bar.set_postfix_str(name[-40:], refresh=True)
-
     try:
-        report = ingest_paths([BUNDLED_CORPUS], store, progress=progress)
+        report = ingest_paths([BUNDLED_CORPUS], store, progress=tqdm_progress(bar))
     finally:
         bar.close()
     print(report.summary(), flush=True)

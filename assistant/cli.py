@@ -34,15 +34,11 @@ def _store() -> Any:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from ingest.pipeline import IngestSettings, ingest_paths
+    from ingest.pipeline import IngestSettings, ingest_paths, tqdm_progress
 
     store = _store()
     bar = tqdm(total=0, unit="file", desc="Ingesting", disable=args.quiet)
-
-    def progress(done: int, total: int, name: str) -> None:
-        bar.total = total
-        bar.n = done
-        bar.set_postfix_str(name[-40:], refresh=True)
+    progress = tqdm_progress(bar)
 
     try:
         report = ingest_paths(

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -25,7 +26,7 @@ from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, load_file
 from vectorstore.lock import writer_lock
 from vectorstore.store import ChunkRecord, ChunkStore, DocumentRecord, index_text
 
-__all__ = ["FileResult", "IngestReport", "IngestSettings", "discover", "ingest_paths"]
+__all__ = ["FileResult", "IngestReport", "IngestSettings", "discover", "ingest_paths", "tqdm_progress"]
 
 # Bump when cleaning or chunking changes, so existing documents are re-processed.
 PIPELINE_VERSION = "2"
@@ -139,6 +140,17 @@ def _content_hash(data: bytes) -> str:
 
 
 ProgressFn = Callable[[int, int, str], None]
+
+
+def tqdm_progress(bar: Any) -> ProgressFn:
+    """Show pipeline progress on a tqdm bar (files done of total, and the current file)."""
+
+    def progress(done: int, total: int, name: str) -> None:
+        bar.total = total
+        bar.n = done
+        bar.set_postfix_str(name[-40:], refresh=True)
+
+    return progress
 
 
 def ingest_paths(
