@@ -78,8 +78,8 @@ class HybridRetriever(BaseRetriever):
         if mode in {"hybrid", "dense"}:
             vector = query_vector if query_vector is not None else self.store.embeddings.embed_query(query)
             dense = self.store.dense_search(vector, n, sources)
-        if mode in {"hybrid", "bm25"}:
-            index = self.store.lexical()
+        index = self.store.lexical() if mode in {"hybrid", "bm25"} else None
+        if index is not None:
             allowed = None
             if sources:
                 allowed = {
@@ -89,8 +89,8 @@ class HybridRetriever(BaseRetriever):
             lexical_query = f"{query} {expand_english(query)}" if lang == "en" else query
             lexical = index.search(lexical_query, n, allowed)
         lexical_weight = self.settings.lexical_weight
-        if mode == "hybrid":
-            doc_langs = self.store.lexical().manifest.languages
+        if mode == "hybrid" and index is not None:
+            doc_langs = index.manifest.languages
             if doc_langs and not any(_same_family(lang, d) for d in doc_langs):
                 lexical_weight = self.settings.cross_language_lexical_weight
         elif mode == "dense":
