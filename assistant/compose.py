@@ -165,8 +165,6 @@ class Weights:
     passage: float = 0.1
     typed: float = 0.05
     second_margin: float = 0.16
-    # Quote a short sentence right after the best one ("Årsaken var sykdom.") as the second.
-    follow_short_words: int = 0
 
     def score(self, s: ScoredSentence, kind: str) -> float:
         value = self.dense * s.dense + self.lexical * s.lexical + self.rank / (s.passage_index + 1)
@@ -260,12 +258,6 @@ def select(
         following = [s for s in scored if s.passage_index == best.passage_index and s.start >= best.end]
         if following:
             chosen.append(min(following, key=lambda s: s.start))
-    if len(chosen) == 1 and weights.follow_short_words:
-        nxt = [s for s in scored if s.passage_index == best.passage_index and s.start >= best.end]
-        if nxt:
-            follower = min(nxt, key=lambda s: s.start)
-            if len(follower.text.split()) <= weights.follow_short_words:
-                chosen.append(follower)
     for s in ranked[1:]:
         if len(chosen) >= max_sentences:
             break

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -91,7 +92,8 @@ class Assistant:
         previous_lang = analyze_question(history[-1][0]).lang if history else None
         query = resolve_followup(text, history)
         info = analyze_question(text, fallback_lang=previous_lang)
-        info = type(info)(query, info.lang, info.lang_confidence, info.kind)
+        # Language and answer type come from the question itself; retrieval uses the resolved text.
+        info = replace(info, text=query)
         if self.store.is_empty():
             return Answer(text, info.lang, message("empty_index", info.lang), True, retrieval_query=query)
 

@@ -141,7 +141,6 @@ def main() -> None:
         "passage": [0.1, 0.2, 0.3],
         "typed": [0.03, 0.05, 0.08, 0.12],
         "second_margin": [0.12, 0.16, 0.24],
-        "follow_short_words": [0, 6, 10],
     }
     results = []
     for values in itertools.product(*grid.values()):
