@@ -16,7 +16,7 @@ When no sentence clears the abstention threshold the assistant says the document
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -24,8 +24,7 @@ import numpy as np
 from assistant.glossary import counterparts
 from assistant.question import QuestionInfo, has_type_evidence
 from assistant.types import Citation, Passage
-from ingest.chunking import is_heading_line as _is_heading_line
-from ingest.sentences import sentence_spans
+from ingest.chunking import answer_sentences
 from vectorstore.lexical import analyze
 
 __all__ = [
@@ -147,14 +146,6 @@ def _lexical_overlap(concepts: Sequence[tuple[set[str], float]], terms: set[str]
     return sum(w for stems, w in concepts if stems & terms) / total
 
 
-def _heading_before(text: str, position: int, fallback: str) -> str:
-    """The nearest heading line above `position` inside the passage (else the chunk's section)."""
-    for line in reversed(text[:position].split("\n")):
-        if line.strip() and _is_heading_line(line):
-            return line.strip()
-    return fallback
-
-
 @dataclass(frozen=True)
 class Weights:
     """How the evidence adds up (tuned on NorQuAD validation + the seed set, see benchmarks/)."""
@@ -186,15 +177,15 @@ def sentence_features(
     embed: EmbedFn,
     idf: IdfFn,
     max_passages: int,
+    stored: Mapping[str, Mapping[tuple[int, int], np.ndarray]] | None = None,
 ) -> list[ScoredSentence]:
-    """Every candidate sentence of the top passages with its evidence (score left at 0)."""
+    """Every candidate sentence of the top passages with its evidence (score left at 0).
+
+    Sentence vectors come from `stored` (embedded at ingest, keyed by chunk id and span); only
+    sentences missing there (an index built by an older version) go through `embed`.
+    """
     pool = list(passages[:max_passages])
-    candidates: list[tuple[int, int, int, str]] = []
-    for pi, passage in enumerate(pool):
-        for start, end in sentence_spans(passage.text):
-            text = passage.text[start:end]
-            if len(text.split()) >= 3:
-                candidates.append((pi, start, end, text))
+    candidates = [(pi, s) for pi, p in enumerate(pool) for s in answer_sentences(p.text, p.section)]
     if not candidates:
         return []
     langs = list(dict.fromkeys([question.lang, *(p.lang for p in pool)]))
@@ -206,15 +197,18 @@ def sentence_features(
     context_terms = [_stems(" ".join((p.title, p.publisher, p.source)), langs) for p in pool]
     top_score = max((p.score for p in pool), default=1.0) or 1.0
 
-    # Each sentence is embedded under its heading, so "Samarbeidspartnere" tells the model what
-    # "Innlandet samarbeider med Tretorget ..." is about.
-    embedded = []
-    for pi, start, _end, text in candidates:
-        heading = _heading_before(pool[pi].text, start, pool[pi].section)
-        embedded.append(f"{heading}: {text}" if heading and heading != text else text)
-    dense = embed(embedded) @ query_vector
+    stored = stored or {}
+    vectors: list[np.ndarray | None] = [
+        stored.get(pool[pi].chunk_id, {}).get((s.start, s.end)) for pi, s in candidates
+    ]
+    missing = [i for i, v in enumerate(vectors) if v is None]
+    if missing:
+        for i, v in zip(missing, embed([candidates[i][1].embed_text for i in missing]), strict=True):
+            vectors[i] = v
+    dense = np.stack([v for v in vectors if v is not None]) @ query_vector
     features: list[ScoredSentence] = []
-    for (pi, start, end, text), cos in zip(candidates, dense, strict=True):
+    for (pi, sentence), cos in zip(candidates, dense, strict=True):
+        start, end, text = sentence.start, sentence.end, sentence.text
         own = [c for c in concepts if not c[0] <= context_terms[pi]] or concepts
         features.append(
             ScoredSentence(
@@ -304,8 +298,9 @@ def compose(
     max_passages: int,
     threshold: float,
     weights: Weights | None = None,
+    stored: Mapping[str, Mapping[tuple[int, int], np.ndarray]] | None = None,
 ) -> Composition:
     """Pick up to `max_sentences` sentences from the top `max_passages` passages, or abstain."""
-    features = sentence_features(question, passages, query_vector, embed, idf, max_passages)
+    features = sentence_features(question, passages, query_vector, embed, idf, max_passages, stored)
     pool = list(passages[:max_passages])
     return select(question, pool, features, weights or Weights(), max_sentences, threshold)

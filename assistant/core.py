@@ -114,6 +114,9 @@ class Assistant:
             max_sentences=self.settings.answer_sentences,
             max_passages=self.settings.answer_passages,
             threshold=self.settings.abstain_threshold,
+            stored=self.store.sentence_vectors(
+                [p.chunk_id for p in passages[: self.settings.answer_passages]]
+            ),
         )
         t3 = time.perf_counter()
         if composition.abstained:

@@ -81,6 +81,7 @@ def collect(pairs: list[str], answerable_only: bool | None, embeddings: object) 
                 assistant._embed_sentences,
                 store.lexical().idf,
                 assistant.settings.answer_passages,
+                store.sentence_vectors([p.chunk_id for p in pool[: assistant.settings.answer_passages]]),
             )
             is_answerable = q.answerable if answerable_only is not False else False
             cases.append(Case(q, info, pool[: assistant.settings.answer_passages], feats, is_answerable))

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 
 from ingest.sentences import sentence_spans
 
-__all__ = ["Chunk", "ChunkingConfig", "chunk_text", "is_heading_line", "make_chunk_id"]
+__all__ = [
+    "AnswerSentence",
+    "Chunk",
+    "ChunkingConfig",
+    "answer_sentences",
+    "chunk_text",
+    "is_heading_line",
+    "make_chunk_id",
+]
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,45 @@ def is_heading_line(line: str) -> bool:
         and "(Foto:" not in stripped
         and (stripped[0].isupper() or stripped[0].isdigit())
     )
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """A sentence of a passage that an answer may quote: `text == passage[start:end]`.
+
+    `embed_text` is what gets embedded: the sentence under its nearest heading, so
+    "Samarbeidspartnere" tells the model what "Innlandet samarbeider med Tretorget ..." is about.
+    """
+
+    start: int
+    end: int
+    text: str
+    embed_text: str
+
+
+def answer_sentences(passage: str, section: str = "") -> list[AnswerSentence]:
+    """The quotable sentences (three words or more) of a passage, in order.
+
+    Ingest embeds exactly these and answer composition looks them up by span, so both sides
+    must come from this one function.
+    """
+    found: list[AnswerSentence] = []
+    for start, end in sentence_spans(passage):
+        text = passage[start:end]
+        if _words(text) < 3:
+            continue
+        heading = _heading_before(passage, start, section)
+        embed_text = f"{heading}: {text}" if heading and heading != text else text
+        found.append(AnswerSentence(start, end, text, embed_text))
+    return found
+
+
+def _heading_before(text: str, position: int, fallback: str) -> str:
+    """The nearest heading line above `position` inside the passage (else the chunk's section)."""
+    for line in reversed(text[:position].split("\n")):
+        if line.strip() and is_heading_line(line):
+            return line.strip()
+    return fallback
 
 
 def _units(text: str, config: ChunkingConfig) -> list[_Unit]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ingest.chunking import ChunkingConfig, chunk_text
+from ingest.chunking import Chunk, ChunkingConfig, answer_sentences, chunk_text
 from ingest.clean import clean_text
 from ingest.language import detect_language
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, load_file
@@ -28,8 +28,8 @@ from vectorstore.store import ChunkRecord, ChunkStore, DocumentRecord, index_tex
 
 __all__ = ["FileResult", "IngestReport", "IngestSettings", "discover", "ingest_paths", "tqdm_progress"]
 
-# Bump when cleaning or chunking changes, so existing documents are re-processed.
-PIPELINE_VERSION = "2"
+# Bump when cleaning, chunking or what gets embedded changes, so documents are re-processed.
+PIPELINE_VERSION = "3"
 
 
 class IngestSettings(BaseSettings):
@@ -221,10 +221,7 @@ def _ingest_one(
     title = _title(loaded.title, text, cand.source)
     lang = detect_language(text[:5000])
     chunks = chunk_text(cand.source, text, settings.chunking)
-    records = [
-        ChunkRecord(c.chunk_id, c.text, c.position, c.char_start, c.char_end, c.section) for c in chunks
-    ]
-    vectors = store.embeddings.embed_documents([index_text(title, c.section, c.text) for c in chunks])
+    records, vectors = _embed_chunks(store, title, chunks)
     record = DocumentRecord(
         source=cand.source,
         title=title,
@@ -239,3 +236,32 @@ def _ingest_one(
     )
     store.write_document(record, records, vectors)
     return FileResult(cand.source, "updated" if previous else "added", len(chunks))
+
+
+def _embed_chunks(store: ChunkStore, title: str, chunks: list[Chunk]) -> tuple[list[ChunkRecord], list[Any]]:
+    """Embed each passage and its quotable sentences in one model call.
+
+    The sentence vectors let an answer pick its quote without running the model per question.
+    """
+    sentences = [answer_sentences(c.text, c.section) for c in chunks]
+    texts = [index_text(title, c.section, c.text) for c in chunks]
+    texts += [s.embed_text for per_chunk in sentences for s in per_chunk]
+    vectors = store.embeddings.embed_documents(texts)
+    records: list[ChunkRecord] = []
+    offset = len(chunks)
+    for c, per_chunk in zip(chunks, sentences, strict=True):
+        rows = vectors[offset : offset + len(per_chunk)]
+        offset += len(per_chunk)
+        records.append(
+            ChunkRecord(
+                c.chunk_id,
+                c.text,
+                c.position,
+                c.char_start,
+                c.char_end,
+                c.section,
+                sentence_spans=tuple((s.start, s.end) for s in per_chunk),
+                sentence_vectors=rows if per_chunk else None,
+            )
+        )
+    return records, vectors[: len(chunks)]

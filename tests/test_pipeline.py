@@ -105,10 +105,13 @@ def test_changed_file_replaces_its_chunks_and_leaves_others_alone(
     for source in before:
         if source != INNLANDET:
             assert after[source] == before[source]
-    # Only the changed document was embedded again.
+    # Only the changed document was embedded again: its passages and their quotable sentences.
     record = store.get_document(INNLANDET)
     assert record is not None
-    assert fake_embeddings.texts_embedded - embedded_before == record.n_chunks
+    stored = store.sentence_vectors(sorted(after[INNLANDET]))
+    n_sentences = sum(len(spans) for spans in stored.values())
+    assert n_sentences > record.n_chunks
+    assert fake_embeddings.texts_embedded - embedded_before == record.n_chunks + n_sentences
     gone = before[INNLANDET] - after[INNLANDET]
     assert gone, "the chunk holding the edited sentence must get a new id"
     assert store.get_passages(sorted(gone)) == []

@@ -20,6 +20,7 @@ from langchain_core.documents import Document
 
 from vectorstore.embeddings import IndexEmbeddings
 from vectorstore.lexical import LexicalIndex, id_digest
+from vectorstore.sentence_vectors import pack, unpack
 from vectorstore.settings import StoreSettings
 
 __all__ = [
@@ -69,6 +70,8 @@ class ChunkRecord:
     char_end: int
     section: str
     extra: dict[str, str] = field(default_factory=dict)
+    sentence_spans: tuple[tuple[int, int], ...] = ()
+    sentence_vectors: Any = None  # one row per span; see vectorstore/sentence_vectors.py
 
 
 def index_text(title: str, section: str, text: str) -> str:
@@ -225,6 +228,7 @@ class ChunkStore:
                 "char_start": c.char_start,
                 "char_end": c.char_end,
                 **c.extra,
+                **(pack(c.sentence_spans, c.sentence_vectors) if c.sentence_spans else {}),
             }
             for c in chunks
         ]
@@ -325,6 +329,15 @@ class ChunkStore:
         }
         committed = self._committed_map()
         return [by_id[i] for i in ids if i in by_id and _is_committed(by_id[i], committed)]
+
+    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, dict[tuple[int, int], Any]]:
+        """chunk id -> {sentence span: unit vector} stored at ingest (empty for older indexes)."""
+        cols = self._collections()
+        if cols is None or not chunk_ids:
+            return {}
+        got = cols[0].get(ids=list(chunk_ids), include=["metadatas"])
+        dim = self.embeddings.dimension
+        return {i: unpack(m or {}, dim) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
     def _committed_map(self) -> dict[str, str]:
         self.refresh()
