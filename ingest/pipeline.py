@@ -239,18 +239,19 @@ def _ingest_one(
 
 
 def _embed_chunks(store: ChunkStore, title: str, chunks: list[Chunk]) -> tuple[list[ChunkRecord], list[Any]]:
-    """Embed each passage and its quotable sentences in one model call.
+    """Embed each passage and, separately, its quotable sentences.
 
     The sentence vectors let an answer pick its quote without running the model per question.
+    Two calls, not one: a batch is padded to its longest text, and a 20-word sentence padded to
+    a 250-word passage costs as much as the passage (it made ingest ten times slower).
     """
     sentences = [answer_sentences(c.text, c.section) for c in chunks]
-    texts = [index_text(title, c.section, c.text) for c in chunks]
-    texts += [s.embed_text for per_chunk in sentences for s in per_chunk]
-    vectors = store.embeddings.embed_documents(texts)
+    vectors = store.embeddings.embed_documents([index_text(title, c.section, c.text) for c in chunks])
+    sentence_vectors = store.embeddings.embed_documents([s.embed_text for per in sentences for s in per])
     records: list[ChunkRecord] = []
-    offset = len(chunks)
+    offset = 0
     for c, per_chunk in zip(chunks, sentences, strict=True):
-        rows = vectors[offset : offset + len(per_chunk)]
+        rows = sentence_vectors[offset : offset + len(per_chunk)]
         offset += len(per_chunk)
         records.append(
             ChunkRecord(
@@ -264,4 +265,4 @@ def _embed_chunks(store: ChunkStore, title: str, chunks: list[Chunk]) -> tuple[l
                 sentence_vectors=rows if per_chunk else None,
             )
         )
-    return records, vectors[: len(chunks)]
+    return records, vectors
