@@ -20,6 +20,7 @@ _ABBREVIATIONS = {
     "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "des", "dec", "hhv", "resp", "bla",
     "etc", "e.g", "i.e", "vs", "mr", "mrs", "ms", "no", "nos", "approx", "dept", "inc", "ltd", "co",
 }  # fmt: skip
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # "D.W." Griffith, "J.R.R." Tolkien
 _CANDIDATE = re.compile(r"[.!?…]+[\"»”')\]]*(?=\s+)|\n+")
 _NEXT_START = re.compile(r"\s+[\"«“'(\[]?[-–]?\s?[A-ZÆØÅÄÖÜÉ0-9]")
 
@@ -34,7 +35,9 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return False
     # Initials ("K. Hansen") count as abbreviations. An ordinal such as "21. november" is
     # followed by lower case, which _NEXT_START already rejects as a sentence start.
-    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+    return (
+        token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()) or bool(_INITIALS.fullmatch(token))
+    )
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -39,6 +39,10 @@ def _sentences(text: str) -> list[str]:
             ["Rapporten er skrevet av K. Hansen og P. Olsen.", "Den kom i fjor."],
         ),
         (
+            "Han grunnla selskapet med D.W. Griffith i 1919. Det lever ennå.",
+            ["Han grunnla selskapet med D.W. Griffith i 1919.", "Det lever ennå."],
+        ),
+        (
             "De studerende får fx hurtigt erfaring. Det er værdifuldt.",
             ["De studerende får fx hurtigt erfaring.", "Det er værdifuldt."],
         ),
