@@ -80,11 +80,7 @@ class HybridRetriever(BaseRetriever):
             dense = self.store.dense_search(vector, n, sources)
         index = self.store.lexical() if mode in {"hybrid", "bm25"} else None
         if index is not None:
-            allowed = None
-            if sources:
-                allowed = {
-                    d.id or "" for d in self.store.iter_passages() if d.metadata.get("source") in sources
-                }
+            allowed = set(self.store.passage_ids(sources)) if sources else None
             # English questions also search with the Scandinavian words of the domain.
             lexical_query = f"{query} {expand_english(query)}" if lang == "en" else query
             lexical = index.search(lexical_query, n, allowed)

@@ -189,7 +189,7 @@ def ingest_paths(
                     report.files.append(FileResult(source, "removed", reason="file no longer exists"))
         if progress:
             progress(len(candidates), len(candidates), "")
-        store.rebuild_lexical()
+        store.sync_lexical()
     report.seconds = time.perf_counter() - started
     return report
 

@@ -111,7 +111,12 @@ def test_missing_or_broken_index_loads_as_none(index: LexicalIndex, tmp_path: Pa
     assert LexicalIndex.load(tmp_path / "nothing-here") is None
     folder = tmp_path / "lexical"
     index.save(folder)
-    (folder / "ids.json").write_text(json.dumps(["only-one"]), encoding="utf-8")  # count disagrees
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    (folder / "manifest.json").write_text(json.dumps({**manifest, "count": 1}), encoding="utf-8")
+    assert LexicalIndex.load(folder) is None  # the count disagrees with the segments
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert LexicalIndex.load(folder) is not None
+    next(folder.glob("*.npz")).write_bytes(b"truncated")
     assert LexicalIndex.load(folder) is None
     (folder / "manifest.json").write_text("{broken", encoding="utf-8")
     assert LexicalIndex.load(folder) is None
@@ -129,3 +134,59 @@ def test_id_digest_ignores_order_but_not_content() -> None:
     assert id_digest(["a", "b", "c"]) == id_digest(["c", "a", "b"])
     assert id_digest(["a", "b"]) != id_digest(["a", "b", "c"])
     assert id_digest(["ab"]) != id_digest(["a", "b"])
+
+
+def _scores(index: LexicalIndex, query: str) -> dict[str, float]:
+    return {chunk_id: round(score, 5) for chunk_id, score in index.search(query, k=10)}
+
+
+QUERIES = ["Hvem finansierer kompetansepilotene?", "samarbeid Tretorget", "kompetanse i kommunen", "byen"]
+
+
+def test_scores_are_lucene_bm25_as_bm25s_computes_them() -> None:
+    import bm25s
+
+    reference = bm25s.BM25(k1=1.2, b=0.75)
+    reference.index([analyze(text, lang) for _, text, lang in PASSAGES], show_progress=False)
+    index = LexicalIndex.build(PASSAGES)
+    for query in QUERIES:
+        tokens = list(dict.fromkeys(t for lang in ("da", "nb") for t in analyze(query, lang)))
+        tokens = [t for t in tokens if t in reference.vocab_dict]
+        expected = reference.get_scores(tokens)
+        got = _scores(index, query)
+        for (chunk_id, _, _), score in zip(PASSAGES, expected, strict=True):
+            assert got.get(chunk_id, 0.0) == pytest.approx(float(score), abs=1e-4)
+
+
+def test_incremental_updates_score_exactly_like_a_fresh_build(tmp_path: Path) -> None:
+    folder = tmp_path / "lexical"
+    first = LexicalIndex.build(PASSAGES[:2], generation=1)
+    first.save(folder)
+    changed = (PASSAGES[0][0], "Fylket finansierer ordningen med 1,882 millioner kroner.", "nb")
+    loaded = LexicalIndex.load(folder)
+    assert loaded is not None
+    updated = loaded.apply([changed, *PASSAGES[2:]], removed=["partnere"], generation=2)
+    updated.save(folder)
+    reloaded = LexicalIndex.load(folder)
+    assert reloaded is not None and reloaded.manifest.generation == 2
+    fresh = LexicalIndex.build([changed, *PASSAGES[2:]])
+    assert sorted(reloaded.ids) == sorted(fresh.ids)
+    assert reloaded.manifest.digest == fresh.manifest.digest
+    for query in [*QUERIES, "Fylket finansierer"]:
+        assert _scores(reloaded, query) == _scores(fresh, query)
+    assert "partnere" not in _scores(reloaded, "samarbeid Tretorget")
+
+
+def test_dead_rows_are_compacted_away_and_orphan_files_removed(tmp_path: Path) -> None:
+    folder = tmp_path / "lexical"
+    index = LexicalIndex.build(PASSAGES)
+    index.save(folder)
+    (folder / "crashed-before-manifest.npz").write_bytes(b"left by a killed ingest")
+    smaller = index.apply([], removed=["kmd", "hamar"], generation=3)  # 40 % dead: compacted
+    smaller.save(folder)
+    assert len(list(folder.glob("*.npz"))) == 1
+    reloaded = LexicalIndex.load(folder)
+    assert reloaded is not None and sorted(reloaded.ids) == ["gudbrandsdal", "herning", "partnere"]
+    assert _scores(reloaded, "samarbeid Tretorget") == _scores(
+        LexicalIndex.build(PASSAGES[1:3] + PASSAGES[4:]), "samarbeid Tretorget"
+    )

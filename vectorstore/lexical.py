@@ -4,6 +4,12 @@ The lexical index is derived data: Chroma is the source of truth, and the index 
 (count and a digest of the chunk ids) so a reader can tell when it no longer matches and rebuild it.
 Each passage is stemmed with the stemmer of its own language; a query is stemmed with every
 language present in the index, so a Danish question still matches Norwegian word forms.
+
+The index is kept in segments, as Lucene does: an ingest appends a segment with the term
+frequencies of its new passages and marks replaced or deleted rows dead, so adding one document
+to 100,000 passages stems and writes that document only. IDF and the average length are computed
+over the live rows when the index is opened, so scores equal those of a freshly built index
+(Lucene's BM25, k1 1.2, b 0.75). Dead rows are compacted away once they are a quarter of the rows.
 """
 
 from __future__ import annotations
@@ -15,8 +21,9 @@ import re
 import shutil
 import tempfile
 import threading
+import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +35,11 @@ __all__ = ["LexicalIndex", "analyze", "id_digest"]
 _STEMMERS = {"nb": "norwegian", "nn": "norwegian", "da": "danish", "sv": "swedish", "en": "english"}
 _WORD_RE = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 _MANIFEST = "manifest.json"
+
+
+_K1, _B = 1.2, 0.75
+_COMPACT_DEAD_SHARE = 0.25
+_MAX_SEGMENTS = 24
 
 
 @cache
@@ -87,104 +99,239 @@ class _Manifest:
     digest: str
     languages: list[str]
     generation: int
+    segments: dict[str, list[int]] = field(default_factory=dict)  # name -> its dead rows
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """Term frequencies of some passages: a row per passage, a column per vocabulary term."""
+
+    name: str
+    ids: list[str]
+    tf: Any  # scipy.sparse.csr_matrix of float32
+    live: Any  # np.ndarray of bool, one per row
 
 
 class LexicalIndex:
-    """An immutable BM25 index over passages; build a new one to change it."""
+    """A BM25 index over passages; `apply` returns an updated index, `save` persists it.
 
-    def __init__(self, retriever: Any, ids: list[str], manifest: _Manifest) -> None:
-        self._retriever = retriever
-        self.ids = ids
+    >>> index = LexicalIndex.build([("c1", "Innlandet samarbeider med Tretorget.", "nb")])
+    >>> index.search("Tretorget", k=5)[0][0]
+    'c1'
+    """
+
+    def __init__(self, segments: list[_Segment], vocab: dict[str, int], manifest: _Manifest) -> None:
+        from scipy import sparse
+
+        self._segments = segments
+        self._vocab = vocab
         self.manifest = manifest
-        self._position = {chunk_id: i for i, chunk_id in enumerate(ids)}
+        width = len(vocab)
+        mats = [_widen(seg.tf, width) for seg in segments]
+        tf = sparse.vstack(mats, format="csr") if mats else sparse.csr_matrix((0, width), dtype=np.float32)
+        self._row_ids = [chunk_id for seg in segments for chunk_id in seg.ids]
+        self._live = np.concatenate([seg.live for seg in segments]) if segments else np.zeros(0, dtype=bool)
+        self._tf = tf.tocsc()
+        self._doclen = np.asarray(tf.sum(axis=1), dtype=np.float32).ravel()
+        self._n = int(self._live.sum())
+        self._avgdl = float(self._doclen[self._live].mean()) if self._n else 1.0
+        present = tf[self._live] if self._n else tf[:0]
+        self._df = np.diff(present.tocsc().indptr).astype(np.float32)
+        self._position = {c: i for i, c in enumerate(self._row_ids) if self._live[i]}
+        self.ids = [c for c, alive in zip(self._row_ids, self._live, strict=True) if alive]
 
+    # ---------------------------------------------------------------- building and updating
     @classmethod
-    def build(
-        cls, passages: Sequence[tuple[str, str, str]], generation: int = 0, show_progress: bool = False
+    def build(cls, passages: Sequence[tuple[str, str, str]], generation: int = 0) -> LexicalIndex:
+        """Index (chunk_id, text, lang) triples from scratch."""
+        return cls([], {}, _Manifest(0, id_digest([]), [], generation)).apply(passages, (), generation)
+
+    def apply(
+        self, added: Sequence[tuple[str, str, str]], removed: Iterable[str], generation: int
     ) -> LexicalIndex:
-        """Index (chunk_id, text, lang) triples."""
-        import bm25s
+        """An index with the `removed` ids gone and the `added` passages (re)indexed."""
+        gone = set(removed) | {p[0] for p in added}
+        segments = [
+            _Segment(
+                seg.name, seg.ids, seg.tf, seg.live & np.array([c not in gone for c in seg.ids], dtype=bool)
+            )
+            for seg in self._segments
+        ]
+        vocab = dict(self._vocab)
+        languages = set(self.manifest.languages)
+        if added:
+            segments.append(_new_segment(added, vocab))
+            languages.update(lang for _, _, lang in added)
+        segments = [seg for seg in segments if seg.live.any()]
+        rows = sum(len(seg.ids) for seg in segments)
+        live_ids = [c for seg in segments for c, alive in zip(seg.ids, seg.live, strict=True) if alive]
+        if rows and (1 - len(live_ids) / rows > _COMPACT_DEAD_SHARE or len(segments) > _MAX_SEGMENTS):
+            segments, vocab = _compact(segments, vocab)
+        manifest = _Manifest(
+            len(live_ids),
+            id_digest(live_ids),
+            sorted(languages),
+            generation,
+            {seg.name: [int(i) for i in np.flatnonzero(~seg.live)] for seg in segments},
+        )
+        return LexicalIndex(segments, vocab, manifest)
 
-        ids = [p[0] for p in passages]
-        corpus = [analyze(text, lang) or ["\u2205"] for _, text, lang in passages]
-        retriever = bm25s.BM25(k1=1.2, b=0.75)
-        if corpus:
-            retriever.index(corpus, show_progress=show_progress)
-        languages = sorted({lang for _, _, lang in passages})
-        manifest = _Manifest(len(ids), id_digest(ids), languages, generation)
-        return cls(retriever if corpus else None, ids, manifest)
-
+    # ---------------------------------------------------------------- persistence
     def save(self, directory: Path) -> None:
-        """Write to a temporary sibling, then swap it in, so readers never see half an index."""
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".lexical-", dir=directory.parent))
-        try:
-            if self._retriever is not None:
-                self._retriever.save(str(tmp / "bm25"), show_progress=False)
-            (tmp / "ids.json").write_text(json.dumps(self.ids), encoding="utf-8")
-            (tmp / _MANIFEST).write_text(json.dumps(self.manifest.__dict__), encoding="utf-8")
-            old = directory.with_name(directory.name + ".old")
-            shutil.rmtree(old, ignore_errors=True)
-            if directory.exists():
-                os.replace(directory, old)
-            os.replace(tmp, directory)
-            shutil.rmtree(old, ignore_errors=True)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+        """Write new segment files, then swap in the manifest that names them.
+
+        The manifest is the commit point: a crash before it leaves the previous index whole, and
+        files no manifest names are removed on the next save.
+        """
+        directory.mkdir(parents=True, exist_ok=True)
+        for seg in self._segments:
+            path = directory / f"{seg.name}.npz"
+            if not path.exists():
+                _atomic_write(path, lambda f, seg=seg: _write_segment(f, seg))
+        _atomic_write(
+            directory / "vocab.json",
+            lambda f: f.write(json.dumps(self._vocab, ensure_ascii=False).encode("utf-8")),
+        )
+        _atomic_write(directory / _MANIFEST, lambda f: f.write(json.dumps(self.manifest.__dict__).encode()))
+        keep = {f"{seg.name}.npz" for seg in self._segments} | {"vocab.json", _MANIFEST}
+        for stale in directory.iterdir():
+            if stale.name in keep or stale.name.startswith("."):
+                continue
+            if stale.is_dir():  # the single-file layout of earlier versions
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex | None:
         """The saved index, or None when there is none or it cannot be read."""
-        try:
-            raw = json.loads((directory / _MANIFEST).read_text(encoding="utf-8"))
-            manifest = _Manifest(**raw)
-            ids = json.loads((directory / "ids.json").read_text(encoding="utf-8"))
-            retriever = None
-            if ids:
-                import bm25s
+        from scipy import sparse
 
-                retriever = bm25s.BM25.load(str(directory / "bm25"), show_progress=False)
-        except (OSError, ValueError, TypeError):
+        try:
+            manifest = _Manifest(**json.loads((directory / _MANIFEST).read_text(encoding="utf-8")))
+            vocab = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
+            segments = []
+            for name, dead in manifest.segments.items():
+                with np.load(directory / f"{name}.npz", allow_pickle=False) as data:
+                    ids = [str(i) for i in data["ids"]]
+                    tf = sparse.csr_matrix(
+                        (data["data"], data["indices"], data["indptr"]), shape=tuple(data["shape"])
+                    )
+                live = np.ones(len(ids), dtype=bool)
+                live[np.asarray(dead, dtype=int)] = False
+                segments.append(_Segment(name, ids, tf, live))
+        except (OSError, ValueError, TypeError, KeyError, IndexError):
             return None
-        if len(ids) != manifest.count:
+        index = cls(segments, vocab, manifest)
+        if len(index.ids) != manifest.count or id_digest(index.ids) != manifest.digest:
             return None
-        return cls(retriever, ids, manifest)
+        return index
+
+    # ---------------------------------------------------------------- scoring
+    def _idf(self, df: np.ndarray) -> np.ndarray:
+        return np.log(1.0 + (self._n - df + 0.5) / (df + 0.5))
 
     def idf(self, terms: Sequence[str]) -> dict[str, float]:
         """BM25 inverse document frequency of analysed terms (unknown terms get the maximum)."""
-        n = max(1, len(self.ids))
-        top = float(np.log(1 + (n + 0.5) / 0.5))
-        if self._retriever is None:
-            return dict.fromkeys(terms, top)
-        vocab = self._retriever.vocab_dict
-        indptr = self._retriever.scores["indptr"]
+        top = float(self._idf(np.zeros(1, dtype=np.float32))[0])
         out: dict[str, float] = {}
         for term in terms:
-            col = vocab.get(term)
-            df = 0 if col is None else int(indptr[col + 1] - indptr[col])
-            out[term] = float(np.log(1 + (n - df + 0.5) / (df + 0.5))) if df else top
+            col = self._vocab.get(term)
+            df = self._df[col] if col is not None and col < len(self._df) else 0.0
+            out[term] = float(self._idf(np.array([df]))[0]) if df else top
         return out
 
     def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         """Top-k (chunk_id, bm25 score) for `query`, optionally restricted to `allowed` ids."""
-        if self._retriever is None or k <= 0:
+        if not self._n or k <= 0:
             return []
         tokens: list[str] = []
         for lang in self.manifest.languages or ["nb"]:
             tokens.extend(analyze(query, lang))
-        vocab = self._retriever.vocab_dict
-        tokens = list(dict.fromkeys(t for t in tokens if t in vocab))
-        if not tokens:
+        cols = sorted({self._vocab[t] for t in tokens if t in self._vocab})
+        if not cols:
             return []
-        scores = np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)
+        sub = self._tf[:, cols].tocoo()
+        tf = sub.data
+        norm = _K1 * (1 - _B + _B * self._doclen[sub.row] / self._avgdl)
+        weights = self._idf(self._df[cols])[sub.col] * tf / (tf + norm)  # Lucene 8+: no (k1 + 1)
+        scores = np.bincount(sub.row, weights=weights, minlength=len(self._row_ids)).astype(np.float32)
+        scores[~self._live] = 0.0
         if allowed is not None:
-            mask = np.zeros(len(self.ids), dtype=bool)
-            for chunk_id in allowed:
-                pos = self._position.get(chunk_id)
-                if pos is not None:
-                    mask[pos] = True
-            scores = np.where(mask, scores, 0.0)
-        k = min(k, len(self.ids))
+            mask = np.zeros(len(self._row_ids), dtype=bool)
+            mask[[self._position[c] for c in allowed if c in self._position]] = True
+            scores[~mask] = 0.0
+        k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        return [(self._row_ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+def _new_segment(passages: Sequence[tuple[str, str, str]], vocab: dict[str, int]) -> _Segment:
+    """Analyse passages into a term-frequency segment, growing `vocab` with new terms."""
+    from scipy import sparse
+
+    indptr: list[int] = [0]
+    indices: list[int] = []
+    data: list[int] = []
+    for _, text, lang in passages:
+        counts: dict[int, int] = {}
+        for term in analyze(text, lang):
+            col = vocab.setdefault(term, len(vocab))
+            counts[col] = counts.get(col, 0) + 1
+        indices.extend(counts)
+        data.extend(counts.values())
+        indptr.append(len(indices))
+    tf = sparse.csr_matrix(
+        (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
+        shape=(len(passages), len(vocab)),
+    )
+    return _Segment(uuid.uuid4().hex[:16], [p[0] for p in passages], tf, np.ones(len(passages), dtype=bool))
+
+
+def _compact(segments: list[_Segment], vocab: dict[str, int]) -> tuple[list[_Segment], dict[str, int]]:
+    """One segment of the live rows, with the vocabulary they still use."""
+    from scipy import sparse
+
+    width = len(vocab)
+    tf = sparse.vstack([_widen(seg.tf, width)[seg.live] for seg in segments], format="csc")
+    used = np.flatnonzero(np.diff(tf.indptr))
+    by_col = {col: term for term, col in vocab.items()}
+    new_vocab = {by_col[int(col)]: i for i, col in enumerate(used)}
+    ids = [c for seg in segments for c, alive in zip(seg.ids, seg.live, strict=True) if alive]
+    merged = tf[:, used].tocsr()
+    return [_Segment(uuid.uuid4().hex[:16], ids, merged, np.ones(len(ids), dtype=bool))], new_vocab
+
+
+def _widen(tf: Any, width: int) -> Any:
+    """The same rows over a vocabulary that has grown since the segment was written."""
+    if tf.shape[1] == width:
+        return tf
+    tf = tf.copy()
+    tf.resize((tf.shape[0], width))
+    return tf
+
+
+def _write_segment(f: Any, seg: _Segment) -> None:
+    np.savez(
+        f,
+        ids=np.asarray(seg.ids, dtype=str),
+        data=seg.tf.data,
+        indices=seg.tf.indices,
+        indptr=seg.tf.indptr,
+        shape=np.asarray(seg.tf.shape),
+    )
+
+
+def _atomic_write(path: Path, write: Any) -> None:
+    """Write through a temporary sibling and rename it over `path` (readers never see half)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

@@ -44,5 +44,5 @@ def unpack(meta: Mapping[str, Any], dimension: int) -> dict[tuple[int, int], np.
     except ValueError:
         return {}  # written by another model or version: the caller embeds on the fly
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    matrix = matrix / np.where(norms == 0, 1.0, norms)
+    matrix = (matrix / np.where(norms == 0, 1.0, norms)).astype(np.float32)
     return {(span[0], span[1]): row for span, row in zip(spans, matrix, strict=True) if len(span) == 2}

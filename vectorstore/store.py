@@ -103,6 +103,10 @@ class ChunkStore:
         self._committed: dict[str, str] | None = None
         self._seen_generation = -1
         self._langchain: Any = None
+        # BM25 changes made by this process since the saved index was last in sync (see sync_lexical).
+        self._lexical_added: dict[str, tuple[str, str, str]] = {}
+        self._lexical_removed: set[str] = set()
+        self._lexical_base: int | None = None
 
     # ---------------------------------------------------------------- collections and identity
     def _metadata(self, generation: int) -> dict[str, Any]:
@@ -183,7 +187,16 @@ class ChunkStore:
         assert cols is not None
         passages = cols[0]
         current = self.generation()
+        if self._lexical_base is None:
+            self._lexical_base = current
         passages.modify(metadata=self._metadata(current + 1))
+
+    def _note_lexical(self, added: Sequence[tuple[str, str, str]], removed: Sequence[str]) -> None:
+        for chunk_id in removed:
+            self._lexical_added.pop(chunk_id, None)
+            self._lexical_removed.add(chunk_id)
+        for triple in added:
+            self._lexical_added[triple[0]] = triple
 
     # ---------------------------------------------------------------- documents
     def list_documents(self) -> list[DocumentRecord]:
@@ -256,6 +269,8 @@ class ChunkStore:
         if stale:
             passages.delete(ids=stale)
         self._bump_generation()
+        added = [(c.chunk_id, index_text(record.title, c.section, c.text), record.lang) for c in chunks]
+        self._note_lexical(added, stale)
 
     def delete_document(self, source: str) -> bool:
         """Uncommit first, then remove the passages: a crash in between leaves only orphans."""
@@ -267,6 +282,7 @@ class ChunkStore:
         if ids:
             cols[0].delete(ids=ids)
         self._bump_generation()
+        self._note_lexical([], ids)
         return True
 
     def repair(self) -> int:
@@ -283,6 +299,7 @@ class ChunkStore:
             cols[0].delete(ids=orphans[start : start + _PAGE])
         if orphans:
             self._bump_generation()
+            self._note_lexical([], orphans)
         return len(orphans)
 
     # ---------------------------------------------------------------- passages
@@ -291,6 +308,19 @@ class ChunkStore:
         if cols is None:
             return []
         return list(cols[0].get(where=where, include=[])["ids"])
+
+    def passage_ids(self, sources: Sequence[str] | None = None) -> list[str]:
+        """Ids of every stored passage, or of those from `sources` (no text or metadata read)."""
+        if sources is not None:
+            return self._ids_where({"source": {"$in": list(sources)}}) if sources else []
+        cols = self._collections()
+        ids: list[str] = []
+        while cols is not None:
+            got = cols[0].get(include=[], limit=_PAGE * 5, offset=len(ids))["ids"]
+            if not got:
+                break
+            ids.extend(got)
+        return ids
 
     def _iter_meta(self) -> Iterator[tuple[str, dict[str, Any]]]:
         cols = self._collections()
@@ -393,8 +423,35 @@ class ChunkStore:
             return index
 
     def _matches(self, index: LexicalIndex) -> bool:
-        ids = [chunk_id for chunk_id, _ in self._iter_meta()]
+        ids = self.passage_ids()
         return index.manifest.count == len(ids) and index.manifest.digest == id_digest(ids)
+
+    def sync_lexical(self) -> LexicalIndex:
+        """Bring the saved BM25 index up to date after this process's writes.
+
+        When the saved index matched Chroma before the first write, only the changed passages are
+        analysed and appended; otherwise (another writer, a crash, a missing index) it is rebuilt.
+        Either way the result is checked against Chroma's ids before it is saved.
+        """
+        generation = self.generation()
+        base = LexicalIndex.load(self.settings.lexical_path)
+        index = None
+        if (
+            base is not None
+            and self._lexical_base is not None
+            and base.manifest.generation == self._lexical_base
+        ):
+            index = base.apply(list(self._lexical_added.values()), sorted(self._lexical_removed), generation)
+            if not self._matches(index):
+                index = None
+        if index is None:
+            index = self.rebuild_lexical(generation)
+        else:
+            index.save(self.settings.lexical_path)
+        self._lexical_added, self._lexical_removed, self._lexical_base = {}, set(), None
+        with self._lock:
+            self._lexical, self._committed, self._seen_generation = index, None, generation
+        return index
 
     def rebuild_lexical(self, generation: int | None = None) -> LexicalIndex:
         """Build the BM25 index from every passage in Chroma and save it."""
