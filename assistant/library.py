@@ -98,7 +98,7 @@ class DocumentLibrary:
             record = self.store.get_document(source)
             removed = self.store.delete_document(source)
             if removed:
-                self.store.sync_lexical()
+                self.store.finish_writes()
             if record and Path(record.root).resolve() == self.uploads_dir.resolve():
                 (self.uploads_dir / source).unlink(missing_ok=True)
         return removed

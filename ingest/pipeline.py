@@ -189,7 +189,7 @@ def ingest_paths(
                     report.files.append(FileResult(source, "removed", reason="file no longer exists"))
         if progress:
             progress(len(candidates), len(candidates), "")
-        store.sync_lexical()
+        store.finish_writes()
     report.seconds = time.perf_counter() - started
     return report
 

@@ -55,7 +55,7 @@ def test_deleting_and_changing_documents_keeps_the_index_exact(store: ChunkStore
     ingest_paths([folder], store)
     _same_as_rebuild(store)
     assert store.delete_document(victim.name)
-    store.sync_lexical()
+    store.finish_writes()
     _same_as_rebuild(store)
 
 

@@ -1,48 +1,161 @@
-"""Sentence vectors packed into a passage's Chroma metadata.
+"""Sentence vectors, stored next to the index in append-only files and read through memory maps.
 
-Answer composition compares the question with every candidate sentence of the top passages.
-Embedding those sentences per question cost ~650 ms on two cores, so ingest embeds them once and
-stores them with their passage: float16 in base64 (768 bytes a sentence for 384 dimensions), plus
-the spans they belong to. Keeping them in the passage's own metadata means they are written,
-committed and deleted together with it, in embedded and server mode alike, and never held in RAM.
+Answer composition compares the question with every quotable sentence of the top passages.
+Embedding those sentences per question cost ~650 ms on two cores, so ingest embeds them once.
+They are not kept in Chroma: as metadata strings SQLite indexes them too, ~50 KB a passage (5 GB
+at 100k passages). Here they take 768 bytes a sentence (float16) and only the rows a question
+touches are paged in.
+
+Entries are keyed by chunk id, and a chunk id is a hash of the chunk's source, position and
+text, so an entry can never be wrong for the passage it names: no commit protocol is needed.
+Entries of deleted passages are garbage, dropped when segments are merged; a passage without an
+entry (an older index, a crash before a flush, another machine in server mode) simply has its
+sentences embedded when a question needs them.
 """
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Mapping, Sequence
+import os
+import shutil
+import tempfile
+import threading
+import uuid
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["SPANS_KEY", "VECTORS_KEY", "pack", "unpack"]
+__all__ = ["SentenceVectors"]
 
-SPANS_KEY = "sentence_spans"
-VECTORS_KEY = "sentence_vectors"
+_FILES = ("ids", "offsets", "spans", "vectors")
+_MAX_SEGMENTS = 8
+_FLUSH_ROWS = 4096
+
+Entry = tuple[str, Sequence[tuple[int, int]], Any]  # chunk id, spans, one vector row per span
 
 
-def pack(spans: Sequence[tuple[int, int]], vectors: Any) -> dict[str, str]:
-    """Metadata entries for these sentence spans and their vectors (one row per span)."""
-    matrix = np.asarray(vectors, dtype=np.float16)
-    if not spans or matrix.shape[0] != len(spans):
-        raise ValueError("one vector per sentence span is required")
-    return {
-        SPANS_KEY: ",".join(f"{start}-{end}" for start, end in spans),
-        VECTORS_KEY: base64.b64encode(matrix.tobytes()).decode("ascii"),
+class SentenceVectors:
+    """chunk id -> {sentence span: unit vector}.
+
+    >>> vectors = SentenceVectors(Path("data/sentences"), dimension=384)
+    >>> vectors.add([("c1", [(0, 42)], np.ones((1, 384)))]); vectors.flush()
+    """
+
+    def __init__(self, directory: Path, dimension: int) -> None:
+        self.directory = directory
+        self.dimension = dimension
+        self._pending: list[Entry] = []
+        self._lock = threading.Lock()
+        self._segments: dict[str, dict[str, Any]] = {}
+        self._where: dict[str, tuple[str, int]] = {}  # chunk id -> (segment, row)
+
+    # ---------------------------------------------------------------- writing
+    def add(self, entries: Iterable[Entry]) -> None:
+        """Queue entries; they reach the disk at the next `flush`, or once enough are queued
+        (so a crash costs at most that many sentences, which are then embedded when asked)."""
+        self._pending.extend(e for e in entries if len(e[1]))
+        if sum(len(spans) for _, spans, _ in self._pending) >= _FLUSH_ROWS:
+            self.flush()
+
+    def flush(self, live_ids: set[str] | None = None) -> None:
+        """Write queued entries as a new segment; merge segments when there are many.
+
+        `live_ids`, when given, lets the merge drop entries of passages that no longer exist.
+        """
+        if self._pending:
+            _write_segment(self.directory, self._pending, self.dimension)
+            self._pending = []
+        names = _segment_names(self.directory)
+        if len(names) > _MAX_SEGMENTS and live_ids is not None:
+            self._merge(names, live_ids)
+
+    def _merge(self, names: list[str], live_ids: set[str]) -> None:
+        self._reload()
+        entries: list[Entry] = []
+        for chunk_id, (name, row) in self._where.items():
+            if chunk_id in live_ids:
+                seg = self._segments[name]
+                start, end = int(seg["offsets"][row]), int(seg["offsets"][row + 1])
+                spans = [(int(a), int(b)) for a, b in seg["spans"][start:end]]
+                entries.append((chunk_id, spans, np.asarray(seg["vectors"][start:end])))
+        _write_segment(self.directory, entries, self.dimension)
+        for name in names:
+            shutil.rmtree(self.directory / name, ignore_errors=True)
+        with self._lock:
+            self._segments, self._where = {}, {}
+
+    # ---------------------------------------------------------------- reading
+    def _reload(self) -> None:
+        names = _segment_names(self.directory)
+        with self._lock:
+            if sorted(self._segments) == names:
+                return
+            segments: dict[str, dict[str, Any]] = {}
+            where: dict[str, tuple[str, int]] = {}
+            for name in names:  # oldest first, so a newer entry for the same id wins
+                try:
+                    seg = {f: np.load(self.directory / name / f"{f}.npy", mmap_mode="r") for f in _FILES}
+                except (OSError, ValueError):
+                    continue  # half-deleted by a concurrent merge: its entries are elsewhere
+                segments[name] = seg
+                where.update((str(chunk_id), (name, row)) for row, chunk_id in enumerate(seg["ids"]))
+            self._segments, self._where = segments, where
+
+    def get(self, chunk_ids: Sequence[str]) -> dict[str, dict[tuple[int, int], np.ndarray]]:
+        """Stored sentence vectors of these passages (passages without any are left out)."""
+        if not chunk_ids:
+            return {}
+        if any(c not in self._where for c in chunk_ids):
+            self._reload()
+        out: dict[str, dict[tuple[int, int], np.ndarray]] = {}
+        for chunk_id in chunk_ids:
+            found = self._where.get(chunk_id)
+            if found is None or found[0] not in self._segments:
+                continue
+            seg = self._segments[found[0]]
+            start, end = int(seg["offsets"][found[1]]), int(seg["offsets"][found[1] + 1])
+            rows = np.asarray(seg["vectors"][start:end], dtype=np.float32)
+            rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+            spans = seg["spans"][start:end]
+            out[chunk_id] = {(int(a), int(b)): row for (a, b), row in zip(spans, rows, strict=True)}
+        return out
+
+
+def _segment_names(directory: Path) -> list[str]:
+    if not directory.is_dir():
+        return []
+    return sorted(p.name for p in directory.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _write_segment(directory: Path, entries: Sequence[Entry], dimension: int) -> None:
+    """Write a segment folder under a hidden name, then rename it: readers see all or nothing."""
+    directory.mkdir(parents=True, exist_ok=True)
+    offsets = np.cumsum([0, *(len(spans) for _, spans, _ in entries)])
+    arrays = {
+        "ids": np.asarray([chunk_id for chunk_id, _, _ in entries], dtype=str),
+        "offsets": offsets.astype(np.int64),
+        "spans": np.asarray([s for _, spans, _ in entries for s in spans], dtype=np.int32).reshape(-1, 2),
+        "vectors": np.concatenate(
+            [np.asarray(v, dtype=np.float16).reshape(len(spans), dimension) for _, spans, v in entries]
+        )
+        if entries
+        else np.zeros((0, dimension), dtype=np.float16),
     }
-
-
-def unpack(meta: Mapping[str, Any], dimension: int) -> dict[tuple[int, int], np.ndarray]:
-    """span -> unit vector (float32); empty when the passage has none or they don't decode."""
-    spans_text, packed = meta.get(SPANS_KEY), meta.get(VECTORS_KEY)
-    if not isinstance(spans_text, str) or not isinstance(packed, str) or not spans_text:
-        return {}
+    tmp = Path(tempfile.mkdtemp(prefix=".segment-", dir=directory))
     try:
-        spans = [tuple(int(x) for x in part.split("-")) for part in spans_text.split(",")]
-        matrix = np.frombuffer(base64.b64decode(packed), dtype=np.float16).astype(np.float32)
-        matrix = matrix.reshape(len(spans), dimension)
-    except ValueError:
-        return {}  # written by another model or version: the caller embeds on the fly
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    matrix = (matrix / np.where(norms == 0, 1.0, norms)).astype(np.float32)
-    return {(span[0], span[1]): row for span, row in zip(spans, matrix, strict=True) if len(span) == 2}
+        for name, array in arrays.items():
+            with open(tmp / f"{name}.npy", "wb") as f:
+                np.save(f, array)
+                f.flush()
+                os.fsync(f.fileno())
+        # Names sort by time, so a later segment's entry for an id wins over an earlier one.
+        os.replace(tmp, directory / f"{_timestamp()}-{uuid.uuid4().hex[:8]}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _timestamp() -> str:
+    import time
+
+    return f"{time.time_ns():020d}"

@@ -48,3 +48,7 @@ class StoreSettings(BaseSettings):
     @property
     def lexical_path(self) -> Path:
         return self.data_dir / "lexical"
+
+    @property
+    def sentences_path(self) -> Path:
+        return self.data_dir / "sentences"

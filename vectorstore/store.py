@@ -20,7 +20,7 @@ from langchain_core.documents import Document
 
 from vectorstore.embeddings import IndexEmbeddings
 from vectorstore.lexical import LexicalIndex, id_digest
-from vectorstore.sentence_vectors import pack, unpack
+from vectorstore.sentence_vectors import SentenceVectors
 from vectorstore.settings import StoreSettings
 
 __all__ = [
@@ -103,10 +103,11 @@ class ChunkStore:
         self._committed: dict[str, str] | None = None
         self._seen_generation = -1
         self._langchain: Any = None
-        # BM25 changes made by this process since the saved index was last in sync (see sync_lexical).
+        # BM25 changes made by this process since the saved index was last in sync (see finish_writes).
         self._lexical_added: dict[str, tuple[str, str, str]] = {}
         self._lexical_removed: set[str] = set()
         self._lexical_base: int | None = None
+        self._sentences: SentenceVectors | None = None
 
     # ---------------------------------------------------------------- collections and identity
     def _metadata(self, generation: int) -> dict[str, Any]:
@@ -241,10 +242,11 @@ class ChunkStore:
                 "char_start": c.char_start,
                 "char_end": c.char_end,
                 **c.extra,
-                **(pack(c.sentence_spans, c.sentence_vectors) if c.sentence_spans else {}),
             }
             for c in chunks
         ]
+        sentences = self._sentence_vectors()
+        sentences.add((c.chunk_id, c.sentence_spans, c.sentence_vectors) for c in chunks if c.sentence_spans)
         keep = {c.chunk_id for c in chunks}
         if keep.intersection(self._ids_where({"source": record.source})):
             # Upserting an id the committed version also uses relabels that passage as the new
@@ -360,14 +362,22 @@ class ChunkStore:
         committed = self._committed_map()
         return [by_id[i] for i in ids if i in by_id and _is_committed(by_id[i], committed)]
 
-    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, dict[tuple[int, int], Any]]:
-        """chunk id -> {sentence span: unit vector} stored at ingest (empty for older indexes)."""
+    def passage_vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored dense vectors of these passages."""
         cols = self._collections()
         if cols is None or not chunk_ids:
             return {}
-        got = cols[0].get(ids=list(chunk_ids), include=["metadatas"])
-        dim = self.embeddings.dimension
-        return {i: unpack(m or {}, dim) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
+        got = cols[0].get(ids=list(chunk_ids), include=["embeddings"])
+        return {i: [float(x) for x in v] for i, v in zip(got["ids"], got["embeddings"], strict=True)}
+
+    def _sentence_vectors(self) -> SentenceVectors:
+        if self._sentences is None:
+            self._sentences = SentenceVectors(self.settings.sentences_path, self.embeddings.dimension)
+        return self._sentences
+
+    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, dict[tuple[int, int], Any]]:
+        """chunk id -> {sentence span: unit vector} embedded at ingest (missing ones left out)."""
+        return self._sentence_vectors().get(chunk_ids)
 
     def _committed_map(self) -> dict[str, str]:
         self.refresh()
@@ -422,18 +432,21 @@ class ChunkStore:
             self._lexical = index
             return index
 
-    def _matches(self, index: LexicalIndex) -> bool:
-        ids = self.passage_ids()
+    def _matches(self, index: LexicalIndex, ids: Sequence[str] | None = None) -> bool:
+        ids = self.passage_ids() if ids is None else ids
         return index.manifest.count == len(ids) and index.manifest.digest == id_digest(ids)
 
-    def sync_lexical(self) -> LexicalIndex:
-        """Bring the saved BM25 index up to date after this process's writes.
+    def finish_writes(self) -> LexicalIndex:
+        """Bring the derived indexes up to date after this process's writes (end of an ingest).
 
-        When the saved index matched Chroma before the first write, only the changed passages are
-        analysed and appended; otherwise (another writer, a crash, a missing index) it is rebuilt.
-        Either way the result is checked against Chroma's ids before it is saved.
+        Sentence vectors are flushed to disk. For BM25, when the saved index matched Chroma before
+        the first write, only the changed passages are analysed and appended; otherwise (another
+        writer, a crash, a missing index) it is rebuilt. Either way the result is checked against
+        Chroma's ids before it is saved.
         """
         generation = self.generation()
+        ids = self.passage_ids()
+        self._sentence_vectors().flush(live_ids=set(ids))
         base = LexicalIndex.load(self.settings.lexical_path)
         index = None
         if (
@@ -442,7 +455,7 @@ class ChunkStore:
             and base.manifest.generation == self._lexical_base
         ):
             index = base.apply(list(self._lexical_added.values()), sorted(self._lexical_removed), generation)
-            if not self._matches(index):
+            if not self._matches(index, ids):
                 index = None
         if index is None:
             index = self.rebuild_lexical(generation)
