@@ -44,7 +44,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from assistant.core import Assistant, QuestionRejected
 from assistant.feedback import FeedbackLog
 from assistant.library import DocumentLibrary
-from assistant.types import Answer
+from assistant.types import Answer, SentenceCheck
 from assistant.ui_text import EXAMPLE_QUESTIONS, ui_lang, ui_text
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import IngestReport, ProgressFn
@@ -153,11 +153,15 @@ def _citation_numbers(answer: Answer) -> list[int]:
     return list(dict.fromkeys(c.n for c in answer.citations))
 
 
-def render_answer(answer: Answer, text: str | None = None) -> str:
-    """The chat message: the answer with bold [n] markers, then one line per cited document."""
-    body = escape_text(answer.text if text is None else text)
+def render_answer(answer: Answer | None, text: str | None = None) -> str:
+    """The chat message: the answer with bold [n] markers, then one line per cited document.
+
+    With `text`, only that text (a part of the answer while it streams) is rendered."""
+    body = escape_text(text if text is not None else answer.text if answer else "")
     body = re.sub(r"&#91;(\d+)&#93;", r'<b class="cite">&#91;\1&#93;</b>', body)
-    if text is not None:
+    # A generated sentence its sources do not support carries a flag: make it stand out.
+    body = re.sub(r"&#40;(⚠[^&]*)&#41;", r'<span class="unverified">&#40;\1&#41;</span>', body)
+    if text is not None or answer is None:
         return body
     lines = [body]
     if answer.notice:
@@ -404,6 +408,7 @@ _CSS = """
 .doc-text .passage { background: rgba(255, 229, 138, 0.3); }
 .doc-title { font-weight: 700; font-size: 1.1em; }
 .cite-line { font-size: 0.85em; opacity: 0.8; }
+.unverified { color: #b45309; font-weight: 600; }
 .muted { opacity: 0.7; }
 """
 
@@ -502,7 +507,20 @@ class ChatHandlers:
                chat, gr.skip(), "", *rest]  # fmt: skip
         history = [(a.question, a.text) for a in answers[-3:]]
         try:
-            answer = self.assistant.ask(question, history=history, sources=self.known_sources(chosen))
+            # A generated answer arrives sentence by sentence, each shown once it is verified;
+            # the final `Answer` (possibly the extractive fallback) then replaces them.
+            answer: Answer | None = None
+            verified: list[SentenceCheck] = []
+            for event in self.assistant.ask_stream(question, history, self.known_sources(chosen)):
+                if isinstance(event, Answer):
+                    answer = event
+                elif event.shown:
+                    verified.append(event)
+                    text = " ".join(c.shown for c in verified)
+                    partial = {"role": "assistant", "content": render_answer(None, text)}
+                    yield [[*chat, partial], gr.skip(), gr.skip(), gr.skip(), *rest]
+            if answer is None:
+                raise RuntimeError("the assistant returned no answer")
         except QuestionRejected as exc:
             yield say(str(exc))
             return
@@ -510,7 +528,7 @@ class ChatHandlers:
             print(f"error answering {question[:80]!r}: {exc!r}", file=sys.stderr)
             yield say(ui_text("failed", lang, error=type(exc).__name__))
             return
-        words = answer.text.split(" ")
+        words = answer.text.split(" ") if not verified else []
         step = max(1, len(words) // 8)
         for end in range(step, len(words), step):
             partial = {"role": "assistant", "content": render_answer(answer, " ".join(words[:end]))}

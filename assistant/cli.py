@@ -75,6 +75,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 def _print_answer(answer: Any) -> None:
     print(answer.text)
+    if answer.notice:  # e.g. that a model wrote it, or why the quoted fallback is shown
+        print(answer.notice)
     print()
     if answer.citations:
         shown: set[int] = set()

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 import numpy as np
 
 from assistant.compose import compose
 from assistant.followup import History, resolve_followup
+from assistant.generate import AnswerGenerator, make_generator
 from assistant.messages import message
 from assistant.question import analyze_question
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AssistantSettings
-from assistant.types import Answer
+from assistant.types import Answer, SentenceCheck
 from vectorstore.embeddings import load_embeddings
 from vectorstore.settings import StoreSettings
 from vectorstore.store import ChunkStore
@@ -46,6 +47,7 @@ class Assistant:
         store: ChunkStore | None = None,
         settings: AssistantSettings | None = None,
         retriever: HybridRetriever | None = None,
+        generator: AnswerGenerator | None = None,
     ) -> None:
         self.settings = settings or AssistantSettings()
         if store is None:
@@ -53,6 +55,8 @@ class Assistant:
             store = ChunkStore(store_settings, load_embeddings(store_settings))
         self.store = store
         self.retriever = retriever or HybridRetriever(store=store, settings=self.settings)
+        # None unless a model server is configured (ASSISTANT_LLM_PROVIDER): answers stay extractive.
+        self.generator = generator or make_generator(self.settings, store.embeddings, store.sentence_vectors)
         self._sentence_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def warm_up(self) -> None:
@@ -85,12 +89,17 @@ class Assistant:
         sources: Sequence[str] | None = None,
         mode: str | None = None,
         k: int | None = None,
+        generate: bool = True,
     ) -> Answer:
-        """Answer `question`; `history` resolves follow-ups, `sources` restricts the documents."""
+        """Answer `question`; `history` resolves follow-ups, `sources` restricts the documents.
+
+        With a model server configured (and `generate`), the answer is written by the model and
+        verified; the extractive answer is its fallback."""
         started = time.perf_counter()
         text = self.check_question(question, lang_hint="auto")
         previous_lang = analyze_question(history[-1][0]).lang if history else None
-        query = resolve_followup(text, history)
+        rewritten = self.generator.rewrite(text, history) if self.generator and history else None
+        query = rewritten or resolve_followup(text, history)
         info = analyze_question(text, fallback_lang=previous_lang)
         # Language and answer type come from the question itself; retrieval uses the resolved text.
         info = replace(info, text=query)
@@ -125,7 +134,7 @@ class Assistant:
             left, right = _QUOTES.get(info.lang, ("«", "»"))
             quotes = " ".join(f"{left}{c.quote}{right} [{c.n}]" for c in composition.citations)
             answer_text = f"{message('answer_intro', info.lang)} {quotes}"
-        return Answer(
+        answer = Answer(
             question=text,
             lang=info.lang,
             text=answer_text,
@@ -141,6 +150,18 @@ class Assistant:
                 "total_ms": round((time.perf_counter() - started) * 1000, 1),
             },
         )
+        return self.generator.answer(answer) if generate and self.generator else answer
+
+    def ask_stream(
+        self, question: str, history: History | None = None, sources: Sequence[str] | None = None
+    ) -> Iterator[SentenceCheck | Answer]:
+        """Like `ask`, but yields each verified sentence of a generated answer as it completes;
+        the last item is the final `Answer` (the only item without a model server)."""
+        answer = self.ask(question, history, sources, generate=False)
+        if self.generator is None or not answer.passages:
+            yield answer
+            return
+        yield from self.generator.stream(answer)
 
     def _embed_sentences(self, texts: list[str]) -> np.ndarray:
         """Sentence vectors, cached: the same passages come back for related questions."""

@@ -9,7 +9,10 @@ too. Metrics (all over the current index, deterministic):
 - abstain_precision / abstain_recall: abstentions that were right / unanswerables abstained on;
 - citation_precision: share of citations that point into an expected source;
 - quote_verbatim: share of quotes that are exact substrings of the stored passage they cite;
-- latency_p50_ms / latency_p95_ms: whole `ask` time.
+- latency_p50_ms / latency_p95_ms: whole `ask` time;
+- with a model server configured (generative mode) also supported_sentence_share (sentences of
+  generated answers that passed verification) and valid_citation_share (the model's [n] markers
+  that named a passage it was given).
 """
 
 from __future__ import annotations
@@ -74,6 +77,12 @@ class QuestionResult:
     citations_in_expected: int
     quotes_verbatim: int
     passed: dict[str, bool] = field(default_factory=dict)
+    # Generative mode: the model's sentences, those verified, its [n] markers, those valid.
+    generated: bool = False
+    sentences: int = 0
+    supported_sentences: int = 0
+    citation_markers: int = 0
+    valid_citation_markers: int = 0
 
 
 def _as_list(value: Any) -> list[str]:
@@ -182,6 +191,11 @@ def score_answer(
         answer_match=matched,
         citations_in_expected=in_expected,
         quotes_verbatim=verbatim,
+        generated=answer.generated,
+        sentences=len(answer.sentences),
+        supported_sentences=sum(1 for s in answer.sentences if s.supported),
+        citation_markers=sum(s.citations_written for s in answer.sentences),
+        valid_citation_markers=sum(len(s.cited) for s in answer.sentences),
     )
     if q.answerable:
         for k in (1, 3, 5):
@@ -218,7 +232,7 @@ def _metrics(results: Sequence[QuestionResult]) -> dict[str, float | None]:
     citations = sum(len(r.citations) for r in answerable)
     quotes = sum(len(r.citations) for r in results)
     latencies = [r.total_ms for r in results]
-    return {
+    metrics: dict[str, float | None] = {
         "hit@1": _mean(1.0 if rk is not None and rk < 1 else 0.0 for rk in ranks),
         "hit@3": _mean(1.0 if rk is not None and rk < 3 else 0.0 for rk in ranks),
         "hit@5": _mean(1.0 if rk is not None and rk < 5 else 0.0 for rk in ranks),
@@ -233,6 +247,14 @@ def _metrics(results: Sequence[QuestionResult]) -> dict[str, float | None]:
         "latency_p50_ms": _percentile(latencies, 50),
         "latency_p95_ms": _percentile(latencies, 95),
     }
+    if any(r.sentences for r in results):  # generative mode
+        sentences = sum(r.sentences for r in results)
+        markers = sum(r.citation_markers for r in results)
+        supported = sum(r.supported_sentences for r in results)
+        metrics["supported_sentence_share"] = round(supported / sentences, 4) if sentences else None
+        valid = sum(r.valid_citation_markers for r in results)
+        metrics["valid_citation_share"] = round(valid / markers, 4) if markers else None
+    return metrics
 
 
 def summarize(results: Sequence[QuestionResult], config: dict[str, Any]) -> dict[str, Any]:

@@ -40,6 +40,49 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Skriv en fråga.",
         "en": "Please type a question.",
     },
+    # Generative answers (assistant/generate.py).
+    "llm_generated": {
+        "nb": "Skrevet av språkmodellen; hver setning er kontrollert mot avsnittet den viser til.",
+        "nn": "Skrive av språkmodellen; kvar setning er kontrollert mot avsnittet ho viser til.",
+        "da": "Skrevet af sprogmodellen; hver sætning er kontrolleret mod afsnittet, den henviser til.",
+        "sv": "Skrivet av språkmodellen; varje mening är kontrollerad mot stycket den hänvisar till.",
+        "en": "Written by the language model; each sentence was checked against the passage it cites.",
+    },
+    "llm_unavailable": {
+        "nb": "Språkmodellen svarte ikke (i tide), så svaret er sitert direkte fra dokumentene.",
+        "nn": "Språkmodellen svara ikkje (i tide), så svaret er sitert direkte frå dokumenta.",
+        "da": "Sprogmodellen svarede ikke (i tide), så svaret er citeret direkte fra dokumenterne.",
+        "sv": "Språkmodellen svarade inte (i tid), så svaret är citerat direkt ur dokumenten.",
+        "en": "The language model did not answer (in time), so the answer is quoted from the documents.",
+    },
+    "llm_unverified": {
+        "nb": "Kildene bekreftet ikke språkmodellens svar, så svaret er sitert fra dokumentene.",
+        "nn": "Kjeldene stadfesta ikkje svaret frå språkmodellen, så svaret er sitert frå dokumenta.",
+        "da": "Kilderne bekræftede ikke sprogmodellens svar, så svaret er citeret fra dokumenterne.",
+        "sv": "Källorna bekräftade inte språkmodellens svar, så svaret är citerat ur dokumenten.",
+        "en": "The sources did not support the language model's answer, so it is quoted from the documents.",
+    },
+    "unsupported_flag": {
+        "nb": "⚠ ikke bekreftet av kildene",
+        "nn": "⚠ ikkje stadfesta av kjeldene",
+        "da": "⚠ ikke bekræftet af kilderne",
+        "sv": "⚠ inte bekräftat av källorna",
+        "en": "⚠ not supported by the sources",
+    },
+    "sentences_removed": {
+        "nb": "{count} setning(er) ble fjernet fordi kildene ikke støtter dem.",
+        "nn": "{count} setning(ar) vart fjerna fordi kjeldene ikkje støttar dei.",
+        "da": "{count} sætning(er) blev fjernet, fordi kilderne ikke understøtter dem.",
+        "sv": "{count} mening(ar) togs bort eftersom källorna inte stöder dem.",
+        "en": "{count} sentence(s) removed because the sources do not support them.",
+    },
+    "links_removed": {
+        "nb": "Lenker og bilder i modellens svar er fjernet.",
+        "nn": "Lenker og bilete i svaret frå modellen er fjerna.",
+        "da": "Links og billeder i modellens svar er fjernet.",
+        "sv": "Länkar och bilder i modellens svar har tagits bort.",
+        "en": "Links and images in the model's answer were removed.",
+    },
 }
 
 

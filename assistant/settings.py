@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["AssistantSettings"]
@@ -27,3 +30,28 @@ class AssistantSettings(BaseSettings):
     abstain_threshold: float = 0.9867
     # Refuse longer questions before any work is done.
     max_question_chars: int = 1000
+
+    # Generative answers through the user's own model server; "none" keeps answers extractive.
+    llm_provider: Literal["none", "openai", "ollama"] = "none"
+    # OpenAI-compatible endpoint (vLLM, llama.cpp server, a gateway) or Ollama, e.g.
+    # http://127.0.0.1:8000/v1 or http://127.0.0.1:11434; Azure OpenAI through its /openai/v1 URL.
+    llm_base_url: str = ""
+    llm_model: str = ""
+    # The standard OPENAI_API_KEY is read when ASSISTANT_LLM_API_KEY is not set.
+    llm_api_key: SecretStr = Field(
+        default=SecretStr(""), validation_alias=AliasChoices("ASSISTANT_LLM_API_KEY", "OPENAI_API_KEY")
+    )
+    # Seconds for the whole answer (each read too); past it the extractive answer is shown instead.
+    llm_timeout: float = 30.0
+    llm_max_tokens: int = 600
+    llm_temperature: float = 0.0
+    # Passages numbered in the prompt (the model may cite [1]..[n]).
+    llm_passages: int = 5
+    # A generated sentence is supported when dense cosine + weight * lexical overlap with the best
+    # sentence of a passage it cites reaches the threshold. Calibrated by
+    # benchmarks/calibrate_support.py (seed-dev + 50 NorQuAD validation questions: balanced
+    # accuracy 0.953; gold sentences 100 % kept, the same claims against other passages 97 % caught).
+    support_threshold: float = 0.9845
+    support_lexical_weight: float = 0.2
+    # What happens to a sentence that fails verification: shown with a visible flag, or dropped.
+    unsupported: Literal["flag", "remove"] = "flag"

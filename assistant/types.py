@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["Answer", "Citation", "Passage"]
+__all__ = ["Answer", "Citation", "Passage", "SentenceCheck"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,25 @@ class Citation:
     score: float
 
 
+@dataclass(frozen=True)
+class SentenceCheck:
+    """One sentence of a generated answer and what verification found.
+
+    `text` is what the reader sees (outside links, images and invalid [n] removed); `cited` are
+    the valid passage numbers; `problems` name each failed check, e.g. "citation_out_of_range",
+    "no_citation", "unsupported", "number_not_in_source", "link_removed".
+    """
+
+    text: str
+    cited: list[int]
+    supported: bool
+    support: float = 0.0
+    problems: list[str] = field(default_factory=list)
+    citations_written: int = 0
+    # As the answer shows it: `text`, flagged when unsupported; "" when it was removed.
+    shown: str = ""
+
+
 @dataclass
 class Answer:
     question: str
@@ -62,6 +81,10 @@ class Answer:
     notice: str = ""
     # Score of the best answer sentence; abstention happens below the calibrated threshold.
     evidence: float = 0.0
+    # Written by the configured language model (citations number the prompt's passages) and
+    # checked sentence by sentence; False for the extractive answer, also when it is a fallback.
+    generated: bool = False
+    sentences: list[SentenceCheck] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
