@@ -327,6 +327,8 @@ class AnswerGenerator:
             for n in check.cited:
                 p = passages[n - 1]
                 quote = verifier.best_quote(check.text, n)
+                if any(c.n == n and c.quote_start == quote.start for c in citations):
+                    continue  # two sentences resting on the same quote: mark it once
                 citations.append(
                     Citation(
                         n=n,
