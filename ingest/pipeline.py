@@ -11,15 +11,16 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ingest.chunking import Chunk, ChunkingConfig, answer_sentences, chunk_text
+from ingest.chunking import AnswerSentence, Chunk, ChunkingConfig, answer_sentences, chunk_text
 from ingest.clean import clean_text
 from ingest.language import detect_language
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, load_file
@@ -30,12 +31,15 @@ __all__ = ["FileResult", "IngestReport", "IngestSettings", "discover", "ingest_p
 
 # Bump when cleaning, chunking or what gets embedded changes, so documents are re-processed.
 PIPELINE_VERSION = "3"
+_LOOKAHEAD = 4
 
 
 class IngestSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="INGEST_", extra="ignore")
 
     max_file_mb: float = 50.0
+    # Passages of several documents embedded together (short documents make small batches).
+    embed_batch_passages: int = 32
     max_words: int = 220
     min_words: int = 80
 
@@ -172,10 +176,28 @@ def ingest_paths(
             store.drop_if_other_model()
         store.repair()
         existing = {r.source: r for r in store.list_documents()}
-        for i, cand in enumerate(candidates):
-            if progress:
-                progress(i, len(candidates), cand.source)
-            report.files.append(_ingest_one(cand, store, existing.get(cand.source), reindex, settings))
+        batch: list[_Prepared] = []
+
+        def write_batch() -> None:
+            for written in _embed_and_write(store, batch):
+                report.files.append(written)
+                if progress:
+                    progress(len(report.files), len(candidates), written.source)
+            batch.clear()
+
+        if progress:
+            progress(0, len(candidates), candidates[0].source if candidates else "")
+        for result in _prepared_in_order(candidates, existing, reindex, settings):
+            if isinstance(result, FileResult):
+                report.files.append(result)
+                if progress:
+                    progress(len(report.files), len(candidates), result.source)
+                continue
+            batch.append(result)
+            if sum(len(d.chunks) for d in batch) >= settings.embed_batch_passages:
+                write_batch()
+        if batch:
+            write_batch()
         if prune:
             present = {c.source for c in candidates}
             roots = {str(c.root) for c in candidates} | {
@@ -194,13 +216,20 @@ def ingest_paths(
     return report
 
 
-def _ingest_one(
-    cand: _Candidate,
-    store: ChunkStore,
-    previous: DocumentRecord | None,
-    reindex: bool,
-    settings: IngestSettings,
-) -> FileResult:
+@dataclass(frozen=True)
+class _Prepared:
+    """A document loaded, cleaned and chunked, waiting for its vectors."""
+
+    record: DocumentRecord
+    chunks: list[Chunk]
+    sentences: list[list[AnswerSentence]]
+    replaces: bool
+
+
+def _prepare(
+    cand: _Candidate, previous: DocumentRecord | None, reindex: bool, settings: IngestSettings
+) -> FileResult | _Prepared:
+    """Everything before the model: a result for files that need no embedding, else the chunks."""
     if cand.path.suffix.lower() not in SUPPORTED_SUFFIXES:
         kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
         return FileResult(cand.source, "skipped", reason=f"unsupported file type; supported: {kinds}")
@@ -219,13 +248,11 @@ def _ingest_one(
     if not text.strip():
         return FileResult(cand.source, "skipped", reason="no text left after removing page boilerplate")
     title = _title(loaded.title, text, cand.source)
-    lang = detect_language(text[:5000])
     chunks = chunk_text(cand.source, text, settings.chunking)
-    records, vectors = _embed_chunks(store, title, chunks)
     record = DocumentRecord(
         source=cand.source,
         title=title,
-        lang=lang,
+        lang=detect_language(text[:5000]),
         content_hash=digest,
         file_format=loaded.file_format,
         n_chunks=len(chunks),
@@ -234,35 +261,69 @@ def _ingest_one(
         publisher=_publisher(title, text),
         text=text,
     )
-    store.write_document(record, records, vectors)
-    return FileResult(cand.source, "updated" if previous else "added", len(chunks))
-
-
-def _embed_chunks(store: ChunkStore, title: str, chunks: list[Chunk]) -> tuple[list[ChunkRecord], list[Any]]:
-    """Embed each passage and, separately, its quotable sentences.
-
-    The sentence vectors let an answer pick its quote without running the model per question.
-    Two calls, not one: a batch is padded to its longest text, and a 20-word sentence padded to
-    a 250-word passage costs as much as the passage (it made ingest ten times slower).
-    """
     sentences = [answer_sentences(c.text, c.section) for c in chunks]
-    vectors = store.embeddings.embed_documents([index_text(title, c.section, c.text) for c in chunks])
-    sentence_vectors = store.embeddings.embed_documents([s.embed_text for per in sentences for s in per])
-    records: list[ChunkRecord] = []
+    return _Prepared(record, chunks, sentences, replaces=previous is not None)
+
+
+def _prepared_in_order(
+    candidates: Sequence[_Candidate],
+    existing: dict[str, DocumentRecord],
+    reindex: bool,
+    settings: IngestSettings,
+) -> Iterator[FileResult | _Prepared]:
+    """`_prepare` every candidate in a background thread, a few files ahead of the consumer.
+
+    Parsing and cleaning the next files then overlaps with embedding the current ones (torch
+    releases the GIL while it computes); the look-ahead is bounded so memory stays flat.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-prepare") as pool:
+        pending: deque[Future[FileResult | _Prepared]] = deque()
+        remaining = iter(candidates)
+
+        def submit_next() -> None:
+            cand = next(remaining, None)
+            if cand is not None:
+                pending.append(pool.submit(_prepare, cand, existing.get(cand.source), reindex, settings))
+
+        for _ in range(_LOOKAHEAD):
+            submit_next()
+        while pending:
+            result = pending.popleft().result()
+            submit_next()
+            yield result
+
+
+def _embed_and_write(store: ChunkStore, batch: Sequence[_Prepared]) -> Iterator[FileResult]:
+    """Embed the passages of several documents in one model call and their quotable sentences
+    in another, then write and commit each document on its own.
+
+    Two calls, not one: a batch is padded to its longest text, and a 20-word sentence padded to
+    a 250-word passage costs as much as the passage (it made ingest ten times slower). Several
+    documents per call, not one: short documents otherwise make batches of two or three.
+    """
+    passages = [index_text(d.record.title, c.section, c.text) for d in batch for c in d.chunks]
+    sentences = [s.embed_text for d in batch for per in d.sentences for s in per]
+    passage_vectors = iter(store.embeddings.embed_documents(passages))
+    sentence_vectors = store.embeddings.embed_documents(sentences)
     offset = 0
-    for c, per_chunk in zip(chunks, sentences, strict=True):
-        rows = sentence_vectors[offset : offset + len(per_chunk)]
-        offset += len(per_chunk)
-        records.append(
-            ChunkRecord(
-                c.chunk_id,
-                c.text,
-                c.position,
-                c.char_start,
-                c.char_end,
-                c.section,
-                sentence_spans=tuple((s.start, s.end) for s in per_chunk),
-                sentence_vectors=rows if per_chunk else None,
+    for doc in batch:
+        records: list[ChunkRecord] = []
+        vectors = []
+        for c, per_chunk in zip(doc.chunks, doc.sentences, strict=True):
+            rows = sentence_vectors[offset : offset + len(per_chunk)]
+            offset += len(per_chunk)
+            vectors.append(next(passage_vectors))
+            records.append(
+                ChunkRecord(
+                    c.chunk_id,
+                    c.text,
+                    c.position,
+                    c.char_start,
+                    c.char_end,
+                    c.section,
+                    sentence_spans=tuple((s.start, s.end) for s in per_chunk),
+                    sentence_vectors=rows if per_chunk else None,
+                )
             )
-        )
-    return records, vectors
+        store.write_document(doc.record, records, vectors)
+        yield FileResult(doc.record.source, "updated" if doc.replaces else "added", len(records))
