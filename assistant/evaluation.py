@@ -326,7 +326,7 @@ def main_eval(args: Any, store: Any) -> int:
             "passages": store.count(),
             "documents": len(store.list_documents()),
         },
-        "settings": settings.model_dump(),
+        "settings": settings.model_dump(mode="json"),
         "questions": str(args.questions),
     }
     for mode in modes:
