@@ -1,6 +1,7 @@
 """Raw encode throughput of the embedding model on this machine, in passages per second.
 
     python benchmarks/embed_throughput.py [--corpus DIR] [--passages 400] [--batch-size 32]
+                                          [--backend torch|onnx|onnx-int8]
 
 Passages are the real chunks the ingest pipeline makes from the corpus (NorQuAD by default), with
 the same title/section prefix, so the number is comparable to the ingest rate.
@@ -13,6 +14,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import get_args
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -20,7 +22,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from ingest.chunking import chunk_text
 from ingest.clean import clean_text
 from vectorstore.embeddings import load_embeddings
-from vectorstore.settings import StoreSettings
+from vectorstore.settings import EmbeddingBackend, StoreSettings
 from vectorstore.store import index_text
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "norquad" / "corpus"
@@ -31,6 +33,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--passages", type=int, default=400)
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--backend", choices=get_args(EmbeddingBackend), default=None)
     args = parser.parse_args()
 
     passages: list[str] = []
@@ -42,6 +45,8 @@ def main() -> None:
             break
     passages = passages[: args.passages]
     settings = StoreSettings(embedding_batch_size=args.batch_size)
+    if args.backend:
+        settings = settings.model_copy(update={"embedding_backend": args.backend})
     embeddings = load_embeddings(settings)
     embeddings.embed_documents(passages[:8])  # load and warm up
     started = time.perf_counter()
@@ -49,8 +54,8 @@ def main() -> None:
     seconds = time.perf_counter() - started
     words = sum(len(p.split()) for p in passages) / len(passages)
     print(
-        f"model {embeddings.model_id}, {len(passages)} passages of {words:.0f} words on average, "
-        f"batch {args.batch_size}, {os.cpu_count()} CPUs"
+        f"model {embeddings.model_id} on {settings.embedding_backend}, {len(passages)} passages of "
+        f"{words:.0f} words on average, batch {args.batch_size}, {os.cpu_count()} CPUs"
     )
     print(f"encode: {len(passages) / seconds:.1f} passages/s ({seconds:.1f} s)")
 

