@@ -61,3 +61,13 @@ def real_corpus_store(tmp_path_factory: pytest.TempPathFactory, real_embeddings)
     report = ingest_paths([CORPUS], store)
     assert report.count("added") == 4, report.summary()
     return store
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """One real `chroma run` server for the session's tests marked `server` (stopped at the end);
+    tests keep apart by collection prefix."""
+    from tests.chroma_server import running_chroma_server
+
+    with running_chroma_server(tmp_path_factory.mktemp("chroma-server") / "db") as server:
+        yield server

@@ -43,6 +43,11 @@ class StoreSettings(BaseSettings):
     chroma_host: str | None = Field(None, validation_alias=AliasChoices("CHROMA_HOST", "chroma_host"))
     chroma_port: int = Field(8000, validation_alias=AliasChoices("CHROMA_PORT", "chroma_port"))
     chroma_ssl: bool = Field(False, validation_alias=AliasChoices("CHROMA_SSL", "chroma_ssl"))
+    # Sent with every request, e.g. CHROMA_HEADERS='{"Authorization": "Bearer …"}' for a proxy that
+    # authenticates: Chroma's own server has no authentication in 1.x.
+    chroma_headers: dict[str, str] = Field(
+        default_factory=dict, validation_alias=AliasChoices("CHROMA_HEADERS", "chroma_headers")
+    )
     collection_prefix: str = Field(
         "strategy", validation_alias=AliasChoices("CHROMA_COLLECTION_PREFIX", "collection_prefix")
     )

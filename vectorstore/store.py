@@ -10,12 +10,17 @@ so a crash at any moment leaves every document either fully old, fully new, or a
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import shutil
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
+import numpy as np
 from langchain_core.documents import Document
 
 from vectorstore.embeddings import IndexEmbeddings
@@ -28,11 +33,20 @@ __all__ = [
     "ChunkStore",
     "DocumentRecord",
     "ModelMismatchError",
+    "RecordPage",
     "StoreError",
+    "check_server_version",
     "index_text",
+    "warn_if_exposed",
 ]
 
 _PAGE = 2000
+# The Rust server of every chromadb 1.x reports this fixed version (chroma-core/chroma#4849).
+_RUST_SERVER_VERSION = "1.0.0"
+
+log = logging.getLogger(__name__)
+
+Collection = Literal["passages", "documents"]
 
 
 class StoreError(RuntimeError):
@@ -74,6 +88,16 @@ class ChunkRecord:
     sentence_vectors: Any = None  # one row per span; see vectorstore/sentence_vectors.py
 
 
+@dataclass(frozen=True)
+class RecordPage:
+    """Raw records of one collection, as exported and imported (embeddings: float32, one row per id)."""
+
+    ids: list[str]
+    documents: list[str]
+    metadatas: list[dict[str, Any]]
+    embeddings: np.ndarray
+
+
 def index_text(title: str, section: str, text: str) -> str:
     """What gets embedded and BM25-indexed: the passage with its document title and section."""
     head = " — ".join(p for p in (title, section) if p and p not in text[: len(p) + 40])
@@ -108,6 +132,18 @@ class ChunkStore:
         self._lexical_removed: set[str] = set()
         self._lexical_base: int | None = None
         self._sentences: SentenceVectors | None = None
+
+    @classmethod
+    def in_memory(cls, settings: StoreSettings, embeddings: IndexEmbeddings) -> ChunkStore:
+        """A store on Chroma's in-memory client, for tests and throwaway demos (BM25 and sentence
+        vectors still go to `settings.data_dir`). In-memory clients of one process share data, so
+        give each store its own `collection_prefix`."""
+        import chromadb
+        from chromadb.config import Settings
+
+        return cls(
+            settings, embeddings, client=chromadb.EphemeralClient(Settings(anonymized_telemetry=False))
+        )
 
     # ---------------------------------------------------------------- collections and identity
     def _metadata(self, generation: int) -> dict[str, Any]:
@@ -180,8 +216,18 @@ class ChunkStore:
         cols = self._collections()
         if cols is None:
             return 0
-        meta = self._client.get_collection(cols[0].name, embedding_function=None).metadata or {}
-        return int(meta.get("generation", 0))
+        live = self._client.get_collection(cols[0].name, embedding_function=None)
+        if live.id != cols[0].id:
+            # Replaced under us (an index import swapped collections in): reopen by name.
+            self._forget_collections()
+            return self.generation()
+        return int((live.metadata or {}).get("generation", 0))
+
+    def _forget_collections(self) -> None:
+        with self._lock:
+            self._passages = self._documents = self._langchain = None
+            self._lexical = self._committed = None
+            self._seen_generation = -1
 
     def _bump_generation(self) -> None:
         cols = self._collections(create=True)
@@ -409,6 +455,123 @@ class ChunkStore:
         committed = self._committed_map()
         return [(doc, 1.0 - float(distance)) for doc, distance in hits if _is_committed(doc, committed)]
 
+    # ---------------------------------------------------------------- raw records (backup)
+    def collection_metadata(self) -> dict[str, Any]:
+        """Metadata of the passages collection: model identity and generation ({} without an index)."""
+        cols = self._collections()
+        return {} if cols is None else dict(cols[0].metadata or {})
+
+    def counts(self) -> dict[str, int]:
+        cols = self._collections()
+        if cols is None:
+            return {"passages": 0, "documents": 0}
+        return {"passages": int(cols[0].count()), "documents": int(cols[1].count())}
+
+    def iter_records(self, collection: Collection, page: int = _PAGE) -> Iterator[RecordPage]:
+        """Every record of a collection with its embedding, page by page."""
+        cols = self._collections()
+        if cols is None:
+            return
+        target = cols[0] if collection == "passages" else cols[1]
+        offset = 0
+        while True:
+            got = target.get(include=["documents", "metadatas", "embeddings"], limit=page, offset=offset)
+            if not got["ids"]:
+                return
+            yield RecordPage(
+                list(got["ids"]),
+                list(got["documents"]),
+                [dict(m) for m in got["metadatas"]],
+                np.asarray(got["embeddings"], dtype=np.float32),
+            )
+            offset += len(got["ids"])
+
+    def put_records(self, collection: Collection, records: RecordPage) -> None:
+        """Upsert raw records as they are (an import; ingest goes through `write_document`)."""
+        cols = self._collections(create=True)
+        assert cols is not None
+        target = cols[0] if collection == "passages" else cols[1]
+        for start in range(0, len(records.ids), _PAGE):
+            end = start + _PAGE
+            target.upsert(
+                ids=records.ids[start:end],
+                embeddings=records.embeddings[start:end],
+                documents=records.documents[start:end],
+                metadatas=records.metadatas[start:end],
+            )
+
+    def set_generation(self, generation: int) -> None:
+        cols = self._collections(create=True)
+        assert cols is not None
+        cols[0].modify(metadata=self._metadata(generation))
+        self._lexical_base = None  # the saved BM25 index no longer describes these records
+
+    def put_sentence_vectors(self, entries: Sequence[tuple[str, Sequence[tuple[int, int]], Any]]) -> None:
+        """Queue sentence vectors (chunk id, spans, one row per span); `finish_writes` flushes them."""
+        self._sentence_vectors().add(entries)
+
+    def staging(self, name: str) -> ChunkStore:
+        """An empty sibling store on the same Chroma, under other collection names and a hidden folder
+        of the data directory: an import is built and verified there before `adopt` swaps it in."""
+        settings = self.settings.model_copy(
+            update={
+                "collection_prefix": f"{self.settings.collection_prefix}_{name}",
+                "data_dir": self.settings.data_dir / f".{name}",
+            }
+        )
+        return ChunkStore(settings, self.embeddings, client=self._client)
+
+    def drop(self) -> None:
+        """Delete this store's collections and derived files (a failed staging, a replaced index)."""
+        names = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
+        prefix = self.settings.collection_prefix
+        for name in (f"{prefix}_passages", f"{prefix}_documents"):
+            if name in names:
+                self._client.delete_collection(name)
+        for path in (self.settings.lexical_path, self.settings.sentences_path):
+            shutil.rmtree(path, ignore_errors=True)
+        self._forget_collections()
+
+    def adopt(self, staged: ChunkStore) -> None:
+        """Make a staged store this store's index, replacing whatever was here.
+
+        The old collections are renamed away before the staged ones take their names, so at every
+        step one whole index exists under some name; they are deleted only after the swap.
+        """
+        retired = self.staging(f"retired_{uuid.uuid4().hex[:8]}")
+        own = self.settings.collection_prefix
+        names = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
+        moved: list[tuple[str, str]] = []
+        try:
+            for kind in ("passages", "documents"):
+                if f"{own}_{kind}" in names:
+                    self._rename(f"{own}_{kind}", f"{retired.settings.collection_prefix}_{kind}")
+                    moved.append((f"{retired.settings.collection_prefix}_{kind}", f"{own}_{kind}"))
+            for kind in ("passages", "documents"):
+                self._rename(f"{staged.settings.collection_prefix}_{kind}", f"{own}_{kind}")
+        except Exception:
+            for old, new in moved:  # put the previous index back
+                if new not in {c if isinstance(c, str) else c.name for c in self._client.list_collections()}:
+                    self._rename(old, new)
+            raise
+        for part in ("lexical_path", "sentences_path"):
+            current: Path = getattr(self.settings, part)
+            if current.exists():
+                retired.settings.data_dir.mkdir(parents=True, exist_ok=True)
+                current.rename(getattr(retired.settings, part))
+            incoming: Path = getattr(staged.settings, part)
+            if incoming.exists():
+                incoming.rename(current)
+        retired.drop()
+        shutil.rmtree(retired.settings.data_dir, ignore_errors=True)
+        shutil.rmtree(staged.settings.data_dir, ignore_errors=True)
+        staged._forget_collections()
+        self._forget_collections()
+        self._sentences = None
+
+    def _rename(self, old: str, new: str) -> None:
+        self._client.get_collection(old, embedding_function=None).modify(name=new)
+
     # ---------------------------------------------------------------- lexical index
     def refresh(self) -> None:
         """Drop cached views when another process has written since we last looked."""
@@ -511,11 +674,68 @@ def _make_client(settings: StoreSettings) -> Any:
 
     chroma_settings = Settings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_host:
-        return chromadb.HttpClient(
-            host=settings.chroma_host,
-            port=settings.chroma_port,
-            ssl=settings.chroma_ssl,
-            settings=chroma_settings,
-        )
+        where = f"{settings.chroma_host}:{settings.chroma_port}"
+        warn_if_exposed(settings)
+        try:
+            client = chromadb.HttpClient(
+                host=settings.chroma_host,
+                port=settings.chroma_port,
+                ssl=settings.chroma_ssl,
+                headers=settings.chroma_headers or None,
+                settings=chroma_settings,
+            )
+            server_version = str(client.get_version())
+        except ValueError as exc:  # chromadb's "Could not connect to a Chroma server"
+            raise StoreError(
+                f"Cannot reach the Chroma server at {where} ({exc}). Start it with "
+                f"`chroma run --path DIR --host {settings.chroma_host} --port {settings.chroma_port}`, "
+                "or unset CHROMA_HOST to use the embedded index."
+            ) from exc
+        check_server_version(server_version, chromadb.__version__, where)
+        return client
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+
+def check_server_version(server: str, client: str, where: str = "the server") -> None:
+    """Refuse a server of another major.minor version: its storage and API may differ.
+
+    The Rust server of every 1.x release answers "1.0.0" (chroma-core/chroma#4849), so that answer
+    can only confirm the major version.
+    """
+    server_mm, client_mm = server.split(".")[:2], client.split(".")[:2]
+    if server_mm == client_mm:
+        return
+    if server == _RUST_SERVER_VERSION and client_mm[0] == server_mm[0]:
+        log.debug("Chroma server %s reports %s; only its major version can be checked", where, server)
+        return
+    raise StoreError(
+        f"The Chroma server at {where} runs version {server}, but this program uses chromadb {client}; "
+        f"client and server must have the same major.minor version. Run the server with "
+        f"chromadb {'.'.join(client_mm)}.x (the `chroma run` of this installation), or install the "
+        "server's version here."
+    )
+
+
+def warn_if_exposed(settings: StoreSettings) -> bool:
+    """Log a warning (and return True) for a remote server reached without TLS or headers."""
+    host = settings.chroma_host
+    if not host or _is_loopback(host) or settings.chroma_ssl or settings.chroma_headers:
+        return False
+    log.warning(
+        "Chroma server %s:%s is not on this machine and is reached without TLS or headers. "
+        "Chroma 1.x has no authentication of its own: anyone who can reach it can read and change "
+        "the index. Keep it on loopback or behind an authenticating proxy (CHROMA_SSL, CHROMA_HEADERS).",
+        host,
+        settings.chroma_port,
+    )
+    return True
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
