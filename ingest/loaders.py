@@ -37,10 +37,10 @@ def load_file(path: Path, max_bytes: int) -> LoadedDocument:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
-        raise LoadError(f"unsupported file type '{suffix or '(none)'}'; supported: {kinds}")
+        raise LoadError(f"unsupported file type '{suffix or '(none)'}'; convert it to one of: {kinds}")
     size = path.stat().st_size
     if size == 0:
-        raise LoadError("empty file (0 bytes)")
+        raise LoadError("empty file (0 bytes); save or copy it again, it may have been cut off")
     if size > max_bytes:
         raise LoadError(
             f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
@@ -64,7 +64,9 @@ def _decode_text(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in head:
-        raise LoadError("binary content, not text (NUL bytes); is the file extension wrong?")
+        raise LoadError(
+            "binary content, not text (NUL bytes); check the file extension or convert it to text"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -76,7 +78,7 @@ def _decode_text(data: bytes) -> str:
             ) from exc
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > max(8, len(text[:8192]) // 50):
-        raise LoadError("binary content, not text; is the file extension wrong?")
+        raise LoadError("binary content, not text; check the file extension or convert it to text")
     if not text.strip():
         raise LoadError("the file contains no text")
     return text
@@ -111,8 +113,17 @@ _BLOCK_TAGS = {
 }  # fmt: skip
 
 
+_ENTITY_DECLARATION = re.compile(r"<!ENTITY\b", re.IGNORECASE)
+
+
 def _from_html(markup: str) -> LoadedDocument:
-    # html.parser never expands DTD entities, so entity bombs stay inert text.
+    # html.parser never expands DTD entities, but a page declaring its own is an entity bomb (or
+    # XML dressed as HTML) whose text would be garbage: refuse it rather than index it.
+    if _ENTITY_DECLARATION.search(markup):
+        raise LoadError(
+            "refused HTML: it declares its own entities (<!ENTITY …>), as entity bombs do; "
+            "save the page again from a browser, or remove the DOCTYPE's [...] part"
+        )
     from bs4 import BeautifulSoup
     from bs4.element import NavigableString, Tag
 
@@ -159,7 +170,7 @@ def _from_html(markup: str) -> LoadedDocument:
 
 def _from_pdf(path: Path) -> LoadedDocument:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(str(path), strict=False)
@@ -174,8 +185,12 @@ def _from_pdf(path: Path) -> LoadedDocument:
         meta_title = reader.metadata.title if reader.metadata else None
     except LoadError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError) as exc:
-        raise LoadError(f"corrupt or unreadable PDF ({type(exc).__name__}: {exc})") from exc
+    # PyPdfError includes LimitReachedError: a stream that decompresses past pypdf's limit (a bomb).
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError) as exc:
+        raise LoadError(
+            f"corrupt or unreadable PDF ({type(exc).__name__}: {exc}); "
+            "open it in a PDF viewer and save or export it again"
+        ) from exc
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not text:
         raise LoadError("the PDF has no extractable text (scanned images?); run OCR on it first")
@@ -188,13 +203,14 @@ def _check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except zipfile.BadZipFile as exc:
-        raise LoadError("corrupt .docx (not a valid zip archive)") from exc
+        raise LoadError("corrupt .docx (not a valid zip archive); open it in Word and save it again") from exc
     unpacked = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if unpacked > _DOCX_MAX_UNPACKED or unpacked / packed > _DOCX_MAX_RATIO:
         raise LoadError(
             f"refused .docx: it would unpack to {unpacked / 1e6:.0f} MB "
-            f"(ratio {unpacked / packed:.0f}:1), which looks like a zip bomb"
+            f"(ratio {unpacked / packed:.0f}:1), which looks like a zip bomb; "
+            "save it again from Word without large embedded files"
         )
 
 
@@ -205,7 +221,9 @@ def _from_docx(path: Path) -> LoadedDocument:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors...
-        raise LoadError(f"corrupt or unreadable .docx ({type(exc).__name__}: {exc})") from exc
+        raise LoadError(
+            f"corrupt or unreadable .docx ({type(exc).__name__}: {exc}); open it in Word and save it again"
+        ) from exc
     title = (document.core_properties.title or "").strip() or None
     blocks: list[str] = []
     for para in document.paragraphs:

@@ -23,7 +23,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from ingest.chunking import AnswerSentence, Chunk, ChunkingConfig, answer_sentences, chunk_text
 from ingest.clean import clean_text
 from ingest.language import detect_language
-from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, load_file
+from ingest.loaders import SUPPORTED_SUFFIXES, LoadError
+from ingest.sandbox import LoadFn, parser
 from vectorstore.lock import writer_lock
 from vectorstore.store import ChunkRecord, ChunkStore, DocumentRecord, index_text
 
@@ -42,6 +43,11 @@ class IngestSettings(BaseSettings):
     embed_batch_passages: int = 32
     max_words: int = 220
     min_words: int = 80
+    # Each file is parsed in a child process that is stopped after this long or above this much
+    # memory (see ingest/sandbox.py), so one crafted file costs that file only.
+    sandbox: bool = True
+    parse_timeout_s: float = 120.0
+    parse_memory_mb: int = 2048
 
     @property
     def chunking(self) -> ChunkingConfig:
@@ -171,7 +177,10 @@ def ingest_paths(
     started = time.perf_counter()
     report = IngestReport()
     candidates = discover(paths)
-    with writer_lock(store.settings.data_dir, purpose="ingest"):
+    with (
+        writer_lock(store.settings.data_dir, purpose="ingest"),
+        parser(settings.sandbox, settings.parse_timeout_s, settings.parse_memory_mb) as load,
+    ):
         if reindex:
             store.drop_if_other_model()
         store.repair()
@@ -187,7 +196,7 @@ def ingest_paths(
 
         if progress:
             progress(0, len(candidates), candidates[0].source if candidates else "")
-        for result in _prepared_in_order(candidates, existing, reindex, settings):
+        for result in _prepared_in_order(candidates, existing, reindex, settings, load):
             if isinstance(result, FileResult):
                 report.files.append(result)
                 if progress:
@@ -227,18 +236,19 @@ class _Prepared:
 
 
 def _prepare(
-    cand: _Candidate, previous: DocumentRecord | None, reindex: bool, settings: IngestSettings
+    cand: _Candidate, previous: DocumentRecord | None, reindex: bool, settings: IngestSettings, load: LoadFn
 ) -> FileResult | _Prepared:
     """Everything before the model: a result for files that need no embedding, else the chunks."""
     if cand.path.suffix.lower() not in SUPPORTED_SUFFIXES:
         kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
-        return FileResult(cand.source, "skipped", reason=f"unsupported file type; supported: {kinds}")
+        reason = f"unsupported file type; convert it to one of: {kinds}"
+        return FileResult(cand.source, "skipped", reason=reason)
     try:
         data = cand.path.read_bytes() if cand.path.stat().st_size <= settings.max_file_mb * 1e6 else b""
         digest = _content_hash(data) if data else ""
         if previous and digest and previous.content_hash == digest and not reindex:
             return FileResult(cand.source, "unchanged", previous.n_chunks)
-        loaded = load_file(cand.path, max_bytes=int(settings.max_file_mb * 1e6))
+        loaded = load(cand.path, int(settings.max_file_mb * 1e6))
     except LoadError as exc:
         return FileResult(cand.source, "skipped", reason=str(exc))
     except OSError as exc:
@@ -270,6 +280,7 @@ def _prepared_in_order(
     existing: dict[str, DocumentRecord],
     reindex: bool,
     settings: IngestSettings,
+    load: LoadFn,
 ) -> Iterator[FileResult | _Prepared]:
     """`_prepare` every candidate in a background thread, a few files ahead of the consumer.
 
@@ -283,7 +294,8 @@ def _prepared_in_order(
         def submit_next() -> None:
             cand = next(remaining, None)
             if cand is not None:
-                pending.append(pool.submit(_prepare, cand, existing.get(cand.source), reindex, settings))
+                previous = existing.get(cand.source)
+                pending.append(pool.submit(_prepare, cand, previous, reindex, settings, load))
 
         for _ in range(_LOOKAHEAD):
             submit_next()
