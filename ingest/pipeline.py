@@ -22,6 +22,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ingest.chunking import AnswerSentence, Chunk, ChunkingConfig, answer_sentences, chunk_text
 from ingest.clean import clean_text
+from ingest.extract import extract
 from ingest.language import detect_language
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadError
 from ingest.sandbox import LoadFn, parser
@@ -31,7 +32,7 @@ from vectorstore.store import ChunkRecord, ChunkStore, DocumentRecord, index_tex
 __all__ = ["FileResult", "IngestReport", "IngestSettings", "discover", "ingest_paths", "tqdm_progress"]
 
 # Bump when cleaning, chunking or what gets embedded changes, so documents are re-processed.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 _LOOKAHEAD = 4
 
 
@@ -259,10 +260,11 @@ def _prepare(
         return FileResult(cand.source, "skipped", reason="no text left after removing page boilerplate")
     title = _title(loaded.title, text, cand.source)
     chunks = chunk_text(cand.source, text, settings.chunking)
+    lang = detect_language(text[:5000])
     record = DocumentRecord(
         source=cand.source,
         title=title,
-        lang=detect_language(text[:5000]),
+        lang=lang,
         content_hash=digest,
         file_format=loaded.file_format,
         n_chunks=len(chunks),
@@ -270,6 +272,7 @@ def _prepare(
         root=str(cand.root),
         publisher=_publisher(title, text),
         text=text,
+        extracted=extract(cand.source, text, lang).to_json(),
     )
     sentences = [answer_sentences(c.text, c.section) for c in chunks]
     return _Prepared(record, chunks, sentences, replaces=previous is not None)

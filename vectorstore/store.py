@@ -71,6 +71,9 @@ class DocumentRecord:
     root: str = ""
     publisher: str = ""
     text: str = ""
+    # Funding, partners and goals extracted at ingest, as JSON (ingest/extract.py); stored on the
+    # record so every reader, embedded or server, sees the same items with spans into `text`.
+    extracted: str = ""
 
 
 @dataclass(frozen=True)
