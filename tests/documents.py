@@ -112,3 +112,37 @@ def forge_declared_sizes(path: Path, declared: int) -> Path:
         pos = data.find(b"PK\x01\x02", pos + 4)
     path.write_bytes(bytes(data))
     return path
+
+
+def pdf_with_stream_bomb(unpacked_bytes: int = 100_000_000) -> bytes:
+    """A one-page PDF whose content stream inflates to `unpacked_bytes` (~1000:1 compression)."""
+    import zlib
+
+    packer = zlib.compressobj(9)
+    parts = [packer.compress(b"BT /F1 12 Tf 72 720 Td (Bombe) Tj ET\n")]
+    block = b" " * (1 << 20)
+    for _ in range(unpacked_bytes // len(block)):
+        parts.append(packer.compress(block))
+    parts.append(packer.flush())
+    packed = b"".join(parts)
+    return pdf_from_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+    )
+
+
+def html_entity_bomb() -> str:
+    """Billion laughs: 10 levels of 10 references to a 1000-character entity (10^13 characters)."""
+    entities = (
+        '<!ENTITY a0 "'
+        + "x" * 1000
+        + '">'
+        + "".join(f'<!ENTITY a{i} "' + f"&a{i - 1};" * 10 + '">' for i in range(1, 11))
+    )
+    return f"<!DOCTYPE html [{entities}]><html><body><p>Start &a10; slutt</p></body></html>"
