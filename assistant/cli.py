@@ -135,6 +135,53 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return int(main_eval(args, _store()))
 
 
+def _stage_progress(quiet: bool) -> tuple[Any, Any]:
+    """A tqdm bar per stage of a long operation (export, import); returns (callback, close)."""
+    from tqdm import tqdm
+
+    bars: dict[str, Any] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage not in bars:
+            for bar in bars.values():
+                bar.close()
+            bars[stage] = tqdm(total=total, desc=stage, unit="item", disable=quiet)
+        bars[stage].n = done
+        bars[stage].refresh()
+
+    def close() -> None:
+        for bar in bars.values():
+            bar.close()
+
+    return progress, close
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    from ingest.pipeline import PIPELINE_VERSION
+    from vectorstore.backup import export_index, import_index
+
+    store = _store()
+    progress, close = _stage_progress(args.quiet)
+    try:
+        if args.action == "export":
+            producer = {"pipeline_version": PIPELINE_VERSION}
+            summary = export_index(store, Path(args.file), progress=progress, producer=producer)
+        else:
+            summary = import_index(store, Path(args.file), replace=args.replace, progress=progress)
+    finally:
+        close()
+    size_mb = summary.path.stat().st_size / 1e6
+    verb = "Exported" if args.action == "export" else "Imported"
+    print(f"{summary.summary(verb)}; {summary.path} ({size_mb:.1f} MB)")
+    exported_with = summary.manifest.get("producer", {}).get("pipeline_version")
+    if args.action == "import" and exported_with not in (None, PIPELINE_VERSION):
+        print(
+            f"note: exported with ingest pipeline version {exported_with}, this is {PIPELINE_VERSION}: "
+            "the next ingest of these folders re-processes every document."
+        )
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     import app
 
@@ -176,6 +223,18 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--fail-under", action="append", default=[], metavar="METRIC=VALUE")
     ev.add_argument("--quiet", action="store_true")
     ev.set_defaults(func=_cmd_eval)
+
+    index = sub.add_parser("index", help="back up or restore the whole index (one .tar.gz)")
+    actions = index.add_subparsers(dest="action", required=True)
+    export = actions.add_parser("export", help="write the index to FILE")
+    restore = actions.add_parser("import", help="load an export into the configured index")
+    for action in (export, restore):
+        action.add_argument("file", help="archive path, e.g. backup/index.tar.gz")
+        action.add_argument("--quiet", action="store_true", help="no progress bars")
+        action.set_defaults(func=_cmd_index)
+    restore.add_argument(
+        "--replace", action="store_true", help="replace a non-empty index (once the import checks out)"
+    )
 
     serve = sub.add_parser("serve", help="start the chat UI on 127.0.0.1:7860")
     mode = serve.add_mutually_exclusive_group()

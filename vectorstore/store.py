@@ -10,15 +10,16 @@ so a crash at any moment leaves every document either fully old, fully new, or a
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 import numpy as np
 from langchain_core.documents import Document
@@ -105,6 +106,30 @@ def index_text(title: str, section: str, text: str) -> str:
     """What gets embedded and BM25-indexed: the passage with its document title and section."""
     head = " — ".join(p for p in (title, section) if p and p not in text[: len(p) + 40])
     return f"{head}\n{text}" if head else text
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_Method = Callable[Concatenate["ChunkStore", _P], _R]
+
+
+def _reopening(method: _Method[_P, _R]) -> _Method[_P, _R]:
+    """Retry once on reopened collections when an index import swapped ours away (see `adopt`):
+    a running app keeps working after `index import --replace`, without a restart."""
+
+    def wrapper(self: ChunkStore, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:
+            from chromadb.errors import NotFoundError
+
+            if not isinstance(exc, NotFoundError) or self._passages is None:
+                raise
+            self._forget_collections()
+            return method(self, *args, **kwargs)
+
+    functools.update_wrapper(wrapper, method)
+    return wrapper
 
 
 class ChunkStore:
@@ -211,6 +236,7 @@ class ChunkStore:
     def is_empty(self) -> bool:
         return self.count() == 0
 
+    @_reopening
     def count(self) -> int:
         cols = self._collections()
         return 0 if cols is None else int(cols[0].count())
@@ -249,6 +275,7 @@ class ChunkStore:
             self._lexical_added[triple[0]] = triple
 
     # ---------------------------------------------------------------- documents
+    @_reopening
     def list_documents(self) -> list[DocumentRecord]:
         cols = self._collections()
         if cols is None:
@@ -257,6 +284,7 @@ class ChunkStore:
         records = [_record(meta) for meta in got["metadatas"] or []]
         return sorted(records, key=lambda r: r.source)
 
+    @_reopening
     def get_document(self, source: str) -> DocumentRecord | None:
         cols = self._collections()
         if cols is None:
@@ -270,6 +298,7 @@ class ChunkStore:
         """source -> content hash of every committed document."""
         return {r.source: r.content_hash for r in self.list_documents()}
 
+    @_reopening
     def write_document(
         self, record: DocumentRecord, chunks: Sequence[ChunkRecord], vectors: Sequence[Sequence[float]]
     ) -> None:
@@ -323,6 +352,7 @@ class ChunkStore:
         added = [(c.chunk_id, index_text(record.title, c.section, c.text), record.lang) for c in chunks]
         self._note_lexical(added, stale)
 
+    @_reopening
     def delete_document(self, source: str) -> bool:
         """Uncommit first, then remove the passages: a crash in between leaves only orphans."""
         cols = self._collections()
@@ -360,6 +390,7 @@ class ChunkStore:
             return []
         return list(cols[0].get(where=where, include=[])["ids"])
 
+    @_reopening
     def passage_ids(self, sources: Sequence[str] | None = None) -> list[str]:
         """Ids of every stored passage, or of those from `sources` (no text or metadata read)."""
         if sources is not None:
@@ -399,6 +430,7 @@ class ChunkStore:
                 yield Document(id=chunk_id, page_content=text, metadata=dict(meta))
             offset += len(got["ids"])
 
+    @_reopening
     def get_passages(self, ids: Sequence[str]) -> list[Document]:
         cols = self._collections()
         if cols is None or not ids:
@@ -411,6 +443,7 @@ class ChunkStore:
         committed = self._committed_map()
         return [by_id[i] for i in ids if i in by_id and _is_committed(by_id[i], committed)]
 
+    @_reopening
     def passage_vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
         """The stored dense vectors of these passages."""
         cols = self._collections()
@@ -434,6 +467,7 @@ class ChunkStore:
             self._committed = self.committed_versions()
         return self._committed
 
+    @_reopening
     def dense_search(
         self, query_vector: Sequence[float] | Any, k: int, sources: Sequence[str] | None = None
     ) -> list[tuple[Document, float]]:
@@ -459,11 +493,13 @@ class ChunkStore:
         return [(doc, 1.0 - float(distance)) for doc, distance in hits if _is_committed(doc, committed)]
 
     # ---------------------------------------------------------------- raw records (backup)
+    @_reopening
     def collection_metadata(self) -> dict[str, Any]:
         """Metadata of the passages collection: model identity and generation ({} without an index)."""
         cols = self._collections()
         return {} if cols is None else dict(cols[0].metadata or {})
 
+    @_reopening
     def counts(self) -> dict[str, int]:
         cols = self._collections()
         if cols is None:
