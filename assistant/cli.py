@@ -129,6 +129,23 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_overview(args: argparse.Namespace) -> int:
+    from assistant.overview import build_overview
+
+    overview = build_overview(_store(), args.source or None)
+    rows = overview.rows(args.kind, contains=args.contains or "")
+    if args.json:
+        print(json.dumps(overview.to_dict(), ensure_ascii=False, indent=2))
+    elif args.csv:
+        sys.stdout.write(overview.to_csv(rows))
+    else:
+        for row in rows:
+            detail = " · ".join(row[k] for k in ("amount", "currency", "funder", "period", "role") if row[k])
+            print(f"{row['kind']:8} {row['source']}: {row['item']}" + (f" ({detail})" if detail else ""))
+            print(f"         «{row['quote']}» (chars {row['char_start']}–{row['char_end']})")
+    return 0
+
+
 def _cmd_eval(args: argparse.Namespace) -> int:
     from assistant.evaluation import main_eval
 
@@ -214,6 +231,15 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--source", action="append", help="only search this document (repeatable)")
     ask.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default=None)
     ask.set_defaults(func=_cmd_ask)
+
+    ov = sub.add_parser("overview", help="funding, partners and goals per document, with citations")
+    out = ov.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="every document's items as one JSON object")
+    out.add_argument("--csv", action="store_true", help="one CSV row per item")
+    ov.add_argument("--kind", choices=["funding", "partner", "goal"], default=None)
+    ov.add_argument("--source", action="append", help="only this document (repeatable)")
+    ov.add_argument("--contains", help="only items whose row contains this text")
+    ov.set_defaults(func=_cmd_overview)
 
     ev = sub.add_parser("eval", help="run a question set and write metrics")
     ev.add_argument("questions", help="question set (.jsonl or .csv)")

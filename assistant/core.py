@@ -17,6 +17,7 @@ from assistant.compose import compose
 from assistant.followup import History, resolve_followup
 from assistant.generate import AnswerGenerator, make_generator
 from assistant.messages import message
+from assistant.overview import answer_corpus_question, detect_corpus_question
 from assistant.question import analyze_question
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AssistantSettings
@@ -105,6 +106,15 @@ class Assistant:
         info = replace(info, text=query)
         if self.store.is_empty():
             return Answer(text, info.lang, message("empty_index", info.lang), True, retrieval_query=query)
+        corpus_question = detect_corpus_question(text)
+        if corpus_question is not None:
+            # Needs every document, so it is answered per document rather than from the top passages.
+            answer = answer_corpus_question(
+                corpus_question, text, info.lang, self.store, self.retriever,
+                self.settings.mention_threshold, sources,
+            )  # fmt: skip
+            answer.timings_ms["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            return answer
 
         t0 = time.perf_counter()
         query_vector = np.asarray(self.store.embeddings.embed_query(query), dtype=np.float32)

@@ -28,6 +28,10 @@ class AssistantSettings(BaseSettings):
     answer_passages: int = 4
     # Abstain when the best evidence scores below this (calibrated; see benchmarks/calibrate.py).
     abstain_threshold: float = 0.9867
+    # "Which documents mention X": a document without X's words counts as mentioning it only when
+    # its closest sentence is at least this similar (measured on the bundled corpus; see
+    # tests/test_overview.py).
+    mention_threshold: float = 0.88
     # Refuse longer questions before any work is done.
     max_question_chars: int = 1000
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["Answer", "Citation", "Passage", "SentenceCheck"]
+__all__ = ["Answer", "Citation", "DocumentFinding", "Passage", "SentenceCheck"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,19 @@ class SentenceCheck:
     shown: str = ""
 
 
+@dataclass(frozen=True)
+class DocumentFinding:
+    """One document's line in an answer built over the whole corpus ("which documents mention X",
+    "list all partners", "compare A and B on X"): `citations` are numbers into `Answer.citations`;
+    `mentioned` False puts the document under "not mentioned in"."""
+
+    source: str
+    title: str
+    mentioned: bool
+    text: str = ""
+    citations: list[int] = field(default_factory=list)
+
+
 @dataclass
 class Answer:
     question: str
@@ -85,6 +98,10 @@ class Answer:
     # checked sentence by sentence; False for the extractive answer, also when it is a fallback.
     generated: bool = False
     sentences: list[SentenceCheck] = field(default_factory=list)
+    # Set for questions about the whole corpus: "mentions", "partners" or "compare", one finding
+    # per document (a comparison renders side by side).
+    corpus_kind: str = ""
+    per_document: list[DocumentFinding] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,0 +1,385 @@
+"""The strategy overview: funding, partners and goals per document, and answers over the whole corpus.
+
+Readers ask "how much money, from whom", "who are the partners", "which documents mention X" and
+"how do A and B differ". The first two come from the items extracted at ingest (ingest/extract.py),
+the others from a search restricted to each document in turn. Either way the answer has one cited
+line per document and names the documents that do not mention the topic: coverage, not silence.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from assistant.glossary import counterparts
+from assistant.retrieval import HybridRetriever
+from assistant.types import Answer, Citation, DocumentFinding, Passage
+from ingest.extract import Extraction, FundingItem, GoalItem, PartnerItem, extract
+from vectorstore.store import ChunkStore, DocumentRecord
+
+__all__ = [
+    "CSV_COLUMNS",
+    "CorpusQuestion",
+    "DocumentOverview",
+    "Overview",
+    "answer_corpus_question",
+    "build_overview",
+    "detect_corpus_question",
+]
+
+CSV_COLUMNS = [
+    "kind", "source", "title", "section", "item", "amount", "currency", "funder", "recipient", "period",
+    "role", "quote", "char_start", "char_end",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DocumentOverview:
+    source: str
+    title: str
+    publisher: str
+    lang: str
+    funding: list[FundingItem]
+    partners: list[PartnerItem]
+    goals: list[GoalItem]
+
+
+@dataclass
+class Overview:
+    """Every document's extracted items; `rows` flattens them for a table or CSV.
+
+    >>> overview = build_overview(store)
+    >>> print(overview.to_csv(overview.rows("funding")))
+    """
+
+    documents: list[DocumentOverview] = field(default_factory=list)
+
+    def rows(
+        self, kind: str | None = None, sources: Sequence[str] | None = None, contains: str = ""
+    ) -> list[dict[str, str]]:
+        """One row per item (columns `CSV_COLUMNS`), optionally one kind, some documents, a word."""
+        rows: list[dict[str, str]] = []
+        for doc in self.documents:
+            if sources and doc.source not in sources:
+                continue
+            items: list[FundingItem | PartnerItem | GoalItem] = [*doc.funding, *doc.partners, *doc.goals]
+            for item in items:
+                row = _row(doc, item)
+                if kind and row["kind"] != kind:
+                    continue
+                if contains and contains.lower() not in " ".join(row.values()).lower():
+                    continue
+                rows.append(row)
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @staticmethod
+    def to_csv(rows: Sequence[dict[str, str]]) -> str:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue()
+
+
+def _row(doc: DocumentOverview, item: FundingItem | PartnerItem | GoalItem) -> dict[str, str]:
+    row = dict.fromkeys(CSV_COLUMNS, "")
+    row.update(
+        source=doc.source,
+        title=doc.title,
+        section=item.section,
+        quote=item.quote,
+        char_start=str(item.char_start),
+        char_end=str(item.char_end),
+    )
+    if isinstance(item, FundingItem):
+        amount = f"{item.amount:.2f}".rstrip("0").rstrip(".")
+        row.update(kind="funding", item=item.amount_text, amount=amount, currency=item.currency,
+                   funder=item.funder, recipient=item.recipient, period=item.period)  # fmt: skip
+    elif isinstance(item, PartnerItem):
+        name = f"{item.name} ({item.abbreviation})" if item.abbreviation else item.name
+        row.update(kind="partner", item=name, role=item.role)
+    else:
+        row.update(kind="goal", item=item.cue)
+    return row
+
+
+def document_overview(record: DocumentRecord, store: ChunkStore | None = None) -> DocumentOverview:
+    """A document's items as stored at ingest; extracted now from its text if an older ingest
+    stored none (the rules are pure, so the spans are the same)."""
+    if record.extracted:
+        items = Extraction.from_json(record.extracted)
+    else:
+        full = store.get_document(record.source) if store is not None and not record.text else record
+        items = extract(record.source, full.text if full else "", record.lang)
+    return DocumentOverview(
+        record.source, record.title, record.publisher, record.lang, items.funding, items.partners, items.goals
+    )
+
+
+def build_overview(store: ChunkStore, sources: Sequence[str] | None = None) -> Overview:
+    return Overview(
+        [document_overview(r, store) for r in store.list_documents() if not sources or r.source in sources]
+    )
+
+
+# ------------------------------------------------------------------------------------ questions
+
+
+@dataclass(frozen=True)
+class CorpusQuestion:
+    """A question that needs every document: `kind` is "mentions", "partners" or "compare"."""
+
+    kind: str
+    topic: str = ""
+    names: tuple[str, ...] = ()
+
+
+_MENTIONS = re.compile(
+    r"^(?:which|what) (?:documents?|strateg(?:y|ies)|plans?) (?:mentions?|discuss(?:es)?|talks? about|"
+    r"covers?|says? anything about|refers? to)\s+(?P<topic>.+?)\s*\??$"
+    r"|^(?:hvilke|kva for|vilka) (?:dokument(?:er|ene|a)?|strategi(?:er|ene)?|planer) "
+    r"(?:nevner|nemner|nævner|nämner|omtaler|omtalar|handler om|handlar om|sier noe om|seier noko om|"
+    r"siger noget om|tar opp)\s+"
+    r"(?P<topic2>.+?)\s*\??$",
+    re.IGNORECASE,
+)
+_PARTNERS = re.compile(
+    r"\b(?:list|show|name)(?: all| every)?(?: the)? partners\b|\ball (?:the )?partners\b|"
+    r"\b(?:list|vis|nevn|liste) (?:opp )?(?:alle )?(?:samarbeids)?partner(?:e|ne)\b|"
+    r"\balle (?:samarbeids)?partner(?:e|ne)\b|\balle samarbejdspartnere\b|\balla (?:samarbets)?partner\b",
+    re.IGNORECASE,
+)
+_COMPARE = re.compile(
+    r"^(?:sammenlign|sammenlikn|samanlikn|jämför|compare)\s+(?P<a>.+?)\s+"
+    r"(?:og|and|med|with|och|mot|versus|vs\.?)\s+(?P<b>.+?)(?:\s+(?:om|on|about|når det gjelder|"
+    r"når det gælder|med hensyn til|med omsyn til|i forhold til|angående|vedrørende|regarding|"
+    r"in terms of|when it comes to|for|på)\s+(?P<topic>.+?))?\s*[?.!]*$",
+    re.IGNORECASE,
+)
+
+
+def detect_corpus_question(question: str) -> CorpusQuestion | None:
+    """The corpus-wide question this is, or None for an ordinary question."""
+    text = " ".join(question.split())
+    if m := _COMPARE.match(text):
+        return CorpusQuestion("compare", (m.group("topic") or "").strip(), (m.group("a"), m.group("b")))
+    if m := _MENTIONS.match(text):
+        return CorpusQuestion("mentions", (m.group("topic") or m.group("topic2")).strip(" «»\"'"))
+    if _PARTNERS.search(text):
+        return CorpusQuestion("partners")
+    return None
+
+
+_LABELS: dict[str, dict[str, str]] = {
+    "mentions": {"nb": "Dokumenter som nevner «{topic}»:", "nn": "Dokument som nemner «{topic}»:",
+                 "da": "Dokumenter der nævner «{topic}»:", "sv": "Dokument som nämner «{topic}»:",
+                 "en": "Documents that mention “{topic}”:"},
+    "partners": {"nb": "Partnere og organisasjoner per dokument:",
+                 "nn": "Partnarar og organisasjonar per dokument:",
+                 "da": "Partnere og organisationer pr. dokument:",
+                 "sv": "Partner och organisationer per dokument:",
+                 "en": "Partners and organisations per document:"},
+    "compare": {"nb": "Sammenligning{topic}:", "nn": "Samanlikning{topic}:", "da": "Sammenligning{topic}:",
+                "sv": "Jämförelse{topic}:", "en": "Comparison{topic}:"},
+    "not_mentioned": {"nb": "Ikke nevnt i", "nn": "Ikkje nemnt i", "da": "Ikke nævnt i", "sv": "Inte nämnt i",
+                      "en": "Not mentioned in"},
+    "none_found": {"nb": "ingen organisasjoner funnet", "nn": "ingen organisasjonar funne",
+                   "da": "ingen organisationer fundet", "sv": "inga organisationer hittade",
+                   "en": "no organisations found"},
+}  # fmt: skip
+
+_STOPWORDS = {
+    "og", "i", "om", "med", "til", "for", "på", "av", "af", "the", "and", "of", "on", "in", "to", "with",
+    "en", "et", "ei", "de", "det", "den", "a", "an", "hensyn", "når", "gjelder", "gælder", "about",
+}  # fmt: skip
+
+
+def _label(key: str, lang: str, **values: str) -> str:
+    table = _LABELS[key]
+    return table.get(lang, table["en"] if lang == "en" else table["nb"]).format(**values)
+
+
+def _terms(topic: str, lang: str) -> list[str]:
+    """Word stems that show a sentence is about the topic (English words add their Scandinavian
+    counterparts from the glossary)."""
+    words = [w for w in re.findall(r"[\wæøåäö-]+", topic.lower()) if w not in _STOPWORDS and len(w) > 2]
+    stems = [w[:6] for w in words]
+    if lang == "en":
+        stems += [c[:6] for w in words for c in counterparts(w).split()]
+    return list(dict.fromkeys(stems))
+
+
+@dataclass(frozen=True)
+class _Best:
+    passage: Passage
+    start: int
+    end: int
+    score: float
+    matched: int
+
+
+def answer_corpus_question(
+    question: CorpusQuestion,
+    text: str,
+    lang: str,
+    store: ChunkStore,
+    retriever: HybridRetriever,
+    threshold: float,
+    sources: Sequence[str] | None = None,
+) -> Answer:
+    """One cited line per document, and the documents that do not mention the topic."""
+    records = [r for r in store.list_documents() if not sources or r.source in sources]
+    if question.kind == "compare":
+        chosen = [r for r in records if any(_names_document(n, r) for n in question.names)]
+        records = chosen if len(chosen) >= 2 else records
+    answer = Answer(question=text, lang=lang, text="", abstained=False, corpus_kind=question.kind)
+    if question.kind == "partners":
+        _partners_answer(answer, records, store, lang)
+    else:
+        topic = question.topic or (text if question.kind == "mentions" else "")
+        vector = np.asarray(store.embeddings.embed_query(topic or text), dtype=np.float32)
+        for record in records:
+            best = _best_sentence(topic or text, lang, record, vector, store, retriever)
+            mentioned = best is not None and (best.matched > 0 or best.score >= threshold)
+            if best is None or not mentioned:
+                answer.per_document.append(DocumentFinding(record.source, record.title, False))
+                continue
+            n = _cite(answer, best.passage, best.start, best.end, best.score)
+            quote = best.passage.text[best.start : best.end]
+            answer.per_document.append(DocumentFinding(record.source, record.title, True, quote, [n]))
+    heading = {
+        "mentions": _label("mentions", lang, topic=question.topic),
+        "partners": _label("partners", lang),
+        "compare": _label("compare", lang, topic=f" – {question.topic}" if question.topic else ""),
+    }[question.kind]
+    left, right = ("“", "”") if lang == "en" else ("«", "»")
+    lines = [heading]
+    for finding in answer.per_document:
+        if finding.mentioned:
+            body = finding.text if question.kind == "partners" else f"{left}{finding.text}{right}"
+            marks = "" if question.kind == "partners" else " ".join(f"[{n}]" for n in finding.citations)
+            lines.append(f"- {finding.title}: {body} {marks}".rstrip())
+    missing = [f.title for f in answer.per_document if not f.mentioned]
+    if missing:
+        lines.append(f"{_label('not_mentioned', lang)}: {'; '.join(missing)}.")
+    answer.text = "\n".join(lines)
+    answer.abstained = not answer.citations
+    return answer
+
+
+def _names_document(name: str, record: DocumentRecord) -> bool:
+    words = [w for w in re.findall(r"\w+", name.lower()) if w not in _STOPWORDS and len(w) > 2]
+    haystack = f"{record.publisher} {record.title} {record.source}".lower()
+    return bool(words) and all(w in haystack for w in words)
+
+
+def _partners_answer(answer: Answer, records: Sequence[DocumentRecord], store: ChunkStore, lang: str) -> None:
+    for record in records:
+        doc = document_overview(record, store)
+        others = [
+            p for p in doc.partners if p.name not in record.publisher and record.publisher not in p.name
+        ]
+        others = others or [p for p in doc.partners if p.role]
+        if not others:
+            answer.per_document.append(DocumentFinding(record.source, record.title, False))
+            continue
+        parts: list[str] = []
+        numbers: list[int] = []
+        for partner in others:
+            passage = _passage_at(store, record, partner.char_start, partner.char_end)
+            label = f"{partner.name} ({partner.role})" if partner.role else partner.name
+            if passage is None:
+                parts.append(label)
+                continue
+            start = partner.char_start - passage.char_start
+            n = _cite(answer, passage, start, start + len(partner.quote), 1.0)
+            numbers.append(n)
+            parts.append(f"{label} [{n}]")
+        answer.per_document.append(
+            DocumentFinding(record.source, record.title, True, "; ".join(parts), list(dict.fromkeys(numbers)))
+        )
+
+
+def _cite(answer: Answer, passage: Passage, start: int, end: int, score: float) -> int:
+    """Add (or reuse) the citation of passage[start:end] and return its number."""
+    for c in answer.citations:
+        if c.chunk_id == passage.chunk_id and c.quote_start == start and c.quote_end == end:
+            return c.n
+    if answer.passage(passage.chunk_id) is None:
+        answer.passages.append(passage)
+    n = len({c.n for c in answer.citations}) + 1
+    answer.citations.append(
+        Citation(n, passage.source, passage.title, passage.chunk_id, passage.text[start:end], start, end,
+                 passage.char_start + start, passage.char_start + end, round(score, 4))
+    )  # fmt: skip
+    return n
+
+
+def _passage_at(store: ChunkStore, record: DocumentRecord, start: int, end: int) -> Passage | None:
+    """The stored passage that contains the document span [start, end)."""
+    for doc in store.get_passages(store.passage_ids([record.source])):
+        meta = doc.metadata
+        if int(meta.get("char_start", 0)) <= start and end <= int(meta.get("char_end", 0)):
+            return _as_passage(doc.id or "", doc.page_content, meta, 1.0)
+    return None
+
+
+def _as_passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Passage:
+    return Passage(
+        chunk_id=chunk_id,
+        source=str(meta.get("source", "")),
+        title=str(meta.get("title", "")),
+        lang=str(meta.get("lang", "")),
+        text=text,
+        char_start=int(meta.get("char_start", 0)),
+        char_end=int(meta.get("char_end", 0)),
+        score=score,
+        section=str(meta.get("section", "")),
+        publisher=str(meta.get("publisher", "")),
+    )
+
+
+def _best_sentence(
+    topic: str,
+    lang: str,
+    record: DocumentRecord,
+    vector: np.ndarray,
+    store: ChunkStore,
+    retriever: HybridRetriever,
+) -> _Best | None:
+    """The sentence of this document closest to the topic: its stored sentence vector's cosine
+    with the topic, plus a bonus per topic word it contains (names and rare words count most)."""
+    from ingest.chunking import answer_sentences
+
+    passages = retriever.retrieve(topic, lang, 4, [record.source], query_vector=vector)
+    stored = store.sentence_vectors([p.chunk_id for p in passages])
+    terms = _terms(topic, lang)
+    best: _Best | None = None
+    for passage in passages:
+        spans = stored.get(passage.chunk_id) or {}
+        if not spans:
+            found = answer_sentences(passage.text, passage.section)
+            if not found:
+                continue
+            vectors = store.embeddings.embed_documents([s.embed_text for s in found])
+            spans = {
+                (s.start, s.end): np.asarray(v, dtype=np.float32) for s, v in zip(found, vectors, strict=True)
+            }
+        for (start, end), sentence_vector in spans.items():
+            words = re.findall(r"[\wæøåäö-]+", passage.text[start:end].lower())
+            matched = sum(1 for t in terms if any(w.startswith(t) for w in words))
+            cosine = float(
+                np.dot(vector, sentence_vector) / (np.linalg.norm(vector) * np.linalg.norm(sentence_vector))
+            )
+            if best is None or cosine + 0.05 * matched > best.score + 0.05 * best.matched:
+                best = _Best(passage, start, end, cosine, matched)
+    return best
