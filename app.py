@@ -44,6 +44,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from assistant.core import Assistant, QuestionRejected
 from assistant.feedback import FeedbackLog
 from assistant.library import DocumentLibrary
+from assistant.overview import CSV_COLUMNS, build_overview
 from assistant.types import Answer, SentenceCheck
 from assistant.ui_text import EXAMPLE_QUESTIONS, ui_lang, ui_text
 from ingest.loaders import SUPPORTED_SUFFIXES
@@ -164,6 +165,9 @@ def render_answer(answer: Answer | None, text: str | None = None) -> str:
     if text is not None or answer is None:
         return body
     lines = [body]
+    if answer.per_document:  # the heading, the table, then "not mentioned in"
+        kept = [line for line in answer.text.split("\n") if not line.startswith("- ")]
+        lines = [escape_text(kept[0]), render_corpus_table(answer), *map(escape_text, kept[1:])]
     if answer.notice:
         lines.append(f"<i>{escape_text(answer.notice)}</i>")
     for n in _citation_numbers(answer):
@@ -178,6 +182,37 @@ def render_answer(answer: Answer | None, text: str | None = None) -> str:
             + "</span>"
         )
     return "<br>".join(lines)
+
+
+def render_corpus_table(answer: Answer) -> str:
+    """A corpus-wide answer as a table: a comparison side by side, other kinds one row per document."""
+    cells = [
+        (escape_text(f.title), escape_text(f.text) + "".join(f" <b>&#91;{n}&#93;</b>" for n in f.citations))
+        for f in answer.per_document
+        if f.mentioned
+    ]
+    if answer.corpus_kind == "compare":
+        head = "".join(f"<th>{title}</th>" for title, _ in cells)
+        row = "".join(f"<td>{c}</td>" for _, c in cells)
+        return f'<table class="corpus"><tr>{head}</tr><tr>{row}</tr></table>'
+    return (
+        '<table class="corpus">'
+        + "".join(f"<tr><th>{t}</th><td>{c}</td></tr>" for t, c in cells)
+        + "</table>"
+    )
+
+
+_OVERVIEW_KINDS = ("funding", "partner", "goal")
+_OVERVIEW_COLUMNS = {
+    "funding": ["title", "item", "amount", "currency", "funder", "recipient", "period", "quote"],
+    "partner": ["title", "item", "role", "quote"],
+    "goal": ["title", "section", "quote"],
+}
+
+
+def overview_table(rows: Sequence[dict[str, str]], kind: str) -> list[list[str]]:
+    """The Overview tab's table: the columns that matter for `kind` (cells are shown as plain text)."""
+    return [[row[c] for c in _OVERVIEW_COLUMNS[kind]] for row in rows]
 
 
 def render_sources(answer: Answer | None, lang: str) -> str:
@@ -410,6 +445,7 @@ _CSS = """
 .cite-line { font-size: 0.85em; opacity: 0.8; }
 .unverified { color: #b45309; font-weight: 600; }
 .muted { opacity: 0.7; }
+table.corpus td, table.corpus th { vertical-align: top; padding: 4px 8px; text-align: left; }
 """
 
 # Scroll the document viewer to the cited passage whenever it is rendered and shown (its tab may
@@ -822,6 +858,7 @@ def build_app(
                                 padding=True,
                                 elem_id="document-viewer",
                             )
+            overview_ui = _overview_tab(lang)
             if staff:
                 staff_ui = _staff_tab(library, lang)
 
@@ -840,6 +877,7 @@ def build_app(
         new_chat.click(chat.reset, lang_state, reset_outputs, **private)
         chatbot.clear(chat.reset, lang_state, reset_outputs, **private)
         demo.load(chat.filter_choices, None, doc_filter, **private)
+        _wire_overview(demo, OverviewHandlers(library), overview_ui, chat, lang_state)
         if feedback is not None:
             feedback_io = ([comment, answers_state, lang_state], [comment, feedback_status])
             helpful.click(chat.record_helpful, *feedback_io, **private)
@@ -854,6 +892,65 @@ def build_app(
         default_concurrency_limit=settings.concurrency_limit,
     )
     return demo
+
+
+class OverviewHandlers:
+    """The Overview tab: funding, partners and goals per document. Read-only, so every mode has it."""
+
+    def __init__(self, library: DocumentLibrary) -> None:
+        self.library = library
+
+    def table(self, kind: str, chosen: list[str] | None, contains: str) -> list[Any]:
+        """Outputs: the table, its CSV, the rows (state, for opening a row's passage)."""
+        kind = kind if kind in _OVERVIEW_KINDS else "funding"
+        rows = build_overview(self.library.store, chosen or None).rows(kind, contains=(contains or "")[:200])
+        table = gr.update(value=overview_table(rows, kind), headers=_OVERVIEW_COLUMNS[kind])
+        return [table, "\n".join([",".join(CSV_COLUMNS), *_csv_lines(rows)]), rows]
+
+    def open_item(self, rows: list[dict[str, str]], lang: str, evt: gr.SelectData) -> str:
+        """The whole document with the clicked row's quote marked and scrolled to."""
+        row = rows[evt.index[0]] if rows and evt.index and evt.index[0] < len(rows) else None
+        record = self.library.document(row["source"]) if row else None
+        if row is None or record is None:
+            return escape_text(ui_text("no_document", lang))
+        span = (int(row["char_start"]), int(row["char_end"]))
+        return render_document(record, span, [span], lang)
+
+
+def _csv_lines(rows: Sequence[dict[str, str]]) -> list[str]:
+    from assistant.overview import Overview
+
+    return Overview.to_csv(rows).splitlines()[1:]
+
+
+def _overview_tab(lang: str) -> dict[str, Any]:
+    kinds = list(zip(ui_text("overview_kind", lang).split("|"), _OVERVIEW_KINDS, strict=True))
+    with gr.Tab(ui_text("overview_tab", lang), id="overview"):
+        with gr.Row():
+            ui: dict[str, Any] = {
+                "kind": gr.Radio(kinds, value="funding", show_label=False, elem_id="overview-kind"),
+                "docs": gr.Dropdown(choices=[], multiselect=True, show_label=False, elem_id="overview-docs"),
+                "contains": gr.Textbox(label=ui_text("overview_contains", lang), max_length=200),
+            }
+        gr.Markdown(escape_text(ui_text("overview_hint", lang)))
+        ui["table"] = gr.Dataframe(headers=_OVERVIEW_COLUMNS["funding"], datatype="str", interactive=False,
+                                   wrap=True, elem_id="overview-table")  # fmt: skip
+        ui["viewer"] = gr.Markdown(latex_delimiters=[], max_height=400, elem_id="overview-document")
+        with gr.Accordion("CSV", open=False):
+            ui["csv"] = gr.Textbox(show_label=False, lines=6, interactive=False, buttons=["copy"])
+        ui["rows"] = gr.State([])
+    return ui
+
+
+def _wire_overview(demo: gr.Blocks, handlers: OverviewHandlers, ui: dict[str, Any], chat: ChatHandlers,
+                   lang_state: Any) -> None:  # fmt: skip
+    private: dict[str, Any] = {"api_visibility": "private"}
+    inputs, outputs = [ui["kind"], ui["docs"], ui["contains"]], [ui["table"], ui["csv"], ui["rows"]]
+    demo.load(handlers.table, inputs, outputs, **private)
+    demo.load(chat.filter_choices, None, ui["docs"], **private)
+    for trigger in (ui["kind"].change, ui["docs"].change, ui["contains"].submit):
+        trigger(handlers.table, inputs, outputs, **private)
+    ui["table"].select(handlers.open_item, [ui["rows"], lang_state], ui["viewer"], **private)
 
 
 def _staff_tab(library: DocumentLibrary, lang: str) -> dict[str, Any]:

@@ -78,6 +78,22 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Only search these documents (empty = all)",
     },
     "sources": {"nb": "Kilder", "nn": "Kjelder", "da": "Kilder", "sv": "Källor", "en": "Sources"},
+    "overview_tab": {"nb": "Oversikt", "nn": "Oversyn", "da": "Overblik", "sv": "Översikt", "en": "Overview"},
+    "overview_kind": {
+        "nb": "Finansiering|Partnere|Mål",
+        "nn": "Finansiering|Partnarar|Mål",
+        "da": "Finansiering|Partnere|Mål",
+        "sv": "Finansiering|Partner|Mål",
+        "en": "Funding|Partners|Goals",
+    },
+    "overview_contains": {"nb": "Filter", "nn": "Filter", "da": "Filter", "sv": "Filter", "en": "Filter"},
+    "overview_hint": {
+        "nb": "Klikk en rad for å åpne avsnittet i dokumentet.",
+        "nn": "Klikk ei rad for å opne avsnittet i dokumentet.",
+        "da": "Klik på en række for at åbne afsnittet i dokumentet.",
+        "sv": "Klicka på en rad för att öppna stycket i dokumentet.",
+        "en": "Click a row to open its passage in the document.",
+    },
     "no_sources": {
         "nb": "Kildene til svaret vises her.",
         "nn": "Kjeldene til svaret blir viste her.",

@@ -1,0 +1,66 @@
+"""The Overview tab and corpus-wide answers in the UI: escaped, linked to passages, read-only."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from types import SimpleNamespace
+
+import app
+from assistant.library import DocumentLibrary
+from assistant.overview import build_overview
+from assistant.types import Answer, DocumentFinding
+from ingest.pipeline import ingest_paths
+from tests.conftest import CORPUS
+from vectorstore.store import ChunkStore
+
+
+def _comparison() -> Answer:
+    return Answer(
+        question="Sammenlign Hamar og Herning om samarbeid",
+        lang="nb",
+        text="Sammenligning – samarbeid:\n- Hamar: «x» [1]\n- Herning: «y» [2]\nIkke nevnt i: <b>Z</b>.",
+        abstained=False,
+        corpus_kind="compare",
+        per_document=[
+            DocumentFinding("h.txt", "Hamar <script>", True, "Vi skal <i>samarbeide</i>.", [1]),
+            DocumentFinding("d.txt", "Herning", True, "Vi ønsker at samarbejde.", [2]),
+            DocumentFinding("z.txt", "Z", False),
+        ],
+    )
+
+
+def test_comparison_renders_side_by_side_and_escaped() -> None:
+    rendered = app.render_answer(_comparison())
+    assert rendered.count("<th>") == 2 and rendered.count("<td>") == 2  # one column per document
+    assert "<script>" not in rendered and "<i>" not in rendered and "<b>Z</b>" not in rendered
+    assert "&#91;1&#93;" in rendered and "Ikke nevnt i" in rendered
+    assert "- Hamar" not in rendered  # the lines became the table
+
+
+def test_overview_table_and_opening_a_row(store: ChunkStore) -> None:
+    ingest_paths([CORPUS], store)
+    rows = build_overview(store).rows("partner")
+    table = app.overview_table(rows, "partner")
+    assert ["Tretorget", "partner"] in [r[1:3] for r in table]
+    handlers = app.OverviewHandlers(DocumentLibrary(store))
+    _, csv_text, state = handlers.table("funding", ["innlandet-kompetansepiloter.txt"], "")
+    assert csv_text.startswith("kind,source") and "1882000" in csv_text and len(state) == 4
+    clicked = next(i for i, r in enumerate(state) if r["amount"] == "4400000")
+    html = handlers.open_item(state, "nb", SimpleNamespace(index=[clicked, 0]))  # type: ignore[arg-type]
+    marked = re.findall(r"<mark>(.*?)</mark>", html)
+    assert (
+        len(marked) == 1
+        and "4,4 millioner kroner" in html_lib.unescape(marked[0])
+        and 'class="scroll-target"' in html
+    )
+
+
+def test_public_mode_registers_the_overview_but_no_writer(store: ChunkStore) -> None:
+    from tests.test_app_server import _assistant
+
+    ingest_paths([CORPUS], store)
+    demo = app.build_app(_assistant(store), DocumentLibrary(store), None, True)
+    names = {fn.name for fn in demo.fns.values()}
+    assert {"table", "open_item"} <= names
+    assert names.isdisjoint({"record_helpful", "record_not_helpful", "add_files", "reindex", "delete"})
