@@ -118,3 +118,17 @@ def test_eval_writes_reports(data: Path, tmp_path: Path) -> None:
         data=data,
     )
     assert failing.returncode != 0
+
+
+def test_overview_json_and_csv(data: Path) -> None:
+    done = _cli("overview", "--json", data=data)
+    assert done.returncode == 0, done.stderr
+    documents = {d["source"]: d for d in json.loads(done.stdout)["documents"]}
+    innlandet = documents["innlandet-kompetansepiloter.txt"]
+    assert {f["amount"] for f in innlandet["funding"]} == {6_300_000, 4_400_000, 1_882_000}
+    assert {"Tretorget", "Norwegian Wood Cluster"} <= {p["name"] for p in innlandet["partners"]}
+    done = _cli("overview", "--csv", "--kind", "partner", data=data)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("kind,source,title") and all(line.startswith("partner,") for line in lines[1:])
+    assert any("NTNU" in line and "trondheim" in line for line in lines)
