@@ -22,6 +22,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import argparse
+import contextlib
 import hmac
 import re
 import string
@@ -29,7 +30,7 @@ import sys
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -421,14 +422,64 @@ class SecurityHeaders:
                 headers["X-Frame-Options"] = "SAMEORIGIN"
             await send(message)
 
+        async def refuse(status: int, body: bytes) -> None:
+            start = {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", b"text/plain")],
+            }
+            await send_with_headers(start)
+            await send_with_headers({"type": "http.response.body", "body": body})
+
         path = str(scope.get("path", "")).rstrip("/")
         if self.block_uploads and scope.get("method") == "POST" and path.endswith("/upload"):
-            await send_with_headers(
-                {"type": "http.response.start", "status": 403, "headers": [(b"content-type", b"text/plain")]}
-            )
-            await send_with_headers({"type": "http.response.body", "body": b"uploads are disabled"})
+            await refuse(403, b"uploads are disabled")
+            return
+        # Direct HTTP calls: the queue is closed to them (`api_open=False`), yet an unknown name
+        # costs Gradio a traceback in the log and a 500; answer 404 without reaching it.
+        if _DIRECT_RUN.match(path):
+            await refuse(404, b"not found: use the queue (gradio_client)")
             return
         await self.app(scope, receive, send_with_headers)
+
+
+_DIRECT_RUN = re.compile(r"^(?:/gradio_api)?/(?:run|api)/")
+
+
+class ForeignOriginGuard:
+    """ASGI wrapper around the whole app: drops an `Origin` header that names another site.
+
+    Gradio's CORS layer grants any origin, with credentials, as soon as the Host is not localhost
+    (that is, behind a reverse proxy under a public name). Without the header no layer grants
+    anything, so the browser keeps another site's script from reading a response or passing a
+    preflight; the app's own page is same-origin and needs no CORS at all."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in {"http", "websocket"}:
+            headers = dict(scope.get("headers") or [])
+            origin = headers.get(b"origin")
+            if origin is not None and not self.same_site(origin, headers):
+                scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k != b"origin"]}
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def same_site(origin: bytes, headers: dict[bytes, bytes]) -> bool:
+        """Whether `origin` names the host the request was sent to (directly or via a proxy)."""
+        forwarded = headers.get(b"x-forwarded-host", b"").split(b",")[0].strip()
+        hosts = {h.lower() for h in (headers.get(b"host", b""), forwarded) if h}
+        return origin.split(b"://", 1)[-1].lower() in hosts
+
+
+@contextlib.asynccontextmanager
+async def _guard_origins(app: Any) -> AsyncIterator[None]:
+    """Lifespan hook: runs before the server accepts a connection, when Starlette has just built
+    the middleware stack, and puts `ForeignOriginGuard` outside all of it (Gradio adds its CORS
+    layer outside any middleware passed in)."""
+    app.middleware_stack = ForeignOriginGuard(app.middleware_stack or app.build_middleware_stack())
+    yield
 
 
 # ------------------------------------------------------------------------------------ the app
@@ -757,7 +808,8 @@ def build_app(
         answers_state = gr.State([])
         lang_state = gr.State(lang)
         labels.add(gr.Markdown("## " + escape_text(ui_text("title", lang))), _text("title", "## "))
-        labels.add(gr.Markdown(escape_text(ui_text("intro", lang))), _text("intro"))
+        intro = "intro" if assistant.settings.llm_provider == "none" else "intro_generative"
+        labels.add(gr.Markdown(escape_text(ui_text(intro, lang))), _text(intro))
         with gr.Tabs():
             with gr.Tab(ui_text("chat_tab", lang), id="chat"), gr.Row(equal_height=False):
                 with gr.Column(scale=3):
@@ -1030,10 +1082,13 @@ def launch_app(
         pwa=False,
         prevent_thread_lock=not block,
         quiet=False,
+        # No run history: it would keep a reader's questions in a shared computer's browser.
+        run_history=False,
         app_kwargs={
             "middleware": [
                 Middleware(SecurityHeaders, csp=CONTENT_SECURITY_POLICY, block_uploads=staff_login is None)
-            ]
+            ],
+            "lifespan": _guard_origins,
         },
         theme=gr.themes.Default(),
         css=_CSS,

@@ -24,6 +24,7 @@ import numpy as np
 from assistant.glossary import counterparts
 from assistant.question import QuestionInfo, has_type_evidence
 from assistant.types import Citation, Passage
+from assistant.verify import strip_unsafe
 from ingest.chunking import answer_sentences
 from vectorstore.lexical import analyze
 
@@ -227,6 +228,11 @@ def sentence_features(
     return features
 
 
+def carries_links(sentence: ScoredSentence) -> bool:
+    """Whether the sentence holds a link, an image, markup or a URI (what `strip_unsafe` removes)."""
+    return strip_unsafe(sentence.text)[1]
+
+
 def select(
     question: QuestionInfo,
     pool: Sequence[Passage],
@@ -250,12 +256,14 @@ def select(
     novel = [w for w in re.findall(r"\w+", best.text.lower()) if w not in q_words and len(w) > 3]
     if len(novel) < 3:
         following = [s for s in scored if s.passage_index == best.passage_index and s.start >= best.end]
-        if following:
-            chosen.append(min(following, key=lambda s: s.start))
+        if following and not carries_links(nearest := min(following, key=lambda s: s.start)):
+            chosen.append(nearest)
     for s in ranked[1:]:
         if len(chosen) >= max_sentences:
             break
         if s in chosen or not s.grounded or s.score < best.score - weights.second_margin:
+            continue
+        if carries_links(s):  # only there by proximity: a document's link or markup is no answer
             continue
         if s.text != best.text:
             chosen.append(s)

@@ -22,6 +22,7 @@ from assistant.question import analyze_question
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AssistantSettings
 from assistant.types import Answer, SentenceCheck
+from assistant.verify import strip_unsafe
 from vectorstore.embeddings import load_embeddings
 from vectorstore.settings import StoreSettings
 from vectorstore.store import ChunkStore
@@ -142,7 +143,11 @@ class Assistant:
             answer_text = message("abstain", info.lang)
         else:
             left, right = _QUOTES.get(info.lang, ("«", "»"))
-            quotes = " ".join(f"{left}{c.quote}{right} [{c.n}]" for c in composition.citations)
+            # The answer never repeats a document's link, image, markup or URI (a planted
+            # instruction's payload); the citation keeps the exact quote, shown in its source.
+            quotes = " ".join(
+                f"{left}{strip_unsafe(c.quote)[0].strip()}{right} [{c.n}]" for c in composition.citations
+            )
             answer_text = f"{message('answer_intro', info.lang)} {quotes}"
         answer = Answer(
             question=text,
