@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup browser-deps run test test-fast check eval-seed clean
+.PHONY: setup browser-deps run test test-fast check eval-seed loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ check: setup
 eval-seed: setup
 	$(BIN)/strategy-assistant ingest corpus/ && \
 	$(BIN)/strategy-assistant eval ../shared/eval/seed-dev.jsonl --out reports/seed-dev --compare bm25,dense
+
+# The public demo under 4, 16 and 32 simulated users, 30 s each (LOAD_SECONDS=60 for longer runs).
+loadtest: setup
+	$(BIN)/python benchmarks/loadtest.py --seconds $(or $(LOAD_SECONDS),30)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -354,8 +354,12 @@ def test_hostile_document_is_shown_as_text_and_nothing_is_fetched_from_outside(
     page.goto(public_server.url)
     ask(page, HOSTILE_QUESTION, "42 millioner")
     chat_text = page.locator("#chat .bot").last.inner_text()
-    assert "<script>document.title='pwned'</script>" in chat_text
-    assert "![sporingsbilde](http://127.0.0.2:9/pixel.png)" in chat_text
+    # The answer quotes the sentence without its markup and links; the document keeps them, as text
+    # (as does the citation line under the answer, which shows the document's title as it is).
+    answer_line = chat_text.splitlines()[0]
+    assert "Trollbudsjettet er 42 millioner kroner" in answer_line
+    assert "<script>" not in answer_line and "127.0.0.2" not in answer_line
+    assert "sporingsbilde" not in answer_line
     page.locator("#source-pick label").first.click()
     page.locator("#document-viewer mark").first.wait_for()
     viewer = page.locator("#document-viewer").inner_text()
