@@ -211,7 +211,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="strategy-assistant",
         description="Answers questions about strategy documents with cited passages.",
         epilog="Environment: ASSISTANT_DATA_DIR (index folder, default ./data), EMBEDDING_MODEL, "
-        "CHROMA_HOST/CHROMA_PORT (use a Chroma server instead of the embedded store).",
+        "EMBEDDING_BACKEND (torch, onnx, onnx-int8), CHROMA_HOST/CHROMA_PORT/CHROMA_SSL/CHROMA_HEADERS "
+        "(use a Chroma server instead of the embedded store).",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -281,6 +282,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StoreError, WriterBusyError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # `strategy-assistant ask ... | head`: the reader left; say nothing more, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

@@ -34,6 +34,19 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "Ställ frågor om strategidokumenten. Varje svar citerar dokumenten ordagrant, med källa.",
         "en": "Ask about the strategy documents. Every answer quotes them verbatim, with its source.",
     },
+    # With a language-model server configured the answer is written, not quoted: say so honestly.
+    "intro_generative": {
+        "nb": "Still spørsmål om strategidokumentene. Svarene skrives av en språkmodell ut fra dokumentene; "
+        "hver setning kontrolleres mot kildene den viser til.",
+        "nn": "Still spørsmål om strategidokumenta. Svara blir skrivne av ein språkmodell ut frå dokumenta; "
+        "kvar setning blir kontrollert mot kjeldene ho viser til.",
+        "da": "Stil spørgsmål om strategidokumenterne. Svarene skrives af en sprogmodel ud fra dokumenterne; "
+        "hver sætning kontrolleres mod de kilder, den henviser til.",
+        "sv": "Ställ frågor om strategidokumenten. Svaren skrivs av en språkmodell utifrån dokumenten; "
+        "varje mening kontrolleras mot källorna den hänvisar till.",
+        "en": "Ask about the strategy documents. Answers are written by a language model from them; "
+        "every sentence is checked against the sources it cites.",
+    },
     "chat_label": {
         "nb": "Samtale",
         "nn": "Samtale",
