@@ -26,6 +26,7 @@ from ingest.extract import extract
 from ingest.language import detect_language
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadError
 from ingest.sandbox import LoadFn, parser
+from vectorstore.diskspace import disk_errors_explained
 from vectorstore.lock import writer_lock
 from vectorstore.store import ChunkRecord, ChunkStore, DocumentRecord, index_text
 
@@ -180,6 +181,7 @@ def ingest_paths(
     candidates = discover(paths)
     with (
         writer_lock(store.settings.data_dir, purpose="ingest"),
+        disk_errors_explained(store.settings.data_dir),
         parser(settings.sandbox, settings.parse_timeout_s, settings.parse_memory_mb) as load,
     ):
         if reindex:
