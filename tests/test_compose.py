@@ -84,3 +84,23 @@ def test_citation_numbers_follow_passages() -> None:
     numbers = {c.chunk_id: c.n for c in result.citations}
     assert len(set(numbers.values())) == len(numbers)
     assert sorted(numbers.values()) == list(range(1, len(numbers) + 1))
+
+
+def test_a_misspelt_name_still_finds_its_document_but_a_different_name_does_not() -> None:
+    brexit = _passage(
+        "Underhuset i Storbritannia stemte for å be EU om en utsettelse av utmeldingen.",
+        source="brexit.txt",
+        title="Brexit",
+    )
+    assert not _ask("Når stemte underhuset i Stobritannia for utsettelse?", [brexit]).abstained
+    assert _ask("Når stemte underhuset i Tyskland for utsettelse?", [brexit]).abstained
+
+
+def test_of_three_names_one_may_be_left_implicit_but_of_two_both_must_occur() -> None:
+    war = _passage(
+        "Perioden da England og Frankrike ikke innledet noe felttog kalles Phony War.",
+        source="krig.txt",
+        title="Andre verdenskrig",
+    )
+    assert not _ask("Hva kalles perioden da England og Frankrike ikke angrep Tyskland?", [war]).abstained
+    assert _ask("Hva kalles perioden da England ikke angrep Tyskland?", [war]).abstained
