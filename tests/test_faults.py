@@ -161,7 +161,7 @@ def test_kill_9_at_random_moments_leaves_every_document_whole_or_absent(
     tmp_path: Path, real_embeddings: Any
 ) -> None:
     rng = random.Random(SEED)
-    folder = _make_folder(tmp_path / "docs", copies=8)
+    folder = _make_folder(tmp_path / "docs", copies=16)  # 20 files: the last kill still finds work left
     total = len(list(folder.iterdir()))
     data = tmp_path / "data"
     versions = _versions([folder], tmp_path / "reference-1")

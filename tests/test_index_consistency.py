@@ -86,3 +86,8 @@ def test_a_running_assistant_sees_an_ingest_by_another_process(real_embeddings, 
     assert "Eksportskolen" in " ".join(c.quote for c in answer.citations)
     assert {d.source for d in store.list_documents()} == {INNLANDET, HERNING}
     assert set(store.lexical().ids) == set(store.passage_ids())
+    # Dense search too, not only BM25: the open Chroma client reloads the other process's vectors.
+    hits = store.dense_search(real_embeddings.embed_query(question), k=3)
+    assert hits[0][0].metadata["source"] == HERNING
+    ids = store.passage_ids()
+    assert set(store.passage_vectors(ids)) == set(ids)

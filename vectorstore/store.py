@@ -148,6 +148,11 @@ class ChunkStore:
         self.settings = settings
         self.embeddings = embeddings
         self._client = client if client is not None else _make_client(settings)
+        # An embedded client keeps the vector index it loaded: another process's writes reach its
+        # SQLite reads but not its dense search (and `get` with embeddings fails with "Error finding
+        # id"), so a client we made is reopened when the index changed under it (see `refresh`).
+        self._owns_client = client is None and not settings.chroma_host
+        self._client_generation: int | None = None
         self._lock = threading.Lock()
         self._passages: Any = None
         self._documents: Any = None
@@ -266,6 +271,8 @@ class ChunkStore:
         if self._lexical_base is None:
             self._lexical_base = current
         passages.modify(metadata=self._metadata(current + 1))
+        if self._client_generation is not None:
+            self._client_generation = current + 1  # our own write: our client holds it already
 
     def _note_lexical(self, added: Sequence[tuple[str, str, str]], removed: Sequence[str]) -> None:
         for chunk_id in removed:
@@ -446,6 +453,7 @@ class ChunkStore:
     @_reopening
     def passage_vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
         """The stored dense vectors of these passages."""
+        self.refresh()
         cols = self._collections()
         if cols is None or not chunk_ids:
             return {}
@@ -472,6 +480,7 @@ class ChunkStore:
         self, query_vector: Sequence[float] | Any, k: int, sources: Sequence[str] | None = None
     ) -> list[tuple[Document, float]]:
         """Top-k committed passages by cosine similarity (1 = identical)."""
+        self.refresh()
         cols = self._collections()
         if cols is None or k <= 0:
             return []
@@ -615,6 +624,16 @@ class ChunkStore:
     def refresh(self) -> None:
         """Drop cached views when another process has written since we last looked."""
         generation = self.generation()
+        if self._owns_client:
+            if self._client_generation is None:
+                self._client_generation = generation
+            elif generation != self._client_generation:
+                log.info("the index changed in another process (generation %s); reopening it", generation)
+                self._client = _make_client(self.settings)
+                self._forget_collections()
+                self._sentences = None  # its sentence vectors too (this process wrote none)
+                self._client_generation = generation
+                generation = self.generation()
         if generation != self._seen_generation:
             with self._lock:
                 self._lexical = None
@@ -733,6 +752,13 @@ def _make_client(settings: StoreSettings) -> Any:
         check_server_version(server_version, chromadb.__version__, where)
         return client
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    # chromadb shares one loaded system per folder within a process; a new client must load what is
+    # on disk now, not a copy that another process's writes have made stale. Clients made earlier
+    # keep their own system (they refresh themselves).
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(str(settings.chroma_path), None)
+    SharedSystemClient._identifier_to_refcount.pop(str(settings.chroma_path), None)
     return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
 
 
