@@ -321,6 +321,7 @@ def main_eval(args: Any, store: Any) -> int:
     primary_results: list[QuestionResult] = []
     config = {
         "model": store.embeddings.model_id,
+        "embedding_backend": store.settings.embedding_backend,
         "index": {
             "location": store.settings.chroma_host or str(store.settings.data_dir),
             "passages": store.count(),

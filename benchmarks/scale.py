@@ -65,8 +65,9 @@ def _disk_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
-def real_ingest(data_dir: Path, sample: int) -> dict[str, float]:
-    """Ingest the real corpora; then time the bare model on a sample of the same texts."""
+def real_ingest(data_dir: Path, sample: int, files: int | None = None) -> dict[str, float]:
+    """Ingest the real corpora (or the first `files` NorQuAD files and the bundled corpus, for a
+    quicker measurement of the ratio); then time the bare model on a sample of the same texts."""
     from ingest.chunking import answer_sentences
     from ingest.pipeline import ingest_paths
     from vectorstore.store import index_text
@@ -75,7 +76,14 @@ def real_ingest(data_dir: Path, sample: int) -> dict[str, float]:
     store = _store(data_dir)
     store.embeddings.embed_query("load the model before the clock starts")
     started = time.perf_counter()
-    report = ingest_paths([NORQUAD / "corpus", ROOT / "corpus"], store)
+    norquad = NORQUAD / "corpus"
+    if files:
+        norquad = data_dir.parent / "norquad-subset"
+        shutil.rmtree(norquad, ignore_errors=True)
+        norquad.mkdir(parents=True)
+        for path in sorted((NORQUAD / "corpus").iterdir())[:files]:
+            shutil.copy(path, norquad / path.name)
+    report = ingest_paths([norquad, ROOT / "corpus"], store)
     seconds = time.perf_counter() - started
     passages = list(store.iter_passages())
     n = len(passages)
@@ -226,6 +234,7 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--raw-sample", type=int, default=300)
     parser.add_argument("--skip-ingest", action="store_true", help="reuse OUT/real from an earlier run")
+    parser.add_argument("--real-files", type=int, help="ingest only this many NorQuAD files (ratio only)")
     parser.add_argument("--query-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -236,7 +245,7 @@ def main() -> None:
     results: dict[str, object] = {"cpus": os.cpu_count()}
     if not args.skip_ingest:
         print("real ingest of NorQuAD + the bundled corpus ...", file=sys.stderr)
-        results["real_ingest"] = real_ingest(real, args.raw_sample)
+        results["real_ingest"] = real_ingest(real, args.raw_sample, args.real_files)
         print(json.dumps(results["real_ingest"]), flush=True)
     for size in [0, *args.sizes]:
         data_dir = real if size == 0 else args.out / f"n{size}"

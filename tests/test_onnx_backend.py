@@ -40,6 +40,12 @@ def _backend(backend: str) -> IndexEmbeddings:
 
 
 @pytest.fixture(scope="module")
+def torch_embeddings() -> IndexEmbeddings:
+    """The sentence-transformers (torch) run of the model: the reference the ONNX graphs must match."""
+    return _backend("torch")
+
+
+@pytest.fixture(scope="module")
 def onnx_fp32() -> IndexEmbeddings:
     return _backend("onnx")
 
@@ -57,26 +63,26 @@ def _query_cosines(a: IndexEmbeddings, b: IndexEmbeddings) -> list[float]:
     return [float(np.dot(a.embed_query(q), b.embed_query(q))) for q in QUERIES]
 
 
-def test_onnx_fp32_gives_the_torch_vectors(real_embeddings, onnx_fp32) -> None:  # type: ignore[no-untyped-def]
+def test_onnx_fp32_gives_the_torch_vectors(torch_embeddings, onnx_fp32) -> None:  # type: ignore[no-untyped-def]
     passages = _corpus_passages()
     assert len(passages) >= 15
-    cosines = _cosines(real_embeddings, onnx_fp32, passages)
+    cosines = _cosines(torch_embeddings, onnx_fp32, passages)
     assert cosines.min() >= 0.999, cosines  # measured 0.99999
-    assert min(_query_cosines(real_embeddings, onnx_fp32)) >= 0.999
+    assert min(_query_cosines(torch_embeddings, onnx_fp32)) >= 0.999
     # Same vectors, so the same identity: an index built on torch can be queried on ONNX.
-    assert onnx_fp32.model_id == real_embeddings.model_id == DEFAULT_EMBEDDING_MODEL
+    assert onnx_fp32.model_id == torch_embeddings.model_id == DEFAULT_EMBEDDING_MODEL
     assert onnx_fp32.dimension == 384
 
 
-def test_onnx_int8_stays_close_to_torch(real_embeddings, onnx_int8) -> None:  # type: ignore[no-untyped-def]
-    cosines = _cosines(real_embeddings, onnx_int8, _corpus_passages())
+def test_onnx_int8_stays_close_to_torch(torch_embeddings, onnx_int8) -> None:  # type: ignore[no-untyped-def]
+    cosines = _cosines(torch_embeddings, onnx_int8, _corpus_passages())
     assert cosines.mean() >= 0.99, cosines  # measured mean 0.997, min 0.996 (per-channel int8)
     assert cosines.min() >= 0.99, cosines
-    assert min(_query_cosines(real_embeddings, onnx_int8)) >= 0.99
+    assert min(_query_cosines(torch_embeddings, onnx_int8)) >= 0.99
     assert onnx_int8.model_id == DEFAULT_EMBEDDING_MODEL + "+int8"
 
 
-def test_padding_truncation_and_order_do_not_change_a_vector(real_embeddings, onnx_fp32) -> None:  # type: ignore[no-untyped-def]
+def test_padding_truncation_and_order_do_not_change_a_vector(torch_embeddings, onnx_fp32) -> None:  # type: ignore[no-untyped-def]
     passages = _corpus_passages()
     # Alone (no padding), in a mixed batch (padded), and a text far past 512 tokens (truncated).
     long_text = " ".join(passages) * 2
@@ -84,7 +90,7 @@ def test_padding_truncation_and_order_do_not_change_a_vector(real_embeddings, on
     batch = np.asarray(onnx_fp32.embed_documents(texts))
     alone = np.asarray([onnx_fp32.embed_documents([t])[0] for t in texts])
     assert ((batch * alone).sum(axis=1) >= 0.9999).all()
-    torch_vectors = np.asarray(real_embeddings.embed_documents(texts))
+    torch_vectors = np.asarray(torch_embeddings.embed_documents(texts))
     assert ((batch * torch_vectors).sum(axis=1) >= 0.999).all()
     assert np.allclose(np.linalg.norm(batch, axis=1), 1.0, atol=1e-4)
     assert onnx_fp32.embed_documents([]) == []
@@ -92,6 +98,9 @@ def test_padding_truncation_and_order_do_not_change_a_vector(real_embeddings, on
 
 def test_the_setting_selects_the_backend(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("EMBEDDING_BACKEND", raising=False)
+    default = load_embeddings(StoreSettings())
+    assert isinstance(default, OnnxEmbeddings) and default.precision == "fp32"  # the measured fastest
+    monkeypatch.setenv("EMBEDDING_BACKEND", "torch")
     assert isinstance(load_embeddings(StoreSettings()), SentenceTransformerEmbeddings)
     for backend, model_id in [
         ("onnx", DEFAULT_EMBEDDING_MODEL),
@@ -107,7 +116,7 @@ def test_the_setting_selects_the_backend(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_an_int8_process_refuses_a_full_precision_index(
-    _isolated_data_dir: Path, real_embeddings, onnx_fp32, onnx_int8
+    _isolated_data_dir: Path, torch_embeddings, onnx_fp32, onnx_int8
 ) -> None:  # type: ignore[no-untyped-def]
     from ingest.pipeline import ingest_paths
 
@@ -115,8 +124,8 @@ def test_an_int8_process_refuses_a_full_precision_index(
     writer = ChunkStore(settings, onnx_fp32)
     ingest_paths([CORPUS / "innlandet-kompetansepiloter.txt"], writer)
     # Built on ONNX fp32, searched on torch: the same model, so it is allowed and finds the text.
-    hits = ChunkStore(settings, real_embeddings).dense_search(
-        real_embeddings.embed_query("Hvem finansierer Kompetansepiloter?"), k=3
+    hits = ChunkStore(settings, torch_embeddings).dense_search(
+        torch_embeddings.embed_query("Hvem finansierer Kompetansepiloter?"), k=3
     )
     assert hits
     with pytest.raises(ModelMismatchError, match=r"\+int8"):
