@@ -78,7 +78,11 @@ class Assistant:
         limit = self.settings.max_question_chars
         if len(text) > limit:
             # Judge the language on a small prefix only: no work proportional to the abuse.
-            lang = analyze_question(text[:200]).lang if lang_hint == "auto" else lang_hint
+            lang = (
+                analyze_question(text[:200], prior_lang=self.settings.default_lang).lang
+                if lang_hint == "auto"
+                else lang_hint
+            )
             raise QuestionRejected(message("too_long", lang, length=len(text), limit=limit))
         if not text:
             raise QuestionRejected(message("empty_question", lang_hint if lang_hint != "auto" else "en"))
@@ -99,10 +103,11 @@ class Assistant:
         verified; the extractive answer is its fallback."""
         started = time.perf_counter()
         text = self.check_question(question, lang_hint="auto")
-        previous_lang = analyze_question(history[-1][0]).lang if history else None
+        prior = self.settings.default_lang
+        previous_lang = analyze_question(history[-1][0], prior_lang=prior).lang if history else None
         rewritten = self.generator.rewrite(text, history) if self.generator and history else None
         query = rewritten or resolve_followup(text, history)
-        info = analyze_question(text, fallback_lang=previous_lang)
+        info = analyze_question(text, fallback_lang=previous_lang, prior_lang=prior)
         # Language and answer type come from the question itself; retrieval uses the resolved text.
         info = replace(info, text=query)
         if self.store.is_empty():

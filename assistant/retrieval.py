@@ -51,9 +51,10 @@ class HybridRetriever(BaseRetriever):
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[Document]:
-        from ingest.language import detect_language
+        from assistant.question import analyze_question
 
-        passages = self.retrieve(query, lang=detect_language(query), k=self.settings.top_k)
+        lang = analyze_question(query, prior_lang=self.settings.default_lang).lang
+        passages = self.retrieve(query, lang=lang, k=self.settings.top_k)
         return [
             Document(id=p.chunk_id, page_content=p.text, metadata={"source": p.source, "score": p.score})
             for p in passages

@@ -32,6 +32,9 @@ class AssistantSettings(BaseSettings):
     # its closest sentence is at least this similar (measured on the bundled corpus; see
     # tests/test_overview.py).
     mention_threshold: float = 0.88
+    # The language of a question that reads as well in bokmål as in Danish ("Hvem ledet Sovjet i
+    # 1939?"); set it to the deployment's home language (nb, nn, da, sv or en).
+    default_lang: Literal["nb", "nn", "da", "sv", "en"] = "nb"
     # Refuse longer questions before any work is done.
     max_question_chars: int = 1000
 

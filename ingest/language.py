@@ -1,7 +1,8 @@
 """Detect whether a text is Norwegian bokmål, nynorsk, Danish, Swedish or English.
 
 lingua ships its language models inside the wheel (works offline) and, restricted to these five
-languages, separates the close Scandinavian pair bokmål/Danish even on one-line questions.
+languages, tells documents apart reliably. On one-line questions it confuses bokmål with Danish and
+nynorsk; assistant/question.py corrects that with marker words.
 """
 
 from __future__ import annotations

@@ -41,6 +41,33 @@ def test_language_of_questions() -> None:
     assert analyze_question("Hvor mye penger får ordningen Kompetansepiloter i Innlandet?").lang == "nb"
 
 
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        # lingua alone read each of these as another language (shown after the arrow).
+        ("Hva står VAR for?", "nb"),  # -> da
+        ("Hvem har Næss sendt en e-post til?", "nb"),  # -> da
+        ("Hvor mange skipsverft var det i Papenburg i 1920?", "nb"),  # -> nn
+        ("Hva er Nauru Regional Processing Centre?", "nb"),  # -> en
+        ("Who is Tretorget?", "en"),  # -> nb
+        ("Kven finansierer ordninga?", "nn"),
+        ("Hvem står bag strategien?", "da"),
+        ("Hvem betaler for projektet?", "da"),
+        ("Hur mycket pengar får kommunen?", "sv"),
+    ],
+)
+def test_marker_words_settle_short_scandinavian_questions(question: str, lang: str) -> None:
+    assert analyze_question(question).lang == lang
+
+
+def test_a_question_valid_in_bokmal_and_danish_takes_the_home_language() -> None:
+    question = "Hvem ledet Sovjet i 1939?"  # lingua: Danish 0.39, bokmål 0.36
+    assert analyze_question(question).lang == "nb"
+    assert analyze_question(question, prior_lang="da").lang == "da"
+    # A clearly Danish question is not pulled over.
+    assert analyze_question("Hvornår blev Eksportskolen etableret?", prior_lang="nb").lang == "da"
+
+
 def test_unsure_language_falls_back_to_the_conversation() -> None:
     info = analyze_question("og det?", fallback_lang="en")
     assert info.lang == "en"

@@ -40,6 +40,9 @@ def test_seed_question(assistant: Assistant, case: dict) -> None:  # type: ignor
     cited = {c.source for c in answer.citations}
     assert cited & set(case["expected_sources"]), (cited, answer.text)
     assert any(fold(a) in fold(answer.text) for a in case["expected_answers"]), answer.text
+    # The reader gets the answer frame in their own language ("Dokumentene sier", not "Dokumenterne
+    # siger", for a short bokmål question).
+    assert answer.lang == case["lang"], answer.text
 
 
 def test_quotes_are_verbatim_and_offsets_point_into_the_document(assistant: Assistant) -> None:
