@@ -14,8 +14,6 @@ import os
 import re
 import select
 import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -481,24 +479,9 @@ def test_an_answer_never_repeats_a_documents_link_but_its_citation_keeps_the_exa
 def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The real public app with the real model, on an index of the corpus and the hostile documents
     built by the CLI."""
-    from tests.test_app_browser import _env, _start
+    from tests.test_app_browser import public_server_over
 
-    tmp = tmp_path_factory.mktemp("hostile")
-    extra = tmp / "hostile"
-    extra.mkdir()
-    for name, text in HOSTILE_DOCUMENTS.items():
-        (extra / name).write_text(text, encoding="utf-8")
-    data = tmp / "data"
-    ingest = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ingest", str(CORPUS), str(extra), "--quiet"],
-        cwd=PROJECT,
-        env=_env(data, tmp),
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert ingest.returncode == 0, ingest.stderr[-2000:]
-    yield from _start(["--public"], data, tmp)
+    yield from public_server_over(tmp_path_factory.mktemp("hostile"), HOSTILE_DOCUMENTS)
 
 
 @pytest.mark.integration

@@ -122,13 +122,12 @@ def staff_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     )
 
 
-@pytest.fixture(scope="module")
-def public_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """Public mode on an index built by the CLI: the corpus plus a hostile document."""
-    tmp = tmp_path_factory.mktemp("public")
+def public_server_over(tmp: Path, documents: dict[str, str]) -> Iterator[Server]:
+    """Public mode on an index the CLI built from the bundled corpus plus `documents`."""
     extra = tmp / "extra"
     extra.mkdir()
-    (extra / "trollvik-budsjett.txt").write_text(HOSTILE_DOCUMENT, encoding="utf-8")
+    for name, text in documents.items():
+        (extra / name).write_text(text, encoding="utf-8")
     data = tmp / "data"
     ingest = subprocess.run(
         [sys.executable, "-m", "assistant.cli", "ingest", str(CORPUS), str(extra), "--quiet"],
@@ -140,6 +139,13 @@ def public_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     )
     assert ingest.returncode == 0, ingest.stderr[-2000:]
     yield from _start(["--public"], data, tmp)
+
+
+@pytest.fixture(scope="module")
+def public_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Public mode on the corpus plus a hostile document."""
+    tmp = tmp_path_factory.mktemp("public")
+    yield from public_server_over(tmp, {"trollvik-budsjett.txt": HOSTILE_DOCUMENT})
 
 
 @pytest.fixture(scope="module")
