@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import CORPUS, PROJECT
+from tests.conftest import CORPUS, PROJECT, run_cli
 from tests.test_app_server import (
     HOSTILE_DOCUMENT,
     HOSTILE_QUESTION,
@@ -129,13 +129,8 @@ def public_server_over(tmp: Path, documents: dict[str, str]) -> Iterator[Server]
     for name, text in documents.items():
         (extra / name).write_text(text, encoding="utf-8")
     data = tmp / "data"
-    ingest = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ingest", str(CORPUS), str(extra), "--quiet"],
-        cwd=PROJECT,
-        env=_env(data, tmp),
-        capture_output=True,
-        text=True,
-        timeout=240,
+    ingest = run_cli(
+        "ingest", str(CORPUS), str(extra), "--quiet", data=data, env=_env(data, tmp), timeout=240
     )
     assert ingest.returncode == 0, ingest.stderr[-2000:]
     yield from _start(["--public"], data, tmp)

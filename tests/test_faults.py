@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 
 from ingest.pipeline import ingest_paths
-from tests.conftest import CORPUS, PROJECT
+from tests.conftest import CORPUS, PROJECT, run_cli
 from tests.fakes import FakeEmbeddings
 from vectorstore.diskspace import DiskFullError, disk_errors_explained
 from vectorstore.settings import StoreSettings
@@ -190,14 +190,7 @@ def test_kill_9_at_random_moments_leaves_every_document_whole_or_absent(
         print(log[-1])
         assert running and killed, log[-1]
 
-    final = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ingest", str(folder), "--quiet", "--json"],
-        cwd=PROJECT,
-        env=_env(data),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    final = run_cli("ingest", str(folder), "--quiet", "--json", data=data, timeout=300)
     assert final.returncode == 0, final.stderr[-2000:]
     print("re-run:", json.loads(final.stdout)["summary"])
     current = _versions([folder], tmp_path / "reference-3")
@@ -249,14 +242,7 @@ def test_file_size_limit_during_ingest_is_a_clean_error_and_the_index_still_answ
     assert answer.citations and answer.citations[0].source == "innlandet-kompetansepiloter.txt"
     assert "6,3 millioner" in answer.text
 
-    rerun = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ingest", str(extra), "--quiet"],
-        cwd=PROJECT,
-        env=_env(previous_index),
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+    rerun = run_cli("ingest", str(extra), "--quiet", data=previous_index, timeout=240)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     state = _check_whole(previous_index, real_embeddings, versions, random.Random(SEED))
     assert state == {"documents": 8, "passages": sum(map(len, versions.values())), "orphans": 0}

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from assistant.core import Assistant
 from ingest.pipeline import ingest_paths
-from tests.conftest import CORPUS, PROJECT
+from tests.conftest import CORPUS, run_cli
 from vectorstore.lexical import LexicalIndex
 from vectorstore.settings import StoreSettings
 from vectorstore.store import ChunkStore
@@ -70,14 +67,7 @@ def test_a_running_assistant_sees_an_ingest_by_another_process(real_embeddings, 
     assert HERNING not in {c.source for c in assistant.ask(question).citations}
 
     shutil.copy(CORPUS / HERNING, folder)
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ingest", str(folder), "--quiet"],
-        cwd=PROJECT,
-        env={**os.environ, "ASSISTANT_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_cli("ingest", str(folder), "--quiet", data=data, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "1 added" in done.stdout and "1 unchanged" in done.stdout
 
