@@ -147,9 +147,15 @@ def _cmd_overview(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.evaluation import main_eval
+    from assistant.eval_command import main_eval
 
     return int(main_eval(args, _store()))
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    from assistant.eval_command import main_grade
+
+    return int(main_grade(args))
 
 
 def _stage_progress(quiet: bool) -> tuple[Any, Any]:
@@ -248,8 +254,18 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--k", type=int, default=5)
     ev.add_argument("--compare", default="", help="also run these modes, e.g. bm25,dense")
     ev.add_argument("--fail-under", action="append", default=[], metavar="METRIC=VALUE")
+    ev.add_argument("--baseline", metavar="DIR", help="an earlier --out folder: report deltas and changes")
+    ev.add_argument(
+        "--fail-on-regression", action="store_true", help="exit 5 if a question right in --baseline is wrong"
+    )
+    ev.add_argument("--sheet", action="store_true", help="also write grading.csv for human grading")
     ev.add_argument("--quiet", action="store_true")
     ev.set_defaults(func=_cmd_eval)
+
+    grade = sub.add_parser("grade", help="read a filled grading.csv: human accuracy and agreement")
+    grade.add_argument("sheet", help="grading.csv written by `eval --sheet`, verdict column filled")
+    grade.add_argument("--json", action="store_true")
+    grade.set_defaults(func=_cmd_grade)
 
     index = sub.add_parser("index", help="back up or restore the whole index (one .tar.gz)")
     actions = index.add_subparsers(dest="action", required=True)
@@ -279,7 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return int(args.func(args))
-    except (StoreError, WriterBusyError, FileNotFoundError) as exc:
+    except (StoreError, WriterBusyError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:

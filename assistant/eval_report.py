@@ -1,4 +1,5 @@
-"""The human-readable side of an evaluation: report.md with tables and two PNG charts."""
+"""The human-readable side of an evaluation: report.md with tables, two PNG charts and, against a
+baseline, the metric deltas and the questions that became right or wrong."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.evaluation import METRICS, QuestionResult
+from assistant.regression import Change, Comparison
 
 __all__ = ["write_report"]
 
@@ -52,7 +54,64 @@ def _charts(out: Path, summary: dict[str, Any], results: Sequence[QuestionResult
     return names
 
 
-def write_report(out: Path, summary: dict[str, Any], results: Sequence[QuestionResult]) -> None:
+def _delta(before: float | None, after: float | None) -> str:
+    if before is None or after is None:
+        return "–"
+    return f"{after - before:+.3f}" if isinstance(after, float) and after <= 1.0 else f"{after - before:+.1f}"
+
+
+def _changes(title: str, changes: Sequence[Change]) -> list[str]:
+    lines = [f"### {title} ({len(changes)})", ""]
+    for c in changes:
+        lines += [
+            f"- **{c.id}**: {c.question}",
+            f"  - before: {c.before[:300]}",
+            f"  - after: {c.after[:300]}",
+        ]
+    return [*lines, ""]
+
+
+def _regression(comparison: Comparison) -> list[str]:
+    lines = [
+        f"## Against the baseline `{comparison.baseline}`",
+        "",
+        "| metric | before | after | delta |",
+        "|---|---|---|---|",
+    ]
+    for metric in METRICS:
+        before, after = comparison.deltas.get(metric, (None, None))
+        lines.append(f"| {metric} | {_fmt(before)} | {_fmt(after)} | {_delta(before, after)} |")
+    lines.append("")
+    lines += _changes("Became wrong", comparison.became_wrong)
+    lines += _changes("Became right", comparison.became_right)
+    if comparison.only_before or comparison.only_after:
+        lines += [
+            f"Questions only in the baseline: {', '.join(comparison.only_before) or 'none'}; "
+            f"only in this run: {', '.join(comparison.only_after) or 'none'}.",
+            "",
+        ]
+    return lines
+
+
+def _groups(title: str, key: str, groups: dict[str, Any]) -> list[str]:
+    shown = "hit@1 | evidence_hit@5 | answer_match | answer_complete | abstain_recall | latency_p95_ms"
+    lines = [f"## {title}", "", f"| {key} | n | {shown} |", "|---|---|---|---|---|---|---|---|"]
+    for name, group in groups.items():
+        m = group["metrics"]
+        lines.append(
+            f"| {name} | {group['n']} | {_fmt(m['hit@1'])} | {_fmt(m['evidence_hit@5'])} | "
+            f"{_fmt(m['answer_match'])} | {_fmt(m['answer_complete'])} | {_fmt(m['abstain_recall'])} | "
+            f"{_fmt(m['latency_p95_ms'])} |"
+        )
+    return [*lines, ""]
+
+
+def write_report(
+    out: Path,
+    summary: dict[str, Any],
+    results: Sequence[QuestionResult],
+    comparison: Comparison | None = None,
+) -> None:
     charts = _charts(out, summary, results)
     cfg = summary["config"]
     lines = [
@@ -80,19 +139,11 @@ def write_report(out: Path, summary: dict[str, Any], results: Sequence[QuestionR
             ],
             "",
         ]
-    lines += [
-        "## By language",
-        "",
-        "| lang | n | hit@1 | hit@5 | answer_match | latency_p95_ms |",
-        "|---|---|---|---|---|---|",
-    ]
-    for lang, group in summary["by_lang"].items():
-        m = group["metrics"]
-        lines.append(
-            f"| {lang} | {group['n']} | {_fmt(m['hit@1'])} | {_fmt(m['hit@5'])} | "
-            f"{_fmt(m['answer_match'])} | {_fmt(m['latency_p95_ms'])} |"
-        )
-    lines += ["", *[f"![{c}]({c})" for c in charts], ""]
+    if comparison is not None:
+        lines += _regression(comparison)
+    lines += _groups("By language", "lang", summary["by_lang"])
+    lines += _groups("By question kind", "kind", summary.get("by_kind", {}))
+    lines += [*[f"![{c}]({c})" for c in charts], ""]
     failures = [r for r in results if not all(r.passed.values())]
     if failures:
         lines += ["## Questions that failed a check (first 30)", ""]

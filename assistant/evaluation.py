@@ -5,7 +5,12 @@ lang, topic`; ragas' field names (`user_input`, `reference`, `reference_context_
 too. Metrics (all over the current index, deterministic):
 
 - hit@k / mrr@10: rank of the first passage from an expected source, over answerable questions;
-- answer_match: an expected answer occurs in the answer (case, space and punctuation folded);
+- evidence_hit@k / evidence_mrr@10: rank of the first retrieved passage that holds an expected
+  answer (same folding as answer_match) and comes from an expected source: with few documents the
+  file-level hit is trivially 1.0, this one still sees the passage that answers never retrieved;
+- answer_match: an expected answer occurs in the answer (case, space and punctuation folded); for a
+  question marked `expected_all` (a list whose answer needs every item), every expected answer must;
+- answer_complete: the share of `expected_all` questions whose answer holds every item;
 - abstain_precision / abstain_recall: abstentions that were right / unanswerables abstained on;
 - citation_precision: share of citations that point into an expected source;
 - quote_verbatim: share of quotes that are exact substrings of the stored passage they cite;
@@ -34,17 +39,23 @@ __all__ = [
     "METRICS",
     "EvalQuestion",
     "QuestionResult",
+    "contains_answer",
     "fold",
+    "is_right",
     "load_questions",
+    "results_jsonl",
     "run_eval",
     "score_answer",
     "summarize",
 ]
 
 METRICS = (
-    "hit@1", "hit@3", "hit@5", "mrr@10", "answer_match", "abstain_precision", "abstain_recall",
+    "hit@1", "hit@3", "hit@5", "mrr@10", "evidence_hit@1", "evidence_hit@3", "evidence_hit@5",
+    "evidence_mrr@10", "answer_match", "answer_complete", "abstain_precision", "abstain_recall",
     "citation_precision", "quote_verbatim", "latency_p50_ms", "latency_p95_ms",
 )  # fmt: skip
+# Question kinds a set may name (free text is accepted too; these are the ones the docs describe).
+KINDS = ("fact", "list", "why", "how", "comparison", "unanswerable", "typo", "followup")
 _RANKING_DEPTH = 20
 
 
@@ -57,6 +68,9 @@ class EvalQuestion:
     answerable: bool = True
     lang: str = ""
     topic: str = ""
+    kind: str = ""
+    # Every expected answer must be in the answer (a list question), not just one of them.
+    expected_all: bool = False
 
 
 @dataclass
@@ -76,6 +90,13 @@ class QuestionResult:
     answer_match: bool
     citations_in_expected: int
     quotes_verbatim: int
+    kind: str = ""
+    expected_all: bool = False
+    expected_answers: list[str] = field(default_factory=list)
+    # The expected answers the answer holds (all of them count for `expected_all` questions).
+    matched_answers: list[str] = field(default_factory=list)
+    # Rank of the first retrieved passage that holds an expected answer (evidence_hit@k).
+    evidence_rank: int | None = None
     passed: dict[str, bool] = field(default_factory=dict)
     # Generative mode: the model's sentences, those verified, its [n] markers, those valid.
     generated: bool = False
@@ -115,6 +136,7 @@ def _question(row: dict[str, Any], index: int) -> EvalQuestion:
     answers = _as_list(row.get("expected_answers", row.get("reference")))
     sources = _as_list(row.get("expected_sources", row.get("reference_context_ids")))
     answerable = _as_bool(row.get("answerable"), default=True)
+    kind = str(row.get("kind") or ("" if answerable else "unanswerable"))
     return EvalQuestion(
         id=str(row.get("id") or f"q{index + 1}"),
         question=str(question),
@@ -123,6 +145,8 @@ def _question(row: dict[str, Any], index: int) -> EvalQuestion:
         answerable=answerable,
         lang=str(row.get("lang") or ""),
         topic=str(row.get("topic") or ""),
+        kind=kind,
+        expected_all=_as_bool(row.get("expected_all"), default=False),
     )
 
 
@@ -155,6 +179,12 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+def contains_answer(folded_text: str, expected: str) -> bool:
+    """Whether `folded_text` (already folded) holds `expected`, by the answer_match rule."""
+    key = fold(expected)
+    return bool(key) and key in folded_text
+
+
 def score_answer(
     q: EvalQuestion, answer: Answer, passage_text: Callable[[str], str | None]
 ) -> QuestionResult:
@@ -166,7 +196,20 @@ def score_answer(
     expected = set(q.expected_sources)
     rank = next((i for i, s in enumerate(sources) if s in expected), None)
     folded = fold(answer.text)
-    matched = not answer.abstained and any(fold(a) and fold(a) in folded for a in q.expected_answers)
+    found = [] if answer.abstained else [a for a in q.expected_answers if contains_answer(folded, a)]
+    if q.expected_all:
+        matched = bool(q.expected_answers) and len(found) == len(q.expected_answers)
+    else:
+        matched = bool(found)
+    evidence_rank = next(
+        (
+            i
+            for i, p in enumerate(answer.passages)
+            if (not expected or p.source in expected)
+            and any(contains_answer(fold(p.text), a) for a in q.expected_answers)
+        ),
+        None,
+    )
     in_expected = sum(1 for c in answer.citations if c.source in expected)
     verbatim = 0
     for c in answer.citations:
@@ -191,6 +234,11 @@ def score_answer(
         answer_match=matched,
         citations_in_expected=in_expected,
         quotes_verbatim=verbatim,
+        kind=q.kind,
+        expected_all=q.expected_all,
+        expected_answers=list(q.expected_answers),
+        matched_answers=found,
+        evidence_rank=evidence_rank,
         generated=answer.generated,
         sentences=len(answer.sentences),
         supported_sentences=sum(1 for s in answer.sentences if s.supported),
@@ -200,6 +248,8 @@ def score_answer(
     if q.answerable:
         for k in (1, 3, 5):
             result.passed[f"hit@{k}"] = rank is not None and rank < k
+        for k in (1, 3, 5):
+            result.passed[f"evidence_hit@{k}"] = evidence_rank is not None and evidence_rank < k
         result.passed["answer_match"] = matched
         if answer.citations:
             result.passed["citation_precision"] = in_expected == len(answer.citations)
@@ -224,20 +274,36 @@ def _percentile(values: Sequence[float], pct: float) -> float | None:
     return round(statistics.quantiles(ordered, n=100, method="inclusive")[int(pct) - 1], 1)
 
 
+def is_right(result: QuestionResult) -> bool:
+    """The one verdict per question that regressions compare: answered (completely, for a list)
+    when answerable, abstained when not."""
+    return result.answer_match if result.answerable else result.abstained
+
+
+def _rank_metrics(prefix: str, ranks: Sequence[int | None]) -> dict[str, float | None]:
+    def hit(rk: int | None, k: int) -> float:
+        return 1.0 if rk is not None and rk < k else 0.0
+
+    metrics: dict[str, float | None] = {
+        f"{prefix}hit@{k}": _mean(hit(rk, k) for rk in ranks) for k in (1, 3, 5)
+    }
+    metrics[f"{prefix}mrr@10"] = _mean(1.0 / (rk + 1) if rk is not None and rk < 10 else 0.0 for rk in ranks)
+    return metrics
+
+
 def _metrics(results: Sequence[QuestionResult]) -> dict[str, float | None]:
     answerable = [r for r in results if r.answerable]
+    lists = [r for r in answerable if r.expected_all]
     unanswerable = [r for r in results if not r.answerable]
     abstained = [r for r in results if r.abstained]
-    ranks = [r.first_hit_rank for r in answerable]
     citations = sum(len(r.citations) for r in answerable)
     quotes = sum(len(r.citations) for r in results)
     latencies = [r.total_ms for r in results]
     metrics: dict[str, float | None] = {
-        "hit@1": _mean(1.0 if rk is not None and rk < 1 else 0.0 for rk in ranks),
-        "hit@3": _mean(1.0 if rk is not None and rk < 3 else 0.0 for rk in ranks),
-        "hit@5": _mean(1.0 if rk is not None and rk < 5 else 0.0 for rk in ranks),
-        "mrr@10": _mean(1.0 / (rk + 1) if rk is not None and rk < 10 else 0.0 for rk in ranks),
+        **_rank_metrics("", [r.first_hit_rank for r in answerable]),
+        **_rank_metrics("evidence_", [r.evidence_rank for r in answerable if r.expected_answers]),
         "answer_match": _mean(1.0 if r.answer_match else 0.0 for r in answerable),
+        "answer_complete": _mean(1.0 if r.answer_match else 0.0 for r in lists),
         "abstain_precision": _mean(0.0 if r.answerable else 1.0 for r in abstained),
         "abstain_recall": _mean(1.0 if r.abstained else 0.0 for r in unanswerable),
         "citation_precision": (
@@ -258,7 +324,7 @@ def _metrics(results: Sequence[QuestionResult]) -> dict[str, float | None]:
 
 
 def summarize(results: Sequence[QuestionResult], config: dict[str, Any]) -> dict[str, Any]:
-    """The summary.json structure: overall metrics, and the same per language and per topic."""
+    """The summary.json structure: overall metrics, and the same per language, topic and kind."""
 
     def grouped(key: str) -> dict[str, Any]:
         groups: dict[str, list[QuestionResult]] = {}
@@ -271,6 +337,7 @@ def summarize(results: Sequence[QuestionResult], config: dict[str, Any]) -> dict
         "metrics": _metrics(results),
         "by_lang": grouped("lang"),
         "by_topic": grouped("topic"),
+        "by_kind": grouped("kind"),
         "config": config,
     }
 
@@ -301,83 +368,3 @@ def run_eval(
 
 def results_jsonl(results: Sequence[QuestionResult]) -> str:
     return "".join(json.dumps(asdict(r), ensure_ascii=False) + "\n" for r in results)
-
-
-def main_eval(args: Any, store: Any) -> int:
-    """The `eval` subcommand: run, write results/summary/report, apply --fail-under."""
-    from tqdm import tqdm
-
-    from assistant.eval_report import write_report
-    from assistant.settings import AssistantSettings
-
-    questions = load_questions(Path(args.questions))
-    settings = AssistantSettings(top_k=args.k)
-    if store.is_empty():
-        print("error: the index is empty; run `strategy-assistant ingest PATH` first")
-        return 1
-    modes = [settings.mode] + [m.strip() for m in args.compare.split(",") if m.strip()]
-    modes = list(dict.fromkeys(modes))
-    summaries: dict[str, dict[str, Any]] = {}
-    primary_results: list[QuestionResult] = []
-    config = {
-        "model": store.embeddings.model_id,
-        "embedding_backend": store.settings.embedding_backend,
-        "index": {
-            "location": store.settings.chroma_host or str(store.settings.data_dir),
-            "passages": store.count(),
-            "documents": len(store.list_documents()),
-        },
-        "settings": settings.model_dump(mode="json"),
-        "questions": str(args.questions),
-    }
-    for mode in modes:
-        # A fresh assistant per mode: no mode may reuse sentence vectors cached by another, or
-        # the side-by-side latencies would not compare like with like.
-        assistant = Assistant(store=store, settings=settings)
-        assistant.warm_up()  # load models and indexes before the clock starts
-        with tqdm(total=len(questions), desc=f"eval {mode}", unit="q", disable=args.quiet) as bar:
-            results = run_eval(assistant, questions, mode=mode, progress=_ticker(bar))
-        summaries[mode] = summarize(results, {**config, "mode": mode})
-        if mode == modes[0]:
-            primary_results = results
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    summary = summaries[modes[0]]
-    if len(modes) > 1:
-        summary["compare"] = {m: summaries[m]["metrics"] for m in modes}
-    (out / "results.jsonl").write_text(results_jsonl(primary_results), encoding="utf-8")
-    (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
-    write_report(out, summary, primary_results)
-    print(json.dumps({"n": summary["n"], "metrics": summary["metrics"]}, indent=2))
-    if "compare" in summary:
-        for mode, metrics in summary["compare"].items():
-            print(f"{mode:>7}: " + "  ".join(f"{k}={v}" for k, v in metrics.items() if v is not None))
-    print(f"report: {out / 'report.md'}")
-    return _check_thresholds(summary["metrics"], args.fail_under)
-
-
-def _ticker(bar: Any) -> Callable[[int], None]:
-    def tick(_done: int) -> None:
-        bar.update(1)
-
-    return tick
-
-
-def _check_thresholds(metrics: dict[str, float | None], rules: Sequence[str]) -> int:
-    failed = []
-    for rule in rules:
-        name, _, value = rule.partition("=")
-        if name not in metrics or not value:
-            raise ValueError(
-                f"--fail-under {rule!r}: expected METRIC=VALUE with METRIC in {', '.join(METRICS)}"
-            )
-        actual = metrics[name]
-        if name.startswith("latency"):  # a ceiling: slower than the limit fails
-            if actual is None or actual > float(value):
-                failed.append(f"{name}={actual} > {value}")
-        elif actual is None or actual < float(value):
-            failed.append(f"{name}={actual} < {value}")
-    if failed:
-        print("FAILED thresholds: " + "; ".join(failed))
-        return 4
-    return 0

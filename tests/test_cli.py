@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.evaluation import METRICS
 from tests.conftest import CORPUS, SHARED, run_cli
 
 pytestmark = pytest.mark.integration
@@ -81,19 +82,8 @@ def test_eval_writes_reports(data: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["n"] == 12
-    assert set(summary["metrics"]) == {
-        "hit@1",
-        "hit@3",
-        "hit@5",
-        "mrr@10",
-        "answer_match",
-        "abstain_precision",
-        "abstain_recall",
-        "citation_precision",
-        "quote_verbatim",
-        "latency_p50_ms",
-        "latency_p95_ms",
-    }
+    assert set(summary["metrics"]) == set(METRICS)
+    assert {"by_lang", "by_topic", "by_kind"} <= set(summary)
     assert "bm25" in summary["compare"]
     assert (out / "report.md").exists() and (out / "latency_hist.png").exists()
     assert len((out / "results.jsonl").read_text(encoding="utf-8").splitlines()) == 12
