@@ -1,16 +1,18 @@
 """Extractive answers: choose the sentences that answer the question and quote them verbatim.
 
 No language model is available offline, so the answer is made of the passages' own sentences.
-Each candidate sentence from the top passages is scored on four kinds of evidence:
-
-- meaning: cosine similarity between the question and the sentence (the same e5 model);
-- words: the share of the question's content words (IDF-weighted, stemmed) the sentence contains;
-- rank: sentences from better-ranked passages are preferred;
-- type: a "how much" question needs an amount, "when" a time, "how many" a number.
+Each candidate sentence of the top passages gets its evidence (meaning: cosine with the question;
+words: IDF-weighted share of the question's concepts; the passage's rank and score; whether it
+holds the answer type asked for; its neighbours and its place in the passage). A learned scorer
+(`assistant/selector.py`, trained on NorQuAD train) turns that into a score per sentence, and a
+second learned model decides from the best candidates whether to answer at all.
 
 Names and numbers in the question must occur in the sentence's document, otherwise the sentence
 is about something else ("start-up labs in Hamar in 2022" is not answered by Innlandet's budget).
-When no sentence clears the abstention threshold the assistant says the documents don't say.
+
+The answer plan follows the question: a list question quotes every sentence that scores close to
+the best (one item each), others quote the best sentence and, when close, a second one; a
+sentence that only restates the question brings the one after it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy as np
 
 from assistant.glossary import counterparts
 from assistant.question import QuestionInfo, has_type_evidence
+from assistant.selector import LinearModel, abstain_features, load_model, sentence_matrix
 from assistant.types import Citation, Passage
 from assistant.verify import strip_unsafe
 from ingest.chunking import answer_sentences
@@ -30,9 +33,11 @@ from vectorstore.lexical import analyze
 
 __all__ = [
     "Composition",
+    "Coverage",
+    "Plan",
     "ScoredSentence",
-    "Weights",
     "compose",
+    "coverage",
     "question_entities",
     "select",
     "sentence_features",
@@ -57,6 +62,8 @@ class ScoredSentence:
     typed: bool
     grounded: bool
     passage_score: float = 0.0
+    # Share of the sentence's words (over three letters) that the question does not contain.
+    novelty: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -67,10 +74,11 @@ class Composition:
     abstained: bool
 
 
-def question_entities(question: str) -> list[list[str]]:
+def question_entities(question: str, lang: str = "") -> list[list[str]]:
     """Names (runs of capitalised words after the first word), acronyms and years in the question.
 
     A multi-word name is one entity: "Carlos Antonio López" is found where a passage says "López".
+    German capitalises every noun, so in a German question only acronyms and years count.
     """
     text = question.strip()
     entities: list[list[str]] = []
@@ -79,7 +87,8 @@ def question_entities(question: str) -> list[list[str]]:
     for i, match in enumerate(words):
         token = match.group().strip("«»\"'()[]?,.:;!")
         after_sentence_end = i > 0 and words[i - 1].group().endswith((".", "?", "!"))
-        if i > 0 and not after_sentence_end and _NAME_RE.fullmatch(token or " "):
+        is_name = bool(_NAME_RE.fullmatch(token or " ")) and (lang != "de" or token.isupper())
+        if i > 0 and not after_sentence_end and is_name:
             # "Kina-tollen", "HPV-vaksina": the parts count too, since the whole is inflected.
             parts = [p for p in token.split("-") if len(p) >= 2] if "-" in token else []
             group.extend([token, *parts])
@@ -162,29 +171,37 @@ def _lexical_overlap(concepts: Sequence[tuple[set[str], float]], terms: set[str]
     return sum(w for stems, w in concepts if stems & terms) / total
 
 
-@dataclass(frozen=True)
-class Weights:
-    """How the evidence adds up (tuned on NorQuAD validation + the seed set, see benchmarks/)."""
-
-    dense: float = 1.0
-    lexical: float = 0.1
-    rank: float = 0.0
-    passage: float = 0.1
-    typed: float = 0.05
-    second_margin: float = 0.16
-
-    def score(self, s: ScoredSentence, kind: str) -> float:
-        value = self.dense * s.dense + self.lexical * s.lexical + self.rank / (s.passage_index + 1)
-        value += self.passage * s.passage_score
-        if s.typed:
-            value += self.typed
-        elif kind in _NEEDS_TYPE:
-            value -= self.typed
-        return value if s.grounded else value - 1.0
-
-
 _NEEDS_TYPE = {"amount", "count", "time", "org"}
 _MIN_NOVEL_WORDS = 3  # fewer new words than this: the sentence restates the question
+
+
+def _novelty(text: str, question_words: set[str]) -> float:
+    """Share of the sentence's words (over three letters) the question does not have; a shared
+    five-letter start counts as the same word ("koblet" restates "kobles")."""
+    asked = {w[:5] for w in question_words if len(w) > 3}
+    words = [w for w in re.findall(r"\w+", text.lower()) if len(w) > 3]
+    return sum(w[:5] not in asked for w in words) / len(words) if words else 0.0
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of the question the top passages speak of at all: the IDF-weighted share of its
+    content words they contain, and whether its rarest word is missing. A question on the right
+    topic that asks for a detail the documents never mention ("tannhelsetilbud", "budsjett")
+    usually has its rarest word missing."""
+
+    share: float
+    rarest_missing: bool
+
+
+def coverage(question: QuestionInfo, passages: Sequence[Passage], idf: IdfFn) -> Coverage:
+    langs = list(dict.fromkeys([question.lang, *(p.lang for p in passages)]))
+    concepts = _concepts(question, langs, idf)
+    if not concepts:
+        return Coverage(1.0, False)
+    terms = _stems(" ".join(" ".join((p.title, p.publisher, p.text)) for p in passages), langs)
+    rarest = max(concepts, key=lambda c: c[1])
+    return Coverage(_lexical_overlap(concepts, terms), not rarest[0] & terms)
 
 
 def sentence_features(
@@ -207,12 +224,13 @@ def sentence_features(
         return []
     langs = list(dict.fromkeys([question.lang, *(p.lang for p in pool)]))
     concepts = _concepts(question, langs, idf)
-    entities = question_entities(question.text)
+    entities = question_entities(question.text, question.lang)
     grounded = [_grounded(entities, p) for p in pool]
     # Question words the document itself supplies (its title, publisher, file name) say which
     # document, not which sentence: "Hamar" is no evidence inside a Hamar document.
     context_terms = [_stems(" ".join((p.title, p.publisher, p.source)), langs) for p in pool]
     top_score = max((p.score for p in pool), default=1.0) or 1.0
+    q_words = {w.lower() for w in re.findall(r"\w+", question.text)}
 
     stored = stored or {}
     vectors: list[np.ndarray | None] = [
@@ -239,6 +257,7 @@ def sentence_features(
                 typed=has_type_evidence(question.kind, text, question.text),
                 grounded=grounded[pi],
                 passage_score=pool[pi].score / top_score,
+                novelty=_novelty(text, q_words),
             )
         )
     return features
@@ -249,44 +268,90 @@ def carries_links(sentence: ScoredSentence) -> bool:
     return strip_unsafe(sentence.text)[1]
 
 
+@dataclass(frozen=True)
+class Plan:
+    """How many sentences an answer quotes, relative to the best one's probability."""
+
+    max_sentences: int = 2
+    # A second sentence joins when its probability is at least this share of the best one's (None:
+    # the ratio chosen with the selector's weights on NorQuAD train).
+    second_ratio: float | None = None
+    # A list question quotes up to this many sentences within `list_ratio` of the best.
+    list_items: int = 6
+    list_ratio: float = 0.35
+
+
 def select(
     question: QuestionInfo,
     pool: Sequence[Passage],
     features: Sequence[ScoredSentence],
-    weights: Weights,
-    max_sentences: int,
-    threshold: float,
+    threshold: float | None = None,
+    plan: Plan | None = None,
+    selector: LinearModel | None = None,
+    abstainer: LinearModel | None = None,
+    covered: Coverage | None = None,
 ) -> Composition:
-    """Score the sentences, abstain below `threshold`, else quote the best one or two."""
+    """Score the sentences; abstain when the abstainer's probability is below `threshold` (its
+    calibrated one when None); else quote what the question's plan asks for."""
     if not features:
         return Composition([], [], 0.0, True)
-    scored = [replace(f, score=weights.score(f, question.kind)) for f in features]
+    plan = plan or Plan()
+    selector = selector or load_model("selector")
+    abstainer = abstainer or load_model("abstainer")
+    needs_type = question.kind in _NEEDS_TYPE
+    logits = selector.logits(
+        sentence_matrix(features, needs_type, question.kind, question.plan, question.text)
+    )
+    # An ungrounded sentence (the question's names are not in its document) is never quoted.
+    logits = np.where([f.grounded for f in features], logits, logits - 20.0)
+    # The selector is a softmax over the candidates: a sentence's share of the question's evidence.
+    shares = np.exp(logits - logits.max())
+    shares /= shares.sum()
+    scored = [replace(f, score=float(p)) for f, p in zip(features, shares, strict=True)]
     ranked = sorted(scored, key=lambda s: (-s.score, s.passage_index, s.start))
     best = ranked[0]
-    if best.score < threshold or not best.grounded:
-        return Composition(ranked[:3], [], best.score, True)
+    cross_language = bool(pool) and question.lang != pool[0].lang
+    row = abstain_features(
+        features,
+        logits,
+        needs_type,
+        top_dense_score=max((p.dense_score or 0.0) for p in pool) if pool else 0.0,
+        entities=len(question_entities(question.text, question.lang)),
+        cross_language=cross_language,
+        coverage=covered or Coverage(1.0, False),
+    )
+    confidence = float(abstainer.probabilities(row[None, :])[0])
+    calibrated = abstainer.cross_threshold if cross_language else None
+    cutoff = (
+        threshold if threshold is not None else calibrated if calibrated is not None else abstainer.threshold
+    )
+    if confidence < cutoff or not best.grounded:
+        return Composition(ranked[:3], [], confidence, True)
 
     chosen = [best]
-    # A sentence that only restates the question (a heading, a title) needs the one after it.
-    q_words = {w.lower() for w in re.findall(r"\w+", question.text)}
-    novel = [w for w in re.findall(r"\w+", best.text.lower()) if w not in q_words and len(w) > 3]
-    if len(novel) < _MIN_NOVEL_WORDS:
+    if round(best.novelty * len(best.text.split())) < _MIN_NOVEL_WORDS:
+        # A sentence that only restates the question (a heading, a title) needs the one after it.
         following = [s for s in scored if s.passage_index == best.passage_index and s.start >= best.end]
         if following and not carries_links(nearest := min(following, key=lambda s: s.start)):
             chosen.append(nearest)
+    listing = question.plan == "list"
+    limit = plan.list_items if listing else plan.max_sentences
+    second = plan.second_ratio if plan.second_ratio is not None else selector.threshold
+    ratio = plan.list_ratio if listing else second
     for s in ranked[1:]:
-        if len(chosen) >= max_sentences:
+        if len(chosen) >= limit:
             break
-        if s in chosen or not s.grounded or s.score < best.score - weights.second_margin:
+        if s in chosen or not s.grounded or s.score < ratio * best.score or s.text == best.text:
             continue
         if carries_links(s):  # only there by proximity: a document's link or markup is no answer
             continue
-        if s.text != best.text:
-            chosen.append(s)
-    chosen = chosen[:max_sentences]
+        if listing and pool[s.passage_index].source != pool[best.passage_index].source:
+            continue  # a list is one document's list; other documents are a comparison
+        chosen.append(s)
+    chosen = chosen[:limit]
     # Quote in document order within a passage, passages in rank order.
     chosen.sort(key=lambda s: (s.passage_index, s.start))
-    return Composition(chosen, _citations(pool, chosen), best.score, False)
+    return Composition(chosen, _citations(pool, chosen), confidence, False)
 
 
 def _citations(pool: Sequence[Passage], chosen: Sequence[ScoredSentence]) -> list[Citation]:
@@ -318,13 +383,12 @@ def compose(
     query_vector: np.ndarray,
     embed: EmbedFn,
     idf: IdfFn,
-    max_sentences: int,
     max_passages: int,
-    threshold: float,
-    weights: Weights | None = None,
+    threshold: float | None = None,
+    plan: Plan | None = None,
     stored: Mapping[str, Mapping[tuple[int, int], np.ndarray]] | None = None,
 ) -> Composition:
-    """Pick up to `max_sentences` sentences from the top `max_passages` passages, or abstain."""
+    """Pick the sentences that answer `question` from the top `max_passages` passages, or abstain."""
     features = sentence_features(question, passages, query_vector, embed, idf, max_passages, stored)
     pool = list(passages[:max_passages])
-    return select(question, pool, features, weights or Weights(), max_sentences, threshold)
+    return select(question, pool, features, threshold, plan, covered=coverage(question, pool, idf))

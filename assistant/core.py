@@ -13,23 +13,22 @@ from dataclasses import replace
 
 import numpy as np
 
-from assistant.compose import compose
+from assistant.compose import Plan, compose
+from assistant.facts import answer_from_facts, asked_facts, named_documents
 from assistant.followup import History, resolve_followup
 from assistant.generate import AnswerGenerator, make_generator
 from assistant.messages import message
-from assistant.overview import answer_corpus_question, detect_corpus_question
+from assistant.overview import CorpusQuestion, answer_corpus_question, detect_corpus_question
+from assistant.phrasing import answer_text
 from assistant.question import analyze_question
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AssistantSettings
 from assistant.types import Answer, SentenceCheck
-from assistant.verify import strip_unsafe
 from vectorstore.embeddings import load_embeddings
 from vectorstore.settings import StoreSettings
 from vectorstore.store import ChunkStore
 
 __all__ = ["Assistant", "QuestionRejected"]
-
-_QUOTES = {"en": ("“", "”")}
 
 
 class QuestionRejected(ValueError):
@@ -113,6 +112,12 @@ class Assistant:
         if self.store.is_empty():
             return Answer(text, info.lang, message("empty_index", info.lang), True, retrieval_query=query)
         corpus_question = detect_corpus_question(text)
+        records = self.store.list_documents()
+        named = named_documents(text, records)
+        facts = asked_facts(text, info.plan)
+        if corpus_question is None and len(named) >= 2 and not facts and not sources:
+            # A question that names two or more documents is a comparison, however it is phrased.
+            corpus_question = CorpusQuestion("compare", "", tuple(r.publisher for r in named))
         if corpus_question is not None:
             # Needs every document, so it is answered per document rather than from the top passages.
             answer = answer_corpus_question(
@@ -122,6 +127,9 @@ class Assistant:
             answer.timings_ms["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
             return answer
 
+        if query != text and not sources and not named:
+            # A follow-up stays on the document the conversation was about.
+            sources = self._top_sources(history[-1][0] if history else query, info.lang)
         t0 = time.perf_counter()
         query_vector = np.asarray(self.store.embeddings.embed_query(query), dtype=np.float32)
         t1 = time.perf_counter()
@@ -129,6 +137,19 @@ class Assistant:
             query, info.lang, k or self.settings.top_k, sources, mode, query_vector=query_vector
         )
         t2 = time.perf_counter()
+        if facts and passages:
+            by_source = {r.source: r for r in records}
+            targets = named or [by_source[s] for s in (sources or [passages[0].source]) if s in by_source]
+            answer = answer_from_facts(facts, text, info.lang, self.store, targets)
+            answer.retrieval_query = query
+            answer.passages += [p for p in passages if answer.passage(p.chunk_id) is None]
+            answer.timings_ms = {
+                "retrieve_ms": round((t2 - t0) * 1000, 1),
+                "total_ms": round((time.perf_counter() - started) * 1000, 1),
+            }
+            if answer.abstained:
+                answer.text += "\n" + message("abstain", info.lang)
+            return answer
         lexical = self.store.lexical()
         composition = compose(
             info,
@@ -136,28 +157,22 @@ class Assistant:
             query_vector,
             embed=self._embed_sentences,
             idf=lexical.idf,
-            max_sentences=self.settings.answer_sentences,
             max_passages=self.settings.answer_passages,
             threshold=self.settings.abstain_threshold,
+            plan=Plan(max_sentences=self.settings.answer_sentences, list_items=self.settings.list_items),
             stored=self.store.sentence_vectors(
                 [p.chunk_id for p in passages[: self.settings.answer_passages]]
             ),
         )
         t3 = time.perf_counter()
         if composition.abstained:
-            answer_text = message("abstain", info.lang)
+            text_out = message("abstain", info.lang)
         else:
-            left, right = _QUOTES.get(info.lang, ("«", "»"))
-            # The answer never repeats a document's link, image, markup or URI (a planted
-            # instruction's payload); the citation keeps the exact quote, shown in its source.
-            quotes = " ".join(
-                f"{left}{strip_unsafe(c.quote)[0].strip()}{right} [{c.n}]" for c in composition.citations
-            )
-            answer_text = f"{message('answer_intro', info.lang)} {quotes}"
+            text_out = answer_text(info.lang, info.kind, info.plan, text, composition.citations)
         answer = Answer(
             question=text,
             lang=info.lang,
-            text=answer_text,
+            text=text_out,
             abstained=composition.abstained,
             citations=composition.citations,
             passages=passages,
@@ -182,6 +197,12 @@ class Assistant:
             yield answer
             return
         yield from self.generator.stream(answer)
+
+    def _top_sources(self, question: str, lang: str) -> list[str]:
+        """The document of the best passage for `question` (the conversation's document)."""
+        vector = np.asarray(self.store.embeddings.embed_query(question), dtype=np.float32)
+        best = self.retriever.retrieve(question, lang, 1, query_vector=vector)
+        return [best[0].source] if best else []
 
     def _embed_sentences(self, texts: list[str]) -> np.ndarray:
         """Sentence vectors, cached: the same passages come back for related questions."""

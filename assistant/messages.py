@@ -11,6 +11,25 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "da": "Dokumenterne siger:",
         "sv": "Dokumenten säger:",
         "en": "The documents say:",
+        "de": "Die Dokumente sagen:",
+    },
+    # Before the items of a list answer, one per line.
+    "list_intro": {
+        "nb": "Dokumentene nevner:",
+        "nn": "Dokumenta nemner:",
+        "da": "Dokumenterne nævner:",
+        "sv": "Dokumenten nämner:",
+        "en": "The documents name:",
+        "de": "Die Dokumente nennen:",
+    },
+    # Before the direct answer (the short span) that leads a fact answer.
+    "direct_answer": {
+        "nb": "Svar:",
+        "nn": "Svar:",
+        "da": "Svar:",
+        "sv": "Svar:",
+        "en": "Answer:",
+        "de": "Antwort:",
     },
     "abstain": {
         "nb": "Dokumentene sier ikke noe om dette. De nærmeste avsnittene er vist under.",
@@ -18,6 +37,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "da": "Dokumenterne siger ikke noget om dette. De nærmeste afsnit er vist nedenfor.",
         "sv": "Dokumenten säger inget om detta. De närmaste styckena visas nedan.",
         "en": "The documents don't say. The nearest passages are shown below.",
+        "de": "Die Dokumente sagen nichts dazu. Die nächsten Abschnitte stehen unten.",
     },
     "empty_index": {
         "nb": "Det er ingen dokumenter i indeksen ennå. Kjør `strategy-assistant ingest corpus/` først.",
@@ -32,6 +52,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "da": "Spørgsmålet er for langt ({length} tegn). Maksimum er {limit} tegn.",
         "sv": "Frågan är för lång ({length} tecken). Maximum är {limit} tecken.",
         "en": "The question is too long ({length} characters). The maximum is {limit} characters.",
+        "de": "Die Frage ist zu lang ({length} Zeichen). Höchstens {limit} Zeichen.",
     },
     "empty_question": {
         "nb": "Skriv et spørsmål.",
@@ -39,6 +60,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "da": "Skriv et spørgsmål.",
         "sv": "Skriv en fråga.",
         "en": "Please type a question.",
+        "de": "Bitte geben Sie eine Frage ein.",
     },
     # Generative answers (assistant/generate.py).
     "llm_generated": {

@@ -30,7 +30,10 @@ __all__ = [
     "Overview",
     "answer_corpus_question",
     "build_overview",
+    "cite",
     "detect_corpus_question",
+    "document_overview",
+    "passage_at",
 ]
 
 CSV_COLUMNS = [
@@ -253,7 +256,7 @@ def answer_corpus_question(
             if best is None or not mentioned:
                 answer.per_document.append(DocumentFinding(record.source, record.title, False))
                 continue
-            n = _cite(answer, best.passage, best.start, best.end, best.score)
+            n = cite(answer, best.passage, best.start, best.end, best.score)
             quote = best.passage.text[best.start : best.end]
             answer.per_document.append(DocumentFinding(record.source, record.title, True, quote, [n]))
     heading = {
@@ -295,13 +298,13 @@ def _partners_answer(answer: Answer, records: Sequence[DocumentRecord], store: C
         parts: list[str] = []
         numbers: list[int] = []
         for partner in others:
-            passage = _passage_at(store, record, partner.char_start, partner.char_end)
+            passage = passage_at(store, record, partner.char_start, partner.char_end)
             label = f"{partner.name} ({partner.role})" if partner.role else partner.name
             if passage is None:
                 parts.append(label)
                 continue
             start = partner.char_start - passage.char_start
-            n = _cite(answer, passage, start, start + len(partner.quote), 1.0)
+            n = cite(answer, passage, start, start + len(partner.quote), 1.0)
             numbers.append(n)
             parts.append(f"{label} [{n}]")
         answer.per_document.append(
@@ -309,7 +312,7 @@ def _partners_answer(answer: Answer, records: Sequence[DocumentRecord], store: C
         )
 
 
-def _cite(answer: Answer, passage: Passage, start: int, end: int, score: float) -> int:
+def cite(answer: Answer, passage: Passage, start: int, end: int, score: float) -> int:
     """Add (or reuse) the citation of passage[start:end] and return its number."""
     for c in answer.citations:
         if c.chunk_id == passage.chunk_id and c.quote_start == start and c.quote_end == end:
@@ -324,7 +327,7 @@ def _cite(answer: Answer, passage: Passage, start: int, end: int, score: float) 
     return n
 
 
-def _passage_at(store: ChunkStore, record: DocumentRecord, start: int, end: int) -> Passage | None:
+def passage_at(store: ChunkStore, record: DocumentRecord, start: int, end: int) -> Passage | None:
     """The stored passage that contains the document span [start, end)."""
     for doc in store.get_passages(store.passage_ids([record.source])):
         meta = doc.metadata

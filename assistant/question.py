@@ -11,23 +11,25 @@ from dataclasses import dataclass
 
 from ingest.language import language_confidences
 
-__all__ = ["QuestionInfo", "analyze_question", "has_type_evidence"]
+__all__ = ["QuestionInfo", "analyze_question", "answer_plan", "has_type_evidence"]
 
 # (kind, pattern over the lower-cased question); first match wins.
 _KIND_CUES: list[tuple[str, str]] = [
     (
         "amount",
-        r"\bhvor (?:mye|meget|store?)\b|\bhow much\b|\bhur mycket\b|\bhvor mykje\b|"
+        r"\bhvor (?:mye|meget|store?)\b|\bhow much\b|\bhur mycket\b|\bhvor mykje\b|\bkor mykje\b|"
+        r"\bwie viel\b(?!e)|\bwhat share\b|\bhvor stor (?:andel|del)\b|"
+        r"\b(?:penger|penge|pengar|pengane|pengene|money|geld|midler|midlar|tilskudd|tilskud|bidrag)\b|"
         r"\b(?:beløp|budsjett|budget|bevilg\w*|kroner|kr\.?|nok|dkk|sek|funding|kost\w*|pris)\b",
     ),
     (
         "count",
-        r"\bhvor mange\b|\bhow many\b|\bhur många\b|\bkor mange\b|\bantall\b|\bantal\b|"
+        r"\bhvor mange\b|\bhow many\b|\bhur många\b|\bkor mange\b|\bwie viele\b|\bantall\b|\bantal\b|"
         r"\bpopulation\b|\bfolketal+\b|\binnbyggar\w*|\binnbygger\w*|\bindbygger\w*|\binvånare\b",
     ),
     (
         "time",
-        r"\bnår\b|\bhvornår\b|\bwhen\b|\bnär\b|\bhvilket år\b|\bwhat year\b|\bvilket år\b|"
+        r"\bnår\b|\bhvornår\b|\bwhen\b|\bnär\b|\bwann\b|\bhvilket år\b|\bwhat year\b|\bvilket år\b|"
         r"\bhvor lenge\b|\bhvor lang tid\b|\bhow long\b|\bhur länge\b|\bkor lenge\b|\bi hvilket år\b|"
         r"\bhvilken dato\b|\bårstall\b|\bperiode\b|\bperiod\b",
     ),
@@ -38,14 +40,18 @@ _KIND_CUES: list[tuple[str, str]] = [
         r"ministr(?:y|ies)|departments?|direktorat(?:et)?|directorates?|institusjon(?:en)?|"
         r"institutions?|agenc(?:y|ies))\b",
     ),
-    ("reason", r"\bhvorfor\b|\bkvifor\b|\bwhy\b|\bvarför\b|\bårsak\w*|\bgrunn\w*"),
-    ("person", r"\bhvem\b|\bkven\b|\bwho\b|\bvem\b"),
+    ("reason", r"\bhvorfor\b|\bkvifor\b|\bwhy\b|\bvarför\b|\bwarum\b|\bårsak\w*|\bgrunn\w*"),
+    ("person", r"\bhvem\b|\bkven\b|\bwho\b|\bvem\b|\bwer\b"),
     (
         "place",
         r"\bhvor\b(?! (?:mye|meget|mange|lang|lenge|stor|ofte|gammel))|\bwhere\b|\bkor\b|"
         r"\bhvilket (?:sted|land)\b|\bhvilken (?:by|kommune)\b",
     ),
-    ("list", r"\bhvilke\b|\bwhich\b|\bwhat are\b|\bvilka\b|\bkva for\b|\bhvilken\b|\bhvilket\b|\bvilken\b"),
+    (
+        "list",
+        r"\bhvilke\b|\bwhich\b|\bwhat are\b|\bvilka\b|\bkva for\b|\bhvilken\b|\bhvilket\b|\bvilken\b|"
+        r"\bwelche[rsn]?\b",
+    ),
 ]
 _KIND_RES = [(kind, re.compile(pattern)) for kind, pattern in _KIND_CUES]
 _NUMBER_WORDS = (
@@ -66,12 +72,47 @@ _TYPE_EVIDENCE = {
 }
 
 
+# The answer plan: what shape of answer the question wants. A list asks for every item; why and
+# how want the reason or the means; anything else is a fact. Plural interrogatives mark a list in
+# every language ("hvilke", "vilka", "welche", "kva for nokre"); English "which"/"what" only with a
+# plural noun or "are/were" ("which partners", "what are the goals"), since "which ministry" is one.
+_PLAN_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("why", re.compile(r"\bhvorfor\b|\bkvifor\b|\bwhy\b|\bvarför\b|\bwarum\b|\bhvad er baggrunden\b")),
+    (
+        "how",
+        re.compile(
+            r"\bhvordan\b|\bkorleis\b|\bhur\b(?! (?:mycket|många|länge|stor))|"
+            r"\bhow\b(?! (?:much|many|long|old|often|large|big))|\bwie\b(?! (?:viel|lange|alt|oft|groß))|"
+            r"\bpå hvilken måte\b|\bpå kva måte\b|\bpå vilket sätt\b|\bin what way\b"
+        ),
+    ),
+    (
+        "list",
+        re.compile(
+            r"\bhvilke\b|\bvilka\b|\bwelche\b|\bkva for\b(?! ein\b| eit\b| ei\b)|\bkva slags\b|"
+            r"\bhvem (?:er|var)\b.*\bpartner|"
+            r"\b(?:which|what)\s+(?:are|were)\b|\b(?:list|name)\s+(?:the|all)\b|"
+            r"\b(?:which|what)\s+(?:(?:two|three|four|five|six|main|other|new|different|key)\s+)?"
+            r"(?!does\b|is\b|was\b|has\b|this\b)\w+(?:ies|[^su]s)\b|"
+            r"\bnevn\b|\bnævn\b|\bräkna upp\b|\brams opp\b"
+        ),
+    ),
+]
+
+
+def answer_plan(text: str) -> str:
+    """ "list", "why", "how" or "fact" (see `_PLAN_CUES`)."""
+    lowered = text.lower()
+    return next((plan for plan, pattern in _PLAN_CUES if pattern.search(lowered)), "fact")
+
+
 @dataclass(frozen=True)
 class QuestionInfo:
     text: str
     lang: str
     lang_confidence: float
     kind: str
+    plan: str = "fact"
 
 
 _SCANDINAVIAN = ("nb", "nn", "da", "sv")
@@ -109,6 +150,11 @@ _MARKERS: dict[str, frozenset[str]] = {
     "en": _words(
         "what which who whom whose where when why how is are was were does do did the of and has have"
     ),
+    # German is asked, though no document is in it: the answer's frame follows the question.
+    "de": _words(
+        "was wer wie wo wann warum welche welcher welches wieviel viel viele ist sind die das und "
+        "nicht für von eine einen erhält bekommt gibt insgesamt zwischen"
+    ),
 }
 
 
@@ -133,7 +179,7 @@ def analyze_question(text: str, fallback_lang: str | None = None, prior_lang: st
         lang = prior_lang
     lowered = text.lower()
     kind = next((k for k, pattern in _KIND_RES if pattern.search(lowered)), "other")
-    return QuestionInfo(text, lang, confidence, kind)
+    return QuestionInfo(text, lang, confidence, kind, answer_plan(text))
 
 
 # An institution is named by an acronym ("NTNU", "KMD") or by a name built on an institution word

@@ -23,11 +23,13 @@ class AssistantSettings(BaseSettings):
     # BM25 weight when the question's language differs from the documents' (BM25 cannot match an
     # English question to Scandinavian text, except for names).
     cross_language_lexical_weight: float = 0.2
-    # Answers: how many sentences at most, from how many top passages.
+    # Answers: how many sentences at most (a list question: list_items), from how many passages.
     answer_sentences: int = 2
+    list_items: int = 6
     answer_passages: int = 4
-    # Abstain when the best evidence scores below this (calibrated; see benchmarks/calibrate.py).
-    abstain_threshold: float = 0.9867
+    # Abstain when the learned answer probability is below this; unset, the threshold calibrated
+    # with the weights is used (assistant/learned/abstainer.json, see assistant/learned/train.py).
+    abstain_threshold: float | None = None
     # "Which documents mention X": a document without X's words counts as mentioning it only when
     # its closest sentence is at least this similar (measured on the bundled corpus; see
     # tests/test_overview.py).

@@ -334,7 +334,9 @@ def test_a_one_megabyte_question_is_refused_before_any_embedding(served: Served)
     assert served.embeddings.calls == calls
     assert time.perf_counter() - started < 30
     answer = Client(served.url, verbose=False).predict(QUESTION, None, api_name="/ask")
-    assert "6,3 millioner" in answer["text"]  # and the next reader is served as usual
+    # ... and the next reader is served as usual: a cited answer (the fake embedder, not the
+    # answer's quality, is what this test exercises).
+    assert "[1]" in answer["text"] and "for langt" not in answer["text"]
 
 
 def test_a_burst_beyond_the_rate_limit_gets_a_polite_refusal(

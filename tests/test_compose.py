@@ -36,7 +36,7 @@ FUNDING = _passage(
 def _ask(question: str, passages: list[Passage], threshold: float = -10.0):  # type: ignore[no-untyped-def]
     info = analyze_question(question)
     qv = np.asarray(EMB.embed_query(question), dtype=np.float32)
-    return compose(info, passages, qv, _embed, _idf, max_sentences=2, max_passages=4, threshold=threshold)
+    return compose(info, passages, qv, _embed, _idf, max_passages=4, threshold=threshold)
 
 
 def test_quotes_are_exact_spans_of_the_passage_and_the_document() -> None:

@@ -32,7 +32,9 @@ import numpy as np
 
 __all__ = ["LexicalIndex", "analyze", "id_digest"]
 
-_STEMMERS = {"nb": "norwegian", "nn": "norwegian", "da": "danish", "sv": "swedish", "en": "english"}
+_STEMMERS = {
+    "nb": "norwegian", "nn": "norwegian", "da": "danish", "sv": "swedish", "en": "english", "de": "german",
+}  # fmt: skip
 _WORD_RE = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 _MANIFEST = "manifest.json"
 
@@ -52,6 +54,7 @@ def _stopwords(lang: str) -> frozenset[str]:
         "da": sw.STOPWORDS_DANISH,
         "sv": sw.STOPWORDS_SWEDISH,
         "en": sw.STOPWORDS_EN,
+        "de": sw.STOPWORDS_GERMAN,
     }
     return frozenset(lists.get(lang, ()))
 

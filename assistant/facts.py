@@ -1,0 +1,217 @@
+"""Partners, funding and goals answered from the items extracted at ingest, so chat and Overview agree.
+
+"Who does Trondheim cooperate with?", "Which partners does Innlandet work with, and who pays?",
+"What are Hamar's goals?": the document's extracted items (ingest/extract.py) answer these
+completely, one cited line per item, where quoting the two best sentences would name one partner
+and miss the rest. A document that has no such items says so plainly ("… names no funding").
+
+Which document: the one the question names (its publisher's or file's distinctive word), else the
+one the conversation was about (a follow-up), else the best-retrieved passage's document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.overview import cite, document_overview, passage_at
+from assistant.types import Answer
+from ingest.extract import FundingItem, GoalItem, PartnerItem
+from vectorstore.store import ChunkStore, DocumentRecord
+
+__all__ = ["FACT_KINDS", "answer_from_facts", "asked_facts", "named_documents"]
+
+FACT_KINDS = ("partner", "funding", "goal")
+
+# Asking who: the interrogatives and "together with whom" of each language.
+_WHO_OR_WHICH = re.compile(
+    r"\b(?:hvem|kven|vem|who|whom|wer|mit wem|hvilke[nt]?|hvilke|kva for|vilk(?:en|et|a)|which|what|"
+    r"welche[rsn]?|"
+    r"sammen med hvem|saman med kven|tillsammans med vem|together with whom|with whom|list|name|nevn|nævn)\b",
+    re.I,
+)
+_CUES = {
+    "partner": re.compile(
+        r"\b(?:samarbeid\w*|samarbej\w*|samarbet\w*|samverk\w*|partner\w*|cooperat\w*|collaborat\w*|"
+        r"work(?:s|ing)? with|zusammen\w*|kooperier\w*|sammen med|saman med|tillsammans med|"
+        r"together with|klynger?|clusters?)\b",
+        re.I,
+    ),
+    "funding": re.compile(
+        r"\b(?:finansier\w*|financ\w*|fund(?:s|ed|ing)?|betal\w*|pays?|paid|bevilg\w*|granted|"
+        r"bidrar|bidrager|contribut\w*|finanzier\w*|zahlt)\b",
+        re.I,
+    ),
+    "goal": re.compile(
+        r"\b(?:mål|målene|målsetting\w*|målsætning\w*|goals?|aims?|objectives?|ziele?)\b", re.I
+    ),
+}
+_LABELS: dict[str, dict[str, str]] = {
+    "partner": {"nb": "Samarbeidspartnere i {doc}:", "nn": "Samarbeidspartnarar i {doc}:",
+                "da": "Samarbejdspartnere i {doc}:", "sv": "Samarbetspartner i {doc}:",
+                "en": "Partners named in {doc}:", "de": "Partner in {doc}:"},
+    "funding": {"nb": "Finansiering i {doc}:", "nn": "Finansiering i {doc}:", "da": "Finansiering i {doc}:",
+                "sv": "Finansiering i {doc}:", "en": "Funding in {doc}:", "de": "Finanzierung in {doc}:"},
+    "goal": {"nb": "Mål i {doc}:", "nn": "Mål i {doc}:", "da": "Mål i {doc}:", "sv": "Mål i {doc}:",
+             "en": "Goals in {doc}:", "de": "Ziele in {doc}:"},
+    "none": {"nb": "{doc} nevner ingen {what}.", "nn": "{doc} nemner ingen {what}.",
+             "da": "{doc} nævner ingen {what}.", "sv": "{doc} nämner ingen {what}.",
+             "en": "{doc} names no {what}.", "de": "{doc} nennt keine {what}."},
+    "more": {"nb": "… og {n} til i oversikten.", "nn": "… og {n} til i oversikta.",
+             "da": "… og {n} mere i oversigten.",
+             "sv": "… och {n} till i översikten.", "en": "… and {n} more in the Overview.",
+             "de": "… und {n} weitere in der Übersicht."},
+}  # fmt: skip
+_WHAT = {
+    "partner": {"nb": "samarbeidspartnere", "nn": "samarbeidspartnarar", "da": "samarbejdspartnere",
+                "sv": "samarbetspartner", "en": "partners", "de": "Partner"},
+    "funding": {"nb": "finansiering", "nn": "finansiering", "da": "finansiering", "sv": "finansiering",
+                "en": "funding", "de": "Finanzierung"},
+    "goal": {"nb": "mål", "nn": "mål", "da": "mål", "sv": "mål", "en": "goals", "de": "Ziele"},
+}  # fmt: skip
+_GENERIC = {"kommune", "kommunen", "fylkeskommune", "fylkeskommunen", "region", "regionen", "txt", "og", "i"}
+MAX_GOALS = 8
+
+
+def _label(key: str, lang: str, **values: object) -> str:
+    table = _LABELS[key]
+    return table.get(lang, table["en"]).format(**values)
+
+
+_PLURAL_GOALS = re.compile(r"\b(?:målene|målsettingene|goals|aims|objectives|ziele|måla|målen)\b", re.I)
+
+
+def asked_facts(question: str, plan: str) -> list[str]:
+    """The fact kinds a who/which question asks about ("partner", "funding", "goal"), in order.
+
+    Goals only as a list ("which goals", "what are the goals"): "what is the goal of X" wants the
+    one sentence that states it, which the extractive answer finds."""
+    if not _WHO_OR_WHICH.search(question):
+        return []
+    kinds = [kind for kind in FACT_KINDS if _CUES[kind].search(question)]
+    if "goal" in kinds and plan != "list" and not _PLURAL_GOALS.search(question):
+        kinds.remove("goal")
+    return kinds
+
+
+def _distinctive(record: DocumentRecord) -> set[str]:
+    """The words that name a document: its publisher's and file name's, less "kommune" and such."""
+    words = re.findall(r"[^\W\d_]{4,}", f"{record.publisher} {record.source.rsplit('.', 1)[0]}".lower())
+    return {w for w in words if w not in _GENERIC}
+
+
+def named_documents(question: str, records: Sequence[DocumentRecord]) -> list[DocumentRecord]:
+    """The documents whose publisher or file the question names ("Hamar", "Trondheim's plan")."""
+    tokens = re.findall(r"[^\W\d_]+", question)
+    # A place inside an organisation's name ("Høgskolen i Innlandet", "Fagskolen Innlandet") names
+    # the organisation, not the document about the place.
+    words = [
+        w.lower()
+        for i, w in enumerate(tokens)
+        if not (i >= 1 and tokens[i - 1][:1].isupper() and i - 1 > 0)
+        and not (
+            i >= 2 and tokens[i - 1].lower() in ("i", "in") and tokens[i - 2][:1].isupper() and i - 2 > 0
+        )
+    ]
+    named = []
+    for record in records:
+        keys = _distinctive(record)
+        # An inflected or possessive form counts: "Hamars", "Innlandets", "Herning's".
+        if any(w == k or (w.startswith(k) and len(w) - len(k) <= 2) for w in words for k in keys):
+            named.append(record)
+    return named
+
+
+@dataclass(frozen=True)
+class _Line:
+    label: str
+    quote: str
+    start: int
+    end: int
+
+
+def _lines(kind: str, items: Sequence[PartnerItem | FundingItem | GoalItem], publisher: str) -> list[_Line]:
+    lines: list[_Line] = []
+    seen: set[str] = set()
+    if kind == "partner":
+        partners = [p for p in items if isinstance(p, PartnerItem)]
+        others = [p for p in partners if publisher.lower() not in p.name.lower() and p.name not in publisher]
+        chosen = [p for p in others if p.role in ("partner", "funder")] or others
+        for p in chosen:
+            name = (
+                f"{p.name} ({p.abbreviation})" if p.abbreviation and p.abbreviation not in p.name else p.name
+            )
+            if name not in seen:
+                seen.add(name)
+                lines.append(_Line(name, p.quote, p.char_start, p.char_end))
+    elif kind == "funding":
+        funding = [f for f in items if isinstance(f, FundingItem)]
+        # The same amount stated twice (a title and a sentence): keep the statement with most detail.
+        funding.sort(key=lambda f: (-(bool(f.funder) + bool(f.period)), f.char_start == 0, f.char_start))
+        for f in funding:
+            key = f"{f.amount}-{f.funder}"
+            if key in seen:
+                continue
+            seen.add(key)
+            detail = " · ".join(x for x in (f.amount_text, f.funder, f.period) if x)
+            lines.append(_Line(detail, f.quote, f.char_start, f.char_end))
+        lines.sort(key=lambda line: line.start)
+    else:
+        for g in items:
+            if isinstance(g, GoalItem) and g.quote not in seen:
+                seen.add(g.quote)
+                lines.append(_Line("", g.quote, g.char_start, g.char_end))
+    return lines
+
+
+def answer_from_facts(
+    kinds: Sequence[str], question: str, lang: str, store: ChunkStore, records: Sequence[DocumentRecord]
+) -> Answer:
+    """One cited line per extracted item of each asked kind in each document, or "names no …"."""
+    answer = Answer(question=question, lang=lang, text="", abstained=False)
+    left, right = ("“", "”") if lang == "en" else ("„", "“") if lang == "de" else ("«", "»")
+    out: list[str] = []
+    for record in records:
+        out += _document_lines(answer, kinds, lang, store, record, (left, right))
+    answer.text = "\n".join(out)
+    # Nothing of what was asked is in the documents: that is the plain "the documents don't say".
+    answer.abstained = not answer.citations
+    return answer
+
+
+def _document_lines(
+    answer: Answer,
+    kinds: Sequence[str],
+    lang: str,
+    store: ChunkStore,
+    record: DocumentRecord,
+    quotes: tuple[str, str],
+) -> list[str]:
+    doc = document_overview(record, store)
+    by_kind: dict[str, Sequence[PartnerItem | FundingItem | GoalItem]] = {
+        "partner": doc.partners,
+        "funding": doc.funding,
+        "goal": doc.goals,
+    }
+    left, right = quotes
+    name = f"{left}{record.title}{right}"
+    out: list[str] = []
+    for kind in kinds:
+        lines = _lines(kind, by_kind[kind], record.publisher)
+        if not lines:
+            out.append(_label("none", lang, doc=name, what=_WHAT[kind].get(lang, _WHAT[kind]["en"])))
+            continue
+        out.append(_label(kind, lang, doc=name))
+        shown = lines[:MAX_GOALS] if kind == "goal" else lines
+        for line in shown:
+            passage = passage_at(store, record, line.start, line.end)
+            if passage is None:
+                continue
+            offset = line.start - passage.char_start
+            n = cite(answer, passage, offset, offset + len(line.quote), 1.0)
+            lead = f"{line.label} — " if line.label else ""
+            out.append(f"• {lead}{left}{line.quote}{right} [{n}]")
+        if len(lines) > len(shown):
+            out.append(_label("more", lang, n=len(lines) - len(shown)))
+    return out

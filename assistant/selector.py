@@ -1,0 +1,280 @@
+"""Learned answer-sentence scoring and the answer-or-abstain decision.
+
+Both are logistic regressions over general features only (similarities, ranks, positions, answer
+type, neighbour sentences), trained on NorQuAD's training split by `assistant/learned/train.py`,
+which writes the weights next to itself. Inference is a dot product in numpy: no model library
+is needed at answer time, and the weights are a small JSON file a reviewer can read.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+__all__ = [
+    "ABSTAIN_FEATURES",
+    "SENTENCE_FEATURES",
+    "Candidate",
+    "LinearModel",
+    "abstain_features",
+    "load_model",
+    "sentence_matrix",
+]
+
+LEARNED_DIR = Path(__file__).resolve().parent / "learned"
+
+SENTENCE_FEATURES = (
+    "dense", "dense_gap", "dense_rank", "lexical", "lexical_gap", "lexical_rank", "passage_score",
+    "passage_rank", "typed", "type_missing", "grounded", "prev_dense", "prev_lexical", "next_dense",
+    "next_lexical", "prev_restates", "novelty", "position", "first_in_passage", "log_words",
+    "unpunctuated", "new_name", "digits", "who_x_name", "where_x_name", "why_x_cue", "how_x_cue",
+    "list_x_enumeration",
+)  # fmt: skip
+
+ABSTAIN_FEATURES = (
+    "best_logit", "logit_gap", "best_dense", "max_dense", "best_lexical_same", "best_grounded",
+    "grounded_share", "type_missing", "top_dense_score", "entities", "cross_language", "coverage_same",
+    "rarest_missing_same", "coverage_cross", "rarest_missing_cross", "dense_margin",
+)  # fmt: skip
+
+
+class Coverage(Protocol):
+    """How much of the question the passages mention (`compose.Coverage`)."""
+
+    @property
+    def share(self) -> float: ...
+    @property
+    def rarest_missing(self) -> bool: ...
+
+
+class Candidate(Protocol):
+    """What the selector needs of one candidate sentence (`compose.ScoredSentence` has it)."""
+
+    @property
+    def passage_index(self) -> int: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def dense(self) -> float: ...
+    @property
+    def lexical(self) -> float: ...
+    @property
+    def typed(self) -> bool: ...
+    @property
+    def grounded(self) -> bool: ...
+    @property
+    def passage_score(self) -> float: ...
+    @property
+    def novelty(self) -> float: ...
+
+
+_END_PUNCTUATION = re.compile(r"[.!?…:;][\"»”')\]]*$")
+# A capitalised word that does not open the sentence: a name, the shape of a who/where answer.
+_NAME = re.compile(r"(?<=[\s(«\"])[A-ZÆØÅÄÖ][\wæøåäö-]+")
+# Words that give a reason or a means, in nb/nn/da/sv/en: the shape of a why/how answer.
+_REASON = re.compile(
+    r"\b(?:fordi|derfor|grunnet|skyldes|årsaken|på grunn av|på grund av|som følge av|eftersom|därför|"
+    r"because|due to|therefore|since|for å|for at|för att|in order to|slik at|så at|so that)\b",
+    re.I,
+)
+_MEANS = re.compile(
+    r"\b(?:ved å|ved at|gjennom|gennem|igennem|genom|ved hjelp av|ved hjælp af|med hjälp av|by|through|"
+    r"via|using|skal|vil|ska)\b",
+    re.I,
+)
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """1 / (1 + rank), the best value ranked 0."""
+    order = np.argsort(-values, kind="stable")
+    ranks = np.empty(len(values))
+    ranks[order] = np.arange(len(values))
+    return 1.0 / (1.0 + ranks)
+
+
+def sentence_matrix(
+    candidates: Sequence[Candidate],
+    needs_type: bool,
+    kind: str = "other",
+    plan: str = "fact",
+    question: str = "",
+) -> np.ndarray:
+    """One row of `SENTENCE_FEATURES` per candidate, in the candidates' order.
+
+    `kind` (answer type) and `plan` come from `question.analyze_question`; the shape features
+    (a new name, a reason word, an enumeration) count only for the questions that want them."""
+    n = len(candidates)
+    if not n:
+        return np.zeros((0, len(SENTENCE_FEATURES)))
+    dense = np.array([c.dense for c in candidates])
+    lexical = np.array([c.lexical for c in candidates])
+    # Neighbours within the same passage, in document order.
+    by_passage: dict[int, list[int]] = {}
+    for i, c in enumerate(candidates):
+        by_passage.setdefault(c.passage_index, []).append(i)
+    prev = [-1] * n
+    nxt = [-1] * n
+    position = [0.0] * n
+    for members in by_passage.values():
+        members.sort(key=lambda i: candidates[i].start)
+        for k, i in enumerate(members):
+            prev[i] = members[k - 1] if k else -1
+            nxt[i] = members[k + 1] if k + 1 < len(members) else -1
+            position[i] = k / (len(members) - 1) if len(members) > 1 else 0.0
+    rows = []
+    dense_rank, lexical_rank = _ranks(dense), _ranks(lexical)
+    asked = {w.lower() for w in re.findall(r"\w+", question)}
+    for i, c in enumerate(candidates):
+        p, q = prev[i], nxt[i]
+        new_name = float(any(m.group().lower() not in asked for m in _NAME.finditer(c.text)))
+        enumeration = min(3, c.text.count(",") + len(re.findall(r"\s(?:og|and|och)\s", c.text))) / 3
+        rows.append(
+            (
+                c.dense,
+                c.dense - dense.max(),
+                dense_rank[i],
+                c.lexical,
+                c.lexical - lexical.max(),
+                lexical_rank[i],
+                c.passage_score,
+                1.0 / (1.0 + c.passage_index),
+                float(c.typed),
+                float(needs_type and not c.typed),
+                float(c.grounded),
+                dense[p] if p >= 0 else 0.0,
+                lexical[p] if p >= 0 else 0.0,
+                dense[q] if q >= 0 else 0.0,
+                lexical[q] if q >= 0 else 0.0,
+                float(p >= 0 and candidates[p].novelty < 0.35),
+                c.novelty,
+                position[i],
+                float(p < 0),
+                math.log(1 + len(c.text.split())),
+                float(not _END_PUNCTUATION.search(c.text.strip())),
+                new_name,
+                float(any(ch.isdigit() for ch in c.text)),
+                new_name * (kind in ("person", "org")),
+                new_name * (kind == "place"),
+                float(plan == "why" and bool(_REASON.search(c.text))),
+                float(plan == "how" and bool(_MEANS.search(c.text))),
+                enumeration * (plan == "list"),
+            )
+        )
+    return np.asarray(rows, dtype=np.float64)
+
+
+def abstain_features(
+    candidates: Sequence[Candidate],
+    logits: np.ndarray,
+    needs_type: bool,
+    top_dense_score: float,
+    entities: int,
+    cross_language: bool,
+    coverage: Coverage,
+) -> np.ndarray:
+    """One row of `ABSTAIN_FEATURES` for a question, from its candidates and their logits.
+
+    Word overlap means something else when the question's language is not the documents' (an
+    English question shares few words with Norwegian text), so it enters once per case."""
+    order = np.argsort(-logits, kind="stable")
+    best = candidates[int(order[0])]
+    second = float(logits[order[1]]) if len(order) > 1 else float(logits[order[0]]) - 5.0
+    same, cross = float(not cross_language), float(cross_language)
+    dense = [c.dense for c in candidates]
+    return np.array(
+        [
+            float(logits[order[0]]),
+            float(logits[order[0]]) - second,
+            best.dense,
+            max(dense),
+            best.lexical * same,
+            float(best.grounded),
+            sum(c.grounded for c in candidates) / len(candidates),
+            float(needs_type and not best.typed),
+            top_dense_score,
+            math.log1p(entities),
+            cross,
+            coverage.share * same,
+            float(coverage.rarest_missing) * same,
+            coverage.share * cross,
+            float(coverage.rarest_missing) * cross,
+            max(dense) - sum(dense) / len(dense),
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Standardised linear score: `logit = ((x - mean) / scale) @ coef + intercept` (a logistic
+    regression for the abstainer, a conditional logit over a question's sentences for the selector)."""
+
+    names: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    # The calibrated decision point: for the abstainer the probability below which it abstains,
+    # for the selector the share of the best sentence's probability a second sentence needs.
+    threshold: float = 0.5
+    # The abstainer's threshold for a question in another language than the documents (its word
+    # overlap is low whether or not the documents answer it); None: the same as `threshold`.
+    cross_threshold: float | None = None
+    meta: dict[str, Any] | None = None
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(((x - self.mean) / self.scale) @ self.coef + self.intercept)
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(1.0 / (1.0 + np.exp(-self.logits(x))))
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "features": list(self.names),
+                "mean": self.mean.round(6).tolist(),
+                "scale": self.scale.round(6).tolist(),
+                "coef": self.coef.round(6).tolist(),
+                "intercept": round(self.intercept, 6),
+                "threshold": round(self.threshold, 6),
+                "cross_threshold": None if self.cross_threshold is None else round(self.cross_threshold, 6),
+                "meta": self.meta or {},
+            },
+            indent=1,
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, text: str, expected: Sequence[str]) -> LinearModel:
+        data = json.loads(text)
+        if tuple(data["features"]) != tuple(expected):
+            raise ValueError(
+                "the learned weights were trained on other features than this code computes; "
+                "re-run `python -m assistant.learned.train`"
+            )
+        return cls(
+            names=tuple(data["features"]),
+            mean=np.asarray(data["mean"], dtype=np.float64),
+            scale=np.asarray(data["scale"], dtype=np.float64),
+            coef=np.asarray(data["coef"], dtype=np.float64),
+            intercept=float(data["intercept"]),
+            threshold=float(data.get("threshold", 0.5)),
+            cross_threshold=None if data.get("cross_threshold") is None else float(data["cross_threshold"]),
+            meta=data.get("meta") or {},
+        )
+
+
+@cache
+def load_model(name: str) -> LinearModel:
+    """The shipped weights `assistant/learned/<name>.json` ("selector" or "abstainer")."""
+    expected = SENTENCE_FEATURES if name == "selector" else ABSTAIN_FEATURES
+    return LinearModel.from_json((LEARNED_DIR / f"{name}.json").read_text(encoding="utf-8"), expected)
