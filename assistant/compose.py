@@ -72,6 +72,8 @@ class Composition:
     citations: list[Citation]
     evidence: float
     abstained: bool
+    # The best sentence clearly stands out: its short answer span may lead the answer.
+    confident: bool = False
 
 
 def question_entities(question: str, lang: str = "") -> list[list[str]]:
@@ -276,9 +278,10 @@ class Plan:
     # A second sentence joins when its probability is at least this share of the best one's (None:
     # the ratio chosen with the selector's weights on NorQuAD train).
     second_ratio: float | None = None
-    # A list question quotes up to this many sentences within `list_ratio` of the best.
+    # A list question quotes up to this many sentences within `list_ratio` of the best (None: the
+    # ratio chosen with the weights on the calibration set's list questions).
     list_items: int = 6
-    list_ratio: float = 0.35
+    list_ratio: float | None = None
 
 
 def select(
@@ -315,16 +318,12 @@ def select(
         features,
         logits,
         needs_type,
-        top_dense_score=max((p.dense_score or 0.0) for p in pool) if pool else 0.0,
         entities=len(question_entities(question.text, question.lang)),
         cross_language=cross_language,
         coverage=covered or Coverage(1.0, False),
     )
     confidence = float(abstainer.probabilities(row[None, :])[0])
-    calibrated = abstainer.cross_threshold if cross_language else None
-    cutoff = (
-        threshold if threshold is not None else calibrated if calibrated is not None else abstainer.threshold
-    )
+    cutoff = abstainer.threshold if threshold is None else threshold
     if confidence < cutoff or not best.grounded:
         return Composition(ranked[:3], [], confidence, True)
 
@@ -337,7 +336,9 @@ def select(
     listing = question.plan == "list"
     limit = plan.list_items if listing else plan.max_sentences
     second = plan.second_ratio if plan.second_ratio is not None else selector.threshold
-    ratio = plan.list_ratio if listing else second
+    meta = selector.meta or {}
+    listed = plan.list_ratio if plan.list_ratio is not None else float(meta.get("list_ratio", 0.35))
+    ratio = listed if listing else second
     for s in ranked[1:]:
         if len(chosen) >= limit:
             break
@@ -351,7 +352,8 @@ def select(
     chosen = chosen[:limit]
     # Quote in document order within a passage, passages in rank order.
     chosen.sort(key=lambda s: (s.passage_index, s.start))
-    return Composition(chosen, _citations(pool, chosen), confidence, False)
+    confident = best.score >= float(meta.get("lead_share", 1.0))
+    return Composition(chosen, _citations(pool, chosen), confidence, False, confident)
 
 
 def _citations(pool: Sequence[Passage], chosen: Sequence[ScoredSentence]) -> list[Citation]:

@@ -168,7 +168,9 @@ class Assistant:
         if composition.abstained:
             text_out = message("abstain", info.lang)
         else:
-            text_out = answer_text(info.lang, info.kind, info.plan, text, composition.citations)
+            text_out = answer_text(
+                info.lang, info.kind, info.plan, text, composition.citations, composition.confident
+            )
         answer = Answer(
             question=text,
             lang=info.lang,

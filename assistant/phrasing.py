@@ -86,14 +86,18 @@ def _quote(citation: Citation, lang: str) -> str:
     return f"{left}{strip_unsafe(citation.quote)[0].strip()}{right} [{citation.n}]"
 
 
-def answer_text(lang: str, kind: str, plan: str, question: str, citations: Sequence[Citation]) -> str:
-    """The whole answer text for the chosen `citations` (best first in score, shown in order)."""
+def answer_text(
+    lang: str, kind: str, plan: str, question: str, citations: Sequence[Citation], confident: bool
+) -> str:
+    """The whole answer text for the chosen `citations` (best first in score, shown in order); the
+    direct answer leads only when the best sentence is `confident`, since a wrong lead misleads
+    more than a missing one."""
     if plan == "list" and len(citations) > 1:
         items = "\n".join(f"• {_quote(c, lang)}" for c in citations)
         return f"{message('list_intro', lang)}\n{items}"
     quotes = " ".join(_quote(c, lang) for c in citations)
     best = max(citations, key=lambda c: c.score)
-    span = direct_span(kind, best.quote, question)
+    span = direct_span(kind, best.quote, question) if confident else ""
     if span and len(span) < len(best.quote) * 0.8:
         return f"{message('direct_answer', lang)} {span} [{best.n}]\n{message('answer_intro', lang)} {quotes}"
     return f"{message('answer_intro', lang)} {quotes}"

@@ -39,10 +39,13 @@ SENTENCE_FEATURES = (
     "list_x_enumeration",
 )  # fmt: skip
 
+# Relative signals (how the best candidate stands out, how much of the question the passages
+# mention) carry over from Norwegian questions to English and Danish ones; absolute similarity
+# levels do not (cross-language cosines run lower), except as a floor for off-topic questions.
 ABSTAIN_FEATURES = (
-    "best_logit", "logit_gap", "best_dense", "max_dense", "best_lexical_same", "best_grounded",
-    "grounded_share", "type_missing", "top_dense_score", "entities", "cross_language", "coverage_same",
-    "rarest_missing_same", "coverage_cross", "rarest_missing_cross", "dense_margin",
+    "logit_gap", "dense_margin", "max_dense", "best_grounded", "grounded_share", "type_missing",
+    "entities", "cross_language", "coverage_same", "rarest_missing_same", "coverage_cross",
+    "rarest_missing_cross",
 )  # fmt: skip
 
 
@@ -177,7 +180,6 @@ def abstain_features(
     candidates: Sequence[Candidate],
     logits: np.ndarray,
     needs_type: bool,
-    top_dense_score: float,
     entities: int,
     cross_language: bool,
     coverage: Coverage,
@@ -193,22 +195,18 @@ def abstain_features(
     dense = [c.dense for c in candidates]
     return np.array(
         [
-            float(logits[order[0]]),
             float(logits[order[0]]) - second,
-            best.dense,
+            max(dense) - sum(dense) / len(dense),
             max(dense),
-            best.lexical * same,
             float(best.grounded),
             sum(c.grounded for c in candidates) / len(candidates),
             float(needs_type and not best.typed),
-            top_dense_score,
             math.log1p(entities),
             cross,
             coverage.share * same,
             float(coverage.rarest_missing) * same,
             coverage.share * cross,
             float(coverage.rarest_missing) * cross,
-            max(dense) - sum(dense) / len(dense),
         ]
     )
 
@@ -226,9 +224,6 @@ class LinearModel:
     # The calibrated decision point: for the abstainer the probability below which it abstains,
     # for the selector the share of the best sentence's probability a second sentence needs.
     threshold: float = 0.5
-    # The abstainer's threshold for a question in another language than the documents (its word
-    # overlap is low whether or not the documents answer it); None: the same as `threshold`.
-    cross_threshold: float | None = None
     meta: dict[str, Any] | None = None
 
     def logits(self, x: np.ndarray) -> np.ndarray:
@@ -246,7 +241,6 @@ class LinearModel:
                 "coef": self.coef.round(6).tolist(),
                 "intercept": round(self.intercept, 6),
                 "threshold": round(self.threshold, 6),
-                "cross_threshold": None if self.cross_threshold is None else round(self.cross_threshold, 6),
                 "meta": self.meta or {},
             },
             indent=1,
@@ -268,7 +262,6 @@ class LinearModel:
             coef=np.asarray(data["coef"], dtype=np.float64),
             intercept=float(data["intercept"]),
             threshold=float(data.get("threshold", 0.5)),
-            cross_threshold=None if data.get("cross_threshold") is None else float(data["cross_threshold"]),
             meta=data.get("meta") or {},
         )
 

@@ -101,7 +101,7 @@ def answer_sentences(passage: str, section: str = "") -> list[AnswerSentence]:
     must come from this one function.
     """
     found: list[AnswerSentence] = []
-    for start, end in sentence_spans(passage):
+    for start, end in _slide_units(passage, sentence_spans(passage)):
         text = passage[start:end]
         if _words(text) < 3:
             continue
@@ -109,6 +109,41 @@ def answer_sentences(passage: str, section: str = "") -> list[AnswerSentence]:
         embed_text = f"{heading}: {text}" if heading and heading != text else text
         found.append(AnswerSentence(start, end, text, embed_text))
     return found
+
+
+# Slide text flattened into one line has no sentence punctuation: its bullets run together
+# ("... innenfor avgrensede siloer og fagområder Med denne avtalen går partene ..."). A capitalised
+# word right after a lower-case one starts a new bullet there, unless a preposition or conjunction
+# leads into it (a name: "samarbeid med NTNU", "i Trondheim") or it is an acronym.
+_LONG_UNPUNCTUATED = 30
+_SLIDE_NUMBER = re.compile(r"\d{1,3} (?=[A-ZÆØÅ\d])")
+_LEADS_INTO_NAME = {
+    "i", "in", "og", "and", "med", "with", "for", "til", "to", "av", "of", "på", "om", "fra", "frå",
+    "mot", "ved", "hos", "mellom", "samt", "eller", "or", "the", "by", "at", "kommune", "-", "–",
+}  # fmt: skip
+_BULLET_START = re.compile(r"(?<=[\wæøåÆØÅ)]) (?=[A-ZÆØÅ][a-zæøå])")
+
+
+def _slide_units(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence spans, with a long unpunctuated run (a flattened slide) cut at its bullets and
+    its leading slide number left out; prose passes through unchanged."""
+    units: list[tuple[int, int]] = []
+    for start, end in spans:
+        body = text[start:end]
+        at_line_start = start == 0 or text[start - 1] == "\n"
+        if at_line_start and (number := _SLIDE_NUMBER.match(body)):
+            start += number.end()  # a slide's number is no part of what it says
+            body = text[start:end]
+        if _words(body) < _LONG_UNPUNCTUATED or re.search(r"[.!?;:]\s", body):
+            units.append((start, end))
+            continue
+        cuts = [start]
+        for match in _BULLET_START.finditer(text, start, end):
+            previous = text[:match.start()].rsplit(None, 1)[-1].lower()
+            if previous not in _LEADS_INTO_NAME and _words(text[cuts[-1] : match.start()]) >= 3:
+                cuts.append(match.end())
+        units += [(a, b) for a, b in zip(cuts, [*cuts[1:], end], strict=True)]
+    return [(a, len(text[:b].rstrip())) for a, b in units if text[a:b].strip()]
 
 
 def _heading_before(text: str, position: int, fallback: str) -> str:

@@ -32,7 +32,7 @@ import pickle
 import random
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +41,11 @@ import numpy as np
 from assistant.compose import (
     _NEEDS_TYPE,
     Coverage,
+    Plan,
     ScoredSentence,
     coverage,
     question_entities,
+    select,
     sentence_features,
 )
 from assistant.core import Assistant
@@ -57,6 +59,7 @@ from assistant.selector import (
     abstain_features,
     sentence_matrix,
 )
+from assistant.types import Passage
 
 PROJECT = Path(__file__).resolve().parents[2]
 SHARED = PROJECT.parent / "shared"
@@ -64,6 +67,8 @@ NORQUAD = SHARED / "benchmarks" / "norquad"
 SEED = 20261130
 MIN_ANSWERED = 0.96
 SENTENCE_COST = 0.05
+LEAD_PRECISION = 0.85
+LIST_ITEM_COST = 0.05
 
 
 @dataclass
@@ -75,7 +80,7 @@ class Case:
     features: list[ScoredSentence]
     matrix: np.ndarray
     labels: np.ndarray
-    top_dense_score: float
+    pool: list[Passage]
     cross_language: bool
     covered: Coverage
 
@@ -130,7 +135,7 @@ def collect(assistant: Assistant, questions: list[EvalQuestion], label: str) -> 
                 features,
                 _matrix(info, features),
                 labels,
-                max((p.dense_score or 0.0) for p in top),
+                top,
                 info.lang != top[0].lang,
                 coverage(info, top, store.lexical().idf),
             )
@@ -223,7 +228,6 @@ def question_rows(cases: list[Case], selector: LinearModel) -> np.ndarray:
                 c.features,
                 logits,
                 c.info.kind in _NEEDS_TYPE,
-                c.top_dense_score,
                 len(question_entities(c.info.text, c.info.lang)),
                 c.cross_language,
                 c.covered,
@@ -333,28 +337,10 @@ def main() -> None:
         tnr = wa[(ya == 0) & (prob < t)].sum() / wa[ya == 0].sum()
         scores.append(((tpr + tnr) / 2, -abs(t - 0.5), float(t), tpr, tnr))
     balanced, _, threshold, tpr, tnr = max(scores)
-    # Questions in another language than the documents: NorQuAD has none, so their threshold is
-    # the one that best separates the calibration set's cross-language questions.
-    cross = np.concatenate([[c.cross_language for c in cases] for _, cases, _, _ in groups])
-    in_cal = np.concatenate(
-        [
-            [name.startswith("calibration") and "NorQuAD" not in name] * len(cases)
-            for name, cases, _, _ in groups
-        ]
-    )
-    pick = cross & in_cal
-    cross_scores = []
-    for t in np.unique(np.round(prob[pick], 4)):
-        tpr_x = ((prob >= t) & pick & (ya == 1)).sum() / max(1, (pick & (ya == 1)).sum())
-        tnr_x = ((prob < t) & pick & (ya == 0)).sum() / max(1, (pick & (ya == 0)).sum())
-        cross_scores.append(((tpr_x + tnr_x) / 2, float(t)))
-    cross_balanced, cross_threshold = max(cross_scores) if cross_scores else (None, None)
-    print(f"cross-language threshold {cross_threshold} ({cross_balanced} balanced, {pick.sum()} questions)")
     abstainer = _named(
         fitted,
         ABSTAIN_FEATURES,
         threshold=threshold,
-        cross_threshold=cross_threshold,
         meta={"trained_on": [g[0] for g in groups], "balanced_accuracy": round(balanced, 4)},
     )
     print(
@@ -369,6 +355,53 @@ def main() -> None:
     print(f"  NorQuAD validation answered: {(abstainer.probabilities(val_rows) >= threshold).mean():.4f}")
     for name, coef in zip(ABSTAIN_FEATURES, abstainer.coef, strict=True):
         print(f"    {name:18} {coef:+.3f}")
+
+    # 3. When the best sentence's short answer span may lead the answer: the smallest softmax share
+    # at which the best sentence holds the answer for LEAD_PRECISION of NorQuAD train questions.
+    shares = []
+    for c in data["train"]:
+        logits = _logits(c, selector)
+        p = np.exp(logits - logits.max())
+        p /= p.sum()
+        best = int(np.argmax(p))
+        shares.append((float(p[best]), bool(c.labels[best])))
+    lead_share = 1.0
+    for t in np.arange(0.2, 1.0, 0.05):
+        kept = [ok for share, ok in shares if share >= t]
+        if kept and sum(kept) / len(kept) >= LEAD_PRECISION:
+            lead_share = round(float(t), 2)
+            break
+    kept = [ok for share, ok in shares if share >= lead_share]
+    print(
+        f"lead share {lead_share}: {len(kept) / len(shares):.3f} of train questions, "
+        f"{np.mean(kept):.3f} right"
+    )
+
+    # 4. How close to the best a list item must score, on the calibration set's list questions
+    # (every item expected): the share of items found, less LIST_ITEM_COST per sentence quoted.
+    lists = [c for c in data["cal_yes"] if c.question.expected_all]
+    best_ratio, best_value = 0.35, -1.0
+    for ratio in (0.1, 0.2, 0.35, 0.5, 0.7):
+        found, quoted = 0.0, 0
+        for c in lists:
+            info = replace(c.info, plan="list")
+            comp = select(
+                info, c.pool, c.features, -1.0, Plan(list_ratio=ratio), selector, abstainer, c.covered
+            )
+            text = fold(" ".join(s.text for s in comp.sentences))
+            found += sum(contains_answer(text, a) for a in c.question.expected_answers) / len(
+                c.question.expected_answers
+            )
+            quoted += len(comp.sentences)
+        value = (found - LIST_ITEM_COST * quoted) / max(1, len(lists))
+        n = max(1, len(lists))
+        print(f"  list ratio {ratio}: items found {found / n:.3f}, sentences {quoted / n:.2f}")
+        if value > best_value:
+            best_ratio, best_value = ratio, value
+    print(f"list ratio {best_ratio} ({len(lists)} list questions)")
+    selector = replace(
+        selector, meta={**(selector.meta or {}), "lead_share": lead_share, "list_ratio": best_ratio}
+    )
 
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "selector.json").write_text(selector.to_json() + "\n", encoding="utf-8")

@@ -1,0 +1,110 @@
+"""Answer plans through `ask`, with the real model and Chroma over the bundled corpus: lists are
+complete, comparisons go per document, facts lead with their span, a missing detail is said
+plainly, slides are quoted by bullet, and the frame follows the question's language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.core import Assistant
+from assistant.types import Answer
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def assistant(real_corpus_store):  # type: ignore[no-untyped-def]
+    a = Assistant(store=real_corpus_store)
+    a.warm_up()
+    return a
+
+
+def _quotes_are_verbatim(answer: Answer) -> None:
+    for c in answer.citations:
+        passage = answer.passage(c.chunk_id)
+        assert passage is not None and passage.text[c.quote_start : c.quote_end] == c.quote
+
+
+def test_a_partner_question_lists_every_partner_with_its_citation(assistant: Assistant) -> None:
+    answer = assistant.ask("Hvilke partnere samarbeider Innlandet med i Kompetansepiloter?")
+    assert not answer.abstained
+    assert "Tretorget" in answer.text and "Norwegian Wood Cluster" in answer.text
+    bullets = [line for line in answer.text.splitlines() if line.startswith("•")]
+    assert len(bullets) >= 2 and all(re.search(r"\[\d+\]$", line) for line in bullets)
+    assert {c.source for c in answer.citations} == {"innlandet-kompetansepiloter.txt"}
+    _quotes_are_verbatim(answer)
+
+
+def test_who_pays_and_who_partners_are_both_answered(assistant: Assistant) -> None:
+    answer = assistant.ask("Which partners does Innlandet work with on the competence pilots, and who pays?")
+    assert not answer.abstained
+    for expected in (
+        "Tretorget",
+        "Norwegian Wood Cluster",
+        "Kommunal- og moderniseringsdepartementet",
+        "1,882",
+    ):
+        assert expected in answer.text, answer.text
+    assert answer.text.startswith("Partners named in")  # the frame in the question's language
+
+
+def test_a_list_question_quotes_all_its_items(assistant: Assistant) -> None:
+    answer = assistant.ask("Vilka regioner prioriterade Innlandet i sin ansökan till departementet?")
+    assert not answer.abstained
+    for region in ("Gudbrandsdal", "Fjellregionen", "Kongsvinger"):
+        assert region in answer.text
+    assert answer.text.startswith("Dokumenten")  # Swedish frame over a Norwegian document
+    _quotes_are_verbatim(answer)
+
+
+def test_a_question_naming_two_documents_is_answered_per_document(assistant: Assistant) -> None:
+    answer = assistant.ask("How do Hamar and Herning differ in what they want from education?")
+    assert answer.corpus_kind == "compare"
+    assert {f.source for f in answer.per_document} == {
+        "hamar-kunnskap-og-kompetanse.txt",
+        "herning-uddannelsesstrategi.txt",
+    }
+    assert all(f.citations for f in answer.per_document if f.mentioned)
+
+
+def test_a_fact_question_leads_with_the_amount(assistant: Assistant) -> None:
+    answer = assistant.ask("Hvor mye bidrar Innlandet fylkeskommune selv med til Kompetansepiloter?")
+    assert not answer.abstained
+    first_line = answer.text.splitlines()[0]
+    assert "1,882 millioner" in first_line, answer.text
+
+
+def test_a_follow_up_about_a_detail_the_document_lacks_says_so(assistant: Assistant) -> None:
+    history = [("Hva ønsker Herning allervigtigst at skabe mellem uddannelserne og arbejdsmarkedet?", "…")]
+    answer = assistant.ask("og hvem finansierer det?", history=history)
+    assert answer.abstained and not answer.citations
+    assert "nevner ingen finansiering" in answer.text
+    assert answer.passages and answer.passages[0].source == "herning-uddannelsesstrategi.txt"
+
+
+def test_slides_are_quoted_by_bullet_not_whole(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Hvilke ordninger for utveksling av personell nevnes i mandatet til universitetskommunen?"
+    )
+    assert not answer.abstained and answer.citations
+    for c in answer.citations:
+        assert len(c.quote.split()) <= 45, c.quote
+        assert not re.match(r"\d{1,2} [A-ZÆØÅ]", c.quote), c.quote  # no slide number glued on
+    assert "delte stillinger" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "frame"),
+    [
+        ("How much money does the Kompetansepiloter scheme get in total?", "The documents"),
+        ("Kor mykje pengar får ordninga Kompetansepiloter til saman?", "Dokumenta"),
+        ("Hur mycket pengar får Kompetansepiloter totalt?", "Dokumenten"),
+        ("Wie viel Geld erhält das Programm Kompetansepiloter insgesamt?", "Die Dokumente"),
+    ],
+)
+def test_the_frame_follows_the_question_language(assistant: Assistant, question: str, frame: str) -> None:
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert frame in answer.text and "6,3 millioner" in answer.text

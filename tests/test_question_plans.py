@@ -1,0 +1,100 @@
+"""What shape of answer a question asks for, and the pieces the answer is built from (no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.facts import asked_facts, named_documents
+from assistant.phrasing import direct_span
+from assistant.question import answer_plan
+from ingest.chunking import answer_sentences
+from vectorstore.store import DocumentRecord
+
+
+@pytest.mark.parametrize(
+    ("question", "plan"),
+    [
+        ("Hvilke næringsklynger er etablert på Hamar?", "list"),
+        ("Which partners does Innlandet county work with?", "list"),
+        ("What are the goals of the strategy?", "list"),
+        ("Vilka regioner prioriterade Innlandet?", "list"),
+        ("Welche Ziele hat Hamar?", "list"),
+        ("Kva for mål har Hamar?", "list"),
+        ("Which ministry finances the Kompetansepiloter scheme?", "fact"),
+        ("What does Hamar want to establish?", "fact"),
+        ("Hvilken skole etablerede Herning?", "fact"),
+        ("Kva for ein skule vart etablert?", "fact"),
+        ("Why was the wood industry prioritised?", "why"),
+        ("Hvorfor satser Innlandet på treindustri?", "why"),
+        ("How is the steering group composed?", "how"),
+        ("How much did the ministry grant?", "fact"),
+        ("Hvordan skal fylkeskommunen bygge nettverk?", "how"),
+    ],
+)
+def test_answer_plan(question: str, plan: str) -> None:
+    assert answer_plan(question) == plan
+
+
+def test_direct_span_by_answer_type() -> None:
+    sentence = "Gjennom ordningen har departementet bevilget 4,4 millioner kroner over en treårsperiode."
+    assert direct_span("amount", sentence, "Hvor mye har departementet bevilget?") == "4,4 millioner kroner"
+    assert direct_span(
+        "time", "Partene har fire år på å etablere en pilot.", "Hvor lang tid har partene?"
+    ) == ("fire år")
+    assert (
+        direct_span(
+            "org", "Universitetskommune 3.0 er et samarbeid med NTNU om forskning.", "Hvilket universitet?"
+        )
+        == "NTNU"
+    )
+    # Two names: no single direct answer, the quote speaks for itself.
+    assert direct_span("org", "Partnerne er NTNU og SINTEF i dag.", "Hvilke partnere?") == ""
+    # Nothing of the asked type: no lead.
+    assert direct_span("amount", "Kommunen vil satse på kompetanse.", "Hvor mye?") == ""
+
+
+def _record(source: str, publisher: str, title: str) -> DocumentRecord:
+    return DocumentRecord(source, title, "nb", "hash", "txt", 1, "2026-11-30", publisher=publisher)
+
+
+RECORDS = [
+    _record("hamar-kunnskap-og-kompetanse.txt", "Hamar kommune", "Hamar kunnskap og kompetanse"),
+    _record("innlandet-kompetansepiloter.txt", "Innlandet fylkeskommune", "Kompetansepiloter"),
+    _record("herning-uddannelsesstrategi.txt", "Herning Kommune", "Uddannelsesstrategi"),
+]
+
+
+def test_named_documents_by_place_but_not_inside_an_organisation_name() -> None:
+    def names(question: str) -> list[str]:
+        return [r.source.split("-")[0] for r in named_documents(question, RECORDS)]
+
+    assert names("Hva skiller Hamars og Hernings strategier?") == ["hamar", "herning"]
+    assert names("Hvilke partnere har Innlandet?") == ["innlandet"]
+    # "Høgskolen i Innlandet" is a college, not the county's document.
+    assert names("På hvilke studiesteder har Høgskolen i Innlandet utdanninger i Hamar?") == ["hamar"]
+
+
+def test_asked_facts() -> None:
+    assert asked_facts("Hvem samarbeider Trondheim kommune med?", "fact") == ["partner"]
+    assert asked_facts("Which partners does Innlandet work with, and who pays?", "list") == [
+        "partner",
+        "funding",
+    ]
+    assert asked_facts("Hvilke mål har Hamar?", "list") == ["goal"]
+    assert asked_facts("Hva er målet med kompetansepilotene?", "fact") == []  # one goal: extractive
+    assert asked_facts("Hvor mye penger får ordningen?", "fact") == []  # an amount: extractive
+
+
+def test_a_flattened_slide_is_quoted_by_bullet_without_its_number() -> None:
+    slide = (
+        "Dette er innledningen.\n\n9 Mandat Etablere felles utvalg for forskning og utdanning innenfor "
+        "alle fem tematiske områder Etablere en styringsform for samarbeidet som gjør det mulig å samkjøre "
+        "beslutninger mellom kommunen og NTNU Få på plass felles ordninger for utveksling av personell "
+        "mellom kommunen og universitetet"
+    )
+    units = [s.text for s in answer_sentences(slide)]
+    assert units[0] == "Dette er innledningen." and units[1].startswith("Mandat Etablere felles utvalg")
+    assert any(u.startswith("Etablere en styringsform") and u.endswith("kommunen og NTNU") for u in units)
+    assert units[-1].startswith("Få på plass felles ordninger")
+    prose = "Dette er en vanlig setning med mange ord. " * 8
+    assert len(answer_sentences(prose)) == 8
