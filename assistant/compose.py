@@ -68,6 +68,9 @@ class ScoredSentence:
 
 @dataclass(frozen=True)
 class Composition:
+    """The chosen sentences and their citations. An abstention cites nothing, except when the
+    question asks for a detail (an amount, a date) the closest sentence lacks: that one is cited."""
+
     sentences: list[ScoredSentence]
     citations: list[Citation]
     evidence: float
@@ -325,6 +328,10 @@ def select(
     confidence = float(abstainer.probabilities(row[None, :])[0])
     cutoff = abstainer.threshold if threshold is None else threshold
     if confidence < cutoff or not best.grounded:
+        if best.grounded and needs_type and not any(s.typed for s in ranked[:3]):
+            # The question asks for an amount, a number or a date that the sentences about its
+            # topic do not give: say so, and quote what the documents do say about it.
+            return Composition([best], _citations(pool, [best]), confidence, True)
         return Composition(ranked[:3], [], confidence, True)
 
     chosen = [best]

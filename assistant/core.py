@@ -165,7 +165,9 @@ class Assistant:
             ),
         )
         t3 = time.perf_counter()
-        if composition.abstained:
+        if composition.abstained and composition.citations:
+            text_out = answer_text(info.lang, "", "missing_detail", text, composition.citations, False)
+        elif composition.abstained:
             text_out = message("abstain", info.lang)
         else:
             text_out = answer_text(

@@ -13,6 +13,15 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "en": "The documents say:",
         "de": "Die Dokumente sagen:",
     },
+    # The question asks for a detail (an amount, a date) the closest sentence does not give.
+    "missing_detail": {
+        "nb": "Dokumentene oppgir ikke dette. Det nærmeste de sier, er:",
+        "nn": "Dokumenta oppgir ikkje dette. Det næraste dei seier, er:",
+        "da": "Dokumenterne oplyser ikke dette. Det nærmeste, de siger, er:",
+        "sv": "Dokumenten anger inte detta. Det närmaste de säger är:",
+        "en": "The documents do not give this. The closest they say is:",
+        "de": "Die Dokumente nennen das nicht. Am nächsten kommt:",
+    },
     # Before the items of a list answer, one per line.
     "list_intro": {
         "nb": "Dokumentene nevner:",

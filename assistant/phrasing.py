@@ -92,6 +92,8 @@ def answer_text(
     """The whole answer text for the chosen `citations` (best first in score, shown in order); the
     direct answer leads only when the best sentence is `confident`, since a wrong lead misleads
     more than a missing one."""
+    if plan == "missing_detail":
+        return f"{message('missing_detail', lang)} {' '.join(_quote(c, lang) for c in citations)}"
     if plan == "list" and len(citations) > 1:
         items = "\n".join(f"• {_quote(c, lang)}" for c in citations)
         return f"{message('list_intro', lang)}\n{items}"

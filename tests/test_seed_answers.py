@@ -13,6 +13,7 @@ import pytest
 
 from assistant.core import Assistant
 from assistant.evaluation import fold
+from assistant.messages import message
 from tests.conftest import SHARED
 
 pytestmark = pytest.mark.integration
@@ -33,7 +34,8 @@ def test_seed_question(assistant: Assistant, case: dict) -> None:  # type: ignor
     answer = assistant.ask(case["question"])
     if not case["answerable"]:
         assert answer.abstained, answer.text
-        assert not answer.citations
+        # Either nothing is cited, or only what the documents say closest to a missing detail.
+        assert not answer.citations or answer.text.startswith(message("missing_detail", answer.lang))
         assert answer.passages, "the nearest passages are still shown"
         return
     assert not answer.abstained, answer.text
@@ -58,10 +60,11 @@ def test_quotes_are_verbatim_and_offsets_point_into_the_document(assistant: Assi
 
 
 def test_answer_frame_follows_the_question_language(assistant: Assistant) -> None:
-    assert assistant.ask("Which partners does Innlandet county work with?").text.startswith("The documents")
+    partners = assistant.ask("Which partners does Innlandet county work with?")
+    assert partners.text.startswith("Partners named in")
     danish = assistant.ask("Hvilken skole etablerede Herning, fordi eksport var et område i vækst?")
     assert danish.text.startswith("Dokumenterne")
-    assert assistant.ask("What is the population of Herning?").text.startswith("The documents don't say")
+    assert assistant.ask("What is the population of Herning?").text.startswith("The documents do")
 
 
 def test_followup_uses_the_conversation(assistant: Assistant) -> None:
