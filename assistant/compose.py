@@ -177,7 +177,9 @@ def _lexical_overlap(concepts: Sequence[tuple[set[str], float]], terms: set[str]
 
 
 _NEEDS_TYPE = {"amount", "count", "time", "org"}
-_MIN_NOVEL_WORDS = 3  # fewer new words than this: the sentence restates the question
+# At most this share of new content words: the sentence restates the question (a heading, a lead-in
+# such as "Then they are linked to relevant courses."), and the answer is in the one after it.
+_RESTATES = 0.5
 
 
 def _novelty(text: str, question_words: set[str]) -> float:
@@ -327,7 +329,10 @@ def select(
     )
     confidence = float(abstainer.probabilities(row[None, :])[0])
     cutoff = abstainer.threshold if threshold is None else threshold
-    if confidence < cutoff or not best.grounded:
+    # "How much" and "how many" are answered by a number: a best sentence without one does not
+    # answer, however close its topic.
+    wrong_type = question.kind in ("amount", "count") and not best.typed
+    if confidence < cutoff or not best.grounded or wrong_type:
         if best.grounded and needs_type and not any(s.typed for s in ranked[:3]):
             # The question asks for an amount, a number or a date that the sentences about its
             # topic do not give: say so, and quote what the documents do say about it.
@@ -335,7 +340,7 @@ def select(
         return Composition(ranked[:3], [], confidence, True)
 
     chosen = [best]
-    if round(best.novelty * len(best.text.split())) < _MIN_NOVEL_WORDS:
+    if best.novelty <= _RESTATES:
         # A sentence that only restates the question (a heading, a title) needs the one after it.
         following = [s for s in scored if s.passage_index == best.passage_index and s.start >= best.end]
         if following and not carries_links(nearest := min(following, key=lambda s: s.start)):

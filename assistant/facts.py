@@ -101,8 +101,9 @@ def _distinctive(record: DocumentRecord) -> set[str]:
     return {w for w in words if w not in _GENERIC}
 
 
-def named_documents(question: str, records: Sequence[DocumentRecord]) -> list[DocumentRecord]:
-    """The documents whose publisher or file the question names ("Hamar", "Trondheim's plan")."""
+def named_documents(question: str, records: Sequence[DocumentRecord]) -> dict[str, list[DocumentRecord]]:
+    """The documents whose publisher or file the question names ("Hamar", "Trondheim's plan"),
+    by the name used: several documents of one municipality are one name, two names a comparison."""
     tokens = re.findall(r"[^\W\d_]+", question)
     # A place inside an organisation's name ("Høgskolen i Innlandet", "Fagskolen Innlandet") names
     # the organisation, not the document about the place.
@@ -114,12 +115,13 @@ def named_documents(question: str, records: Sequence[DocumentRecord]) -> list[Do
             i >= 2 and tokens[i - 1].lower() in ("i", "in") and tokens[i - 2][:1].isupper() and i - 2 > 0
         )
     ]
-    named = []
+    named: dict[str, list[DocumentRecord]] = {}
     for record in records:
-        keys = _distinctive(record)
-        # An inflected or possessive form counts: "Hamars", "Innlandets", "Herning's".
-        if any(w == k or (w.startswith(k) and len(w) - len(k) <= 2) for w in words for k in keys):
-            named.append(record)
+        for key in sorted(_distinctive(record)):
+            # An inflected or possessive form counts: "Hamars", "Innlandets", "Herning's".
+            if any(w == key or (w.startswith(key) and len(w) - len(key) <= 2) for w in words):
+                named.setdefault(key, []).append(record)
+                break
     return named
 
 

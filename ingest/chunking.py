@@ -116,7 +116,7 @@ def answer_sentences(passage: str, section: str = "") -> list[AnswerSentence]:
 # word right after a lower-case one starts a new bullet there, unless a preposition or conjunction
 # leads into it (a name: "samarbeid med NTNU", "i Trondheim") or it is an acronym.
 _LONG_UNPUNCTUATED = 30
-_SLIDE_NUMBER = re.compile(r"\d{1,3} (?=[A-ZÆØÅ\d])")
+_SLIDE_NUMBER = re.compile(r"\d{1,3} (?=[A-ZÆØÅ][a-zæøå])")
 _LEADS_INTO_NAME = {
     "i", "in", "og", "and", "med", "with", "for", "til", "to", "av", "of", "på", "om", "fra", "frå",
     "mot", "ved", "hos", "mellom", "samt", "eller", "or", "the", "by", "at", "kommune", "-", "–",
@@ -128,19 +128,32 @@ def _slide_units(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
     """Sentence spans, with a long unpunctuated run (a flattened slide) cut at its bullets and
     its leading slide number left out; prose passes through unchanged."""
     units: list[tuple[int, int]] = []
+    # A capitalised word that the text also writes in lower case starts a bullet ("Etablere",
+    # "Med"); one it never writes in lower case is a name ("Hannibals", "Romas").
+    lower_words = set(re.findall(r"\b[a-zæøå][\wæøå-]*", text))
     for start, end in spans:
         body = text[start:end]
         at_line_start = start == 0 or text[start - 1] == "\n"
         if at_line_start and (number := _SLIDE_NUMBER.match(body)):
             start += number.end()  # a slide's number is no part of what it says
             body = text[start:end]
-        if _words(body) < _LONG_UNPUNCTUATED or re.search(r"[.!?;:]\s", body):
+        # Only a whole line without any sentence punctuation is a flattened slide; a long sentence
+        # (even one the splitter cut at a quote or a colon) is prose.
+        at_line_end = end == len(text) or text[end] == "\n"
+        if (
+            _words(body) < _LONG_UNPUNCTUATED
+            or not at_line_end
+            or not body[-1].isalnum()
+            or re.search(r"[.!?;:…]\s", body)
+        ):
             units.append((start, end))
             continue
         cuts = [start]
         for match in _BULLET_START.finditer(text, start, end):
-            previous = text[:match.start()].rsplit(None, 1)[-1].lower()
-            if previous not in _LEADS_INTO_NAME and _words(text[cuts[-1] : match.start()]) >= 3:
+            previous = text[: match.start()].rsplit(None, 1)[-1].lower()
+            word = re.match(r"[\wæøåÆØÅ-]+", text[match.end() :])
+            common = word is not None and word.group().lower() in lower_words
+            if common and previous not in _LEADS_INTO_NAME and _words(text[cuts[-1] : match.start()]) >= 3:
                 cuts.append(match.end())
         units += [(a, b) for a, b in zip(cuts, [*cuts[1:], end], strict=True)]
     return [(a, len(text[:b].rstrip())) for a, b in units if text[a:b].strip()]
