@@ -307,9 +307,9 @@ def select(
     selector = selector or load_model("selector")
     abstainer = abstainer or load_model("abstainer")
     needs_type = question.kind in _NEEDS_TYPE
-    logits = selector.logits(
-        sentence_matrix(features, needs_type, question.kind, question.plan, question.text)
-    )
+    entity_words = [w for group in question_entities(question.text, question.lang) for w in group]
+    matrix = sentence_matrix(features, needs_type, question.kind, question.plan, question.text, entity_words)
+    logits = selector.logits(matrix)
     # An ungrounded sentence (the question's names are not in its document) is never quoted.
     logits = np.where([f.grounded for f in features], logits, logits - 20.0)
     # The selector is a softmax over the candidates: a sentence's share of the question's evidence.

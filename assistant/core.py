@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from assistant.compose import Plan, compose
-from assistant.facts import answer_from_facts, asked_facts, named_documents
+from assistant.facts import answer_from_facts, asked_facts, named_documents, speaks_of
 from assistant.followup import History, resolve_followup
 from assistant.generate import AnswerGenerator, make_generator
 from assistant.messages import message
@@ -142,19 +142,19 @@ class Assistant:
             query, info.lang, k or self.settings.top_k, sources, mode, query_vector=query_vector
         )
         t2 = time.perf_counter()
+        facts_answer = None
         if facts and passages:
             by_source = {r.source: r for r in records}
             targets = named or [by_source[s] for s in (sources or [passages[0].source]) if s in by_source]
-            answer = answer_from_facts(facts, text, info.lang, self.store, targets)
-            answer.retrieval_query = query
-            answer.passages += [p for p in passages if answer.passage(p.chunk_id) is None]
-            answer.timings_ms = {
-                "retrieve_ms": round((t2 - t0) * 1000, 1),
-                "total_ms": round((time.perf_counter() - started) * 1000, 1),
-            }
-            if answer.abstained:
-                answer.text += "\n" + message("abstain", info.lang)
-            return answer
+            facts_answer = answer_from_facts(facts, text, info.lang, self.store, targets)
+            if not facts_answer.abstained:
+                facts_answer.retrieval_query = query
+                facts_answer.passages += [p for p in passages if facts_answer.passage(p.chunk_id) is None]
+                facts_answer.timings_ms = {
+                    "retrieve_ms": round((t2 - t0) * 1000, 1),
+                    "total_ms": round((time.perf_counter() - started) * 1000, 1),
+                }
+                return facts_answer
         lexical = self.store.lexical()
         composition = compose(
             info,
@@ -170,10 +170,17 @@ class Assistant:
             ),
         )
         t3 = time.perf_counter()
+        # The document has no such items: a sentence that speaks of none of them is no answer.
+        unrelated = not any(speaks_of(kind, c.quote) for c in composition.citations for kind in facts)
+        if facts_answer is not None and not composition.abstained and unrelated:
+            composition = replace(composition, abstained=True, citations=[])
         if composition.abstained and composition.citations:
             text_out = answer_text(info.lang, "", "missing_detail", text, composition.citations, False)
         elif composition.abstained:
-            text_out = message("abstain", info.lang)
+            # No partners (funding, goals) among the document's items and no sentence that answers:
+            # say which document lacks what, then the usual "the documents don't say".
+            lead = f"{facts_answer.text}\n" if facts_answer is not None else ""
+            text_out = lead + message("abstain", info.lang)
         else:
             text_out = answer_text(
                 info.lang, info.kind, info.plan, text, composition.citations, composition.confident

@@ -20,7 +20,7 @@ from assistant.types import Answer
 from ingest.extract import FundingItem, GoalItem, PartnerItem
 from vectorstore.store import ChunkStore, DocumentRecord
 
-__all__ = ["FACT_KINDS", "answer_from_facts", "asked_facts", "named_documents"]
+__all__ = ["FACT_KINDS", "answer_from_facts", "asked_facts", "named_documents", "speaks_of"]
 
 FACT_KINDS = ("partner", "funding", "goal")
 
@@ -77,6 +77,19 @@ MAX_GOALS = 8
 def _label(key: str, lang: str, **values: object) -> str:
     table = _LABELS[key]
     return table.get(lang, table["en"]).format(**values)
+
+
+_AMOUNT = re.compile(r"\d[\d\s.,]*\s*(?:mill|mrd|mia|mio|kr|kroner|kronor|nok|dkk|sek|euro|%)", re.I)
+
+
+def speaks_of(kind: str, sentence: str) -> bool:
+    """Whether `sentence` could answer a question about `kind` at all: funding needs an amount or
+    a word of paying, partners a word of cooperating or an organisation's acronym."""
+    if _CUES[kind].search(sentence):
+        return True
+    if kind == "funding":
+        return bool(_AMOUNT.search(sentence))
+    return kind == "partner" and bool(re.search(r"\b[A-ZÆØÅ]{2,}\b", sentence))
 
 
 _PLURAL_GOALS = re.compile(r"\b(?:målene|målsettingene|goals|aims|objectives|ziele|måla|målen)\b", re.I)

@@ -175,6 +175,16 @@ _MARKERS: dict[str, frozenset[str]] = {
 }
 
 
+def _answer_type(lowered: str) -> str:
+    """The answer type whose cue comes first in the question ("Hvorfor ... hvor mye ...?" asks
+    why); "list" only when no other type is cued, since "hvilket beløp" asks for an amount."""
+    found = [
+        (m.start(), i, kind) for i, (kind, pattern) in enumerate(_KIND_RES) if (m := pattern.search(lowered))
+    ]
+    typed = [f for f in found if f[2] != "list"]
+    return min(typed)[2] if typed else ("list" if found else "other")
+
+
 def analyze_question(text: str, fallback_lang: str | None = None, prior_lang: str = "nb") -> QuestionInfo:
     """Language and expected answer type.
 
@@ -195,7 +205,7 @@ def analyze_question(text: str, fallback_lang: str | None = None, prior_lang: st
     elif confidence < 0.6 and lang in _SCANDINAVIAN and prior_lang in candidates:
         lang = prior_lang
     lowered = text.lower()
-    kind = next((k for k, pattern in _KIND_RES if pattern.search(lowered)), "other")
+    kind = _answer_type(lowered)
     return QuestionInfo(text, lang, confidence, kind, answer_plan(text))
 
 

@@ -36,7 +36,8 @@ SENTENCE_FEATURES = (
     "passage_rank", "typed", "type_missing", "grounded", "prev_dense", "prev_lexical", "next_dense",
     "next_lexical", "prev_restates", "novelty", "position", "first_in_passage", "log_words",
     "unpunctuated", "new_name", "digits", "who_x_name", "where_x_name", "why_x_cue", "how_x_cue",
-    "list_x_enumeration",
+    "list_x_enumeration", "names_question_entity", "pronoun_start", "pronoun_x_prev_lexical",
+    "lexical_here_or_before",
 )  # fmt: skip
 
 # Relative signals (how the best candidate stands out, how much of the question the passages
@@ -105,12 +106,18 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + ranks)
 
 
+# A sentence that opens with a pronoun continues the one before it ("Han ble skutt ..."): its
+# evidence may be there.
+_PRONOUN = re.compile(r"^(?:han|hun|hen|den|det|de|dette|disse|dei|ho|he|she|it|they|this|these)\b", re.I)
+
+
 def sentence_matrix(
     candidates: Sequence[Candidate],
     needs_type: bool,
     kind: str = "other",
     plan: str = "fact",
     question: str = "",
+    entity_words: Sequence[str] = (),
 ) -> np.ndarray:
     """One row of `SENTENCE_FEATURES` per candidate, in the candidates' order.
 
@@ -137,6 +144,7 @@ def sentence_matrix(
     rows = []
     dense_rank, lexical_rank = _ranks(dense), _ranks(lexical)
     asked = {w.lower() for w in re.findall(r"\w+", question)}
+    entities = [w.lower() for w in entity_words]
     for i, c in enumerate(candidates):
         p, q = prev[i], nxt[i]
         new_name = float(any(m.group().lower() not in asked for m in _NAME.finditer(c.text)))
@@ -171,6 +179,10 @@ def sentence_matrix(
                 float(plan == "why" and bool(_REASON.search(c.text))),
                 float(plan == "how" and bool(_MEANS.search(c.text))),
                 enumeration * (plan == "list"),
+                float(any(e in c.text.lower() for e in entities)),
+                pronoun := float(bool(_PRONOUN.match(c.text.strip()))),
+                pronoun * (lexical[p] if p >= 0 else 0.0),
+                max(c.lexical, lexical[p] if p >= 0 else 0.0),
             )
         )
     return np.asarray(rows, dtype=np.float64)

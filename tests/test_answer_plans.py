@@ -80,7 +80,7 @@ def test_a_follow_up_about_a_detail_the_document_lacks_says_so(assistant: Assist
     history = [("Hva ønsker Herning allervigtigst at skabe mellem uddannelserne og arbejdsmarkedet?", "…")]
     answer = assistant.ask("og hvem finansierer det?", history=history)
     assert answer.abstained and not answer.citations
-    assert "nevner ingen finansiering" in answer.text
+    assert "ingen finansiering" in answer.text  # "nevner" or "nævner": the follow-up reads as either
     assert answer.passages and answer.passages[0].source == "herning-uddannelsesstrategi.txt"
 
 
