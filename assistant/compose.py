@@ -317,6 +317,9 @@ def select(
     shares /= shares.sum()
     scored = [replace(f, score=float(p)) for f, p in zip(features, shares, strict=True)]
     ranked = sorted(scored, key=lambda s: (-s.score, s.passage_index, s.start))
+    if question.kind in ("amount", "count"):
+        # "How much" and "how many" are answered by a number: the best sentence that has one.
+        ranked.sort(key=lambda s: not (s.typed and s.grounded))
     best = ranked[0]
     cross_language = bool(pool) and question.lang != pool[0].lang
     row = abstain_features(
@@ -329,8 +332,7 @@ def select(
     )
     confidence = float(abstainer.probabilities(row[None, :])[0])
     cutoff = abstainer.threshold if threshold is None else threshold
-    # "How much" and "how many" are answered by a number: a best sentence without one does not
-    # answer, however close its topic.
+    # ... and when no sentence has one, none answers, however close its topic.
     wrong_type = question.kind in ("amount", "count") and not best.typed
     if confidence < cutoff or not best.grounded or wrong_type:
         if best.grounded and needs_type and not any(s.typed for s in ranked[:3]):

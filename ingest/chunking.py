@@ -116,6 +116,7 @@ def answer_sentences(passage: str, section: str = "") -> list[AnswerSentence]:
 # word right after a lower-case one starts a new bullet there, unless a preposition or conjunction
 # leads into it (a name: "samarbeid med NTNU", "i Trondheim") or it is an acronym.
 _LONG_UNPUNCTUATED = 30
+_LONG_BULLET = 45
 _SLIDE_NUMBER = re.compile(r"\d{1,3} (?=[A-ZÆØÅ][a-zæøå])")
 _LEADS_INTO_NAME = {
     "i", "in", "og", "and", "med", "with", "for", "til", "to", "av", "of", "på", "om", "fra", "frå",
@@ -148,15 +149,23 @@ def _slide_units(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
         ):
             units.append((start, end))
             continue
-        cuts = [start]
-        for match in _BULLET_START.finditer(text, start, end):
-            previous = text[: match.start()].rsplit(None, 1)[-1].lower()
-            word = re.match(r"[\wæøåÆØÅ-]+", text[match.end() :])
-            common = word is not None and word.group().lower() in lower_words
-            if common and previous not in _LEADS_INTO_NAME and _words(text[cuts[-1] : match.start()]) >= 3:
-                cuts.append(match.end())
-        units += [(a, b) for a, b in zip(cuts, [*cuts[1:], end], strict=True)]
+        for a, b in _bullets(text, start, end, lower_words):
+            # A bullet still longer than a long sentence: its capitalised words start bullets too.
+            units += _bullets(text, a, b, None) if _words(text[a:b]) > _LONG_BULLET else [(a, b)]
     return [(a, len(text[:b].rstrip())) for a, b in units if text[a:b].strip()]
+
+
+def _bullets(text: str, start: int, end: int, lower_words: set[str] | None) -> list[tuple[int, int]]:
+    """text[start:end] cut before each capitalised word that starts a bullet (with `lower_words`:
+    only words the text also writes in lower case)."""
+    cuts = [start]
+    for match in _BULLET_START.finditer(text, start, end):
+        previous = text[: match.start()].rsplit(None, 1)[-1].lower()
+        word = re.match(r"[\wæøåÆØÅ-]+", text[match.end() :])
+        common = lower_words is None or (word is not None and word.group().lower() in lower_words)
+        if common and previous not in _LEADS_INTO_NAME and _words(text[cuts[-1] : match.start()]) >= 3:
+            cuts.append(match.end())
+    return list(zip(cuts, [*cuts[1:], end], strict=True))
 
 
 def _heading_before(text: str, position: int, fallback: str) -> str:
