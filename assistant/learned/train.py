@@ -215,7 +215,7 @@ def with_second(cases: list[Case], model: LinearModel, ratio: float) -> tuple[fl
         logits = _logits(c, model)
         order = np.argsort(-logits)
         chosen = [order[0]]
-        if len(order) > 1 and logits[order[1]] >= logits[order[0]] + np.log(ratio):
+        if len(order) > 1 and logits[order[1]] >= logits[order[0]] + np.log(max(ratio, 1e-12)):
             chosen.append(order[1])
         hits += bool(c.labels[chosen].any())
         quoted += len(chosen)
