@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from assistant.overview import cite, document_overview, passage_at
 from assistant.types import Answer
-from ingest.extract import FundingItem, GoalItem, PartnerItem
+from ingest.extract import FundingItem, GoalItem, PartnerItem, find_amounts
 from vectorstore.store import ChunkStore, DocumentRecord
 
 __all__ = ["FACT_KINDS", "answer_from_facts", "asked_facts", "named_documents", "speaks_of"]
@@ -79,16 +79,13 @@ def _label(key: str, lang: str, **values: object) -> str:
     return table.get(lang, table["en"]).format(**values)
 
 
-_AMOUNT = re.compile(r"\d[\d\s.,]*\s*(?:mill|mrd|mia|mio|kr|kroner|kronor|nok|dkk|sek|euro|%)", re.I)
-
-
 def speaks_of(kind: str, sentence: str) -> bool:
     """Whether `sentence` could answer a question about `kind` at all: funding needs an amount or
     a word of paying, partners a word of cooperating or an organisation's acronym."""
     if _CUES[kind].search(sentence):
         return True
     if kind == "funding":
-        return bool(_AMOUNT.search(sentence))
+        return bool(find_amounts(sentence, "nb"))
     return kind == "partner" and bool(re.search(r"\b[A-ZÆØÅ]{2,}\b", sentence))
 
 

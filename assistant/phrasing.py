@@ -14,19 +14,14 @@ from collections.abc import Sequence
 from assistant.messages import message
 from assistant.types import Citation
 from assistant.verify import strip_unsafe
+from ingest.extract import find_amounts
 
 __all__ = ["answer_text", "direct_span"]
 
 _QUOTES = {"en": ("“", "”"), "de": ("„", "“")}
 
-_NUMBER = r"\d+(?:[ \u00a0.,]\d+)*"
-_UNIT = (
-    r"(?:millioner|million(?:er|s)?|milliarder|milliarder|mill\.|mrd\.|mia\.|mio\.|tusen|tusind|"
-    r"thousand|billion|kroner|kronor|kr\.?|NOK|DKK|SEK|EUR|euro|prosent|procent|percent|%)"
-)
-_AMOUNT = re.compile(
-    rf"(?:(?:kr\.?|NOK|DKK|SEK)\s*)?{_NUMBER}\s*{_UNIT}(?:\s+(?:kroner|kronor|kr\.?))?", re.I
-)
+# A share ("30 prosent") is an amount too, though no sum of money.
+_PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|prosent|procent|percent)", re.I)
 _MONTHS = (
     r"januar|februar|mars|marts|april|mai|maj|juni|juli|august|september|oktober|november|"
     r"desember|december|january|february|march|may|june|july|october"
@@ -48,7 +43,11 @@ _NAME = re.compile(
     r"\b[A-ZÆØÅ]{2,}\b(?:\s+\d+(?:\.\d+)?)?|"
     r"\b[A-ZÆØÅ][\wæøå]*-?(?:\s+(?:og|i|for|and|of|&)\s+[\wæøå]+|\s+[A-ZÆØÅ][\wæøå-]*)*"
 )
-_PATTERNS = {"amount": _AMOUNT, "time": _TIME, "count": _COUNT}
+_PATTERNS = {"amount": _PERCENT, "time": _TIME, "count": _COUNT}
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"\w+", text)}
 
 
 def direct_span(kind: str, sentence: str, question: str) -> str:
@@ -58,11 +57,14 @@ def direct_span(kind: str, sentence: str, question: str) -> str:
     organisation" and "who" a name the question does not contain already.
     """
     asked = {w.lower() for w in re.findall(r"\w+", question)}
+    if kind == "amount":  # a sum of money as ingest's funding extraction reads it
+        money = [m[2] for m in find_amounts(sentence, "nb") if not _words(m[2]) <= asked]
+        if money:
+            return money[0]
     if kind in _PATTERNS:
         for match in _PATTERNS[kind].finditer(sentence):
             span = match.group().strip(" ,.")
-            words = {w.lower() for w in re.findall(r"\w+", span)}
-            if span and not words <= asked:
+            if span and not _words(span) <= asked:
                 return span
         return ""
     if kind in ("org", "person"):
@@ -71,8 +73,7 @@ def direct_span(kind: str, sentence: str, question: str) -> str:
             span = match.group().strip(" ,.-")
             if match.start() == 0 and " " not in span:
                 continue  # a sentence's first word is capitalised anyway
-            words = {w.lower() for w in re.findall(r"\w+", span)}
-            if span and not words <= asked and len(span) > 1:
+            if span and not _words(span) <= asked and len(span) > 1:
                 names.append(span)
         # One clear name is an answer; several are better read in the quote itself.
         return names[0] if len(names) == 1 else ""
