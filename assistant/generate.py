@@ -25,6 +25,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from assistant.followup import History
 from assistant.messages import message
+from assistant.question import answer_plan
 from assistant.settings import AssistantSettings
 from assistant.types import Answer, Citation, Passage, SentenceCheck
 from assistant.verify import Verifier, split_sentences, strip_unsafe
@@ -51,6 +52,18 @@ _LANGUAGE_NAMES = {
     "da": "Danish",
     "sv": "Swedish",
     "en": "English",
+    "de": "German",
+}
+
+# The answer plan of the question (assistant/question.py) as an instruction to the model.
+_PLAN_RULES = {
+    "fact": "- Begin with the answer itself in a few words (the amount, name, date or place), then "
+    "the sentence that supports it.",
+    "list": "- The question asks for a list: name every item the passages give, not just one, "
+    "each with its passage number; use as many short sentences as the items need.",
+    "why": "- Give the reason the passages state, usually in the sentence after the one that "
+    "repeats the question.",
+    "how": "- Give the way or the means the passages describe.",
 }
 
 _ANSWER_RULES = """You answer questions about municipal and regional strategy documents.
@@ -115,6 +128,7 @@ def answer_messages(
     rules = _ANSWER_RULES.format(
         language=_LANGUAGE_NAMES.get(lang, "the question's language"), n=len(passages), refusal=REFUSAL
     )
+    rules += "\n" + _PLAN_RULES[answer_plan(question)]
     blocks = [f"[{i}] {p.title} ({p.source})\n{p.text.strip()}" for i, p in enumerate(passages, 1)]
     asked = f"Question: {question}"
     if query and query != question:
