@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.overview import cite, document_overview, passage_at
 from assistant.types import Answer
@@ -149,14 +149,21 @@ def _lines(kind: str, items: Sequence[PartnerItem | FundingItem | GoalItem], pub
     if kind == "partner":
         partners = [p for p in items if isinstance(p, PartnerItem)]
         others = [p for p in partners if publisher.lower() not in p.name.lower() and p.name not in publisher]
-        chosen = [p for p in others if p.role in ("partner", "funder")] or others
+        # Those the document calls partners; a funder is a partner only where no one else is
+        # (who pays is the funding lines' business).
+        chosen = [p for p in others if p.role == "partner"] or [p for p in others if p.role] or others
         for p in chosen:
             name = (
                 f"{p.name} ({p.abbreviation})" if p.abbreviation and p.abbreviation not in p.name else p.name
             )
-            if name not in seen:
-                seen.add(name)
+            if name in seen:
+                continue
+            seen.add(name)
+            same = next((i for i, line in enumerate(lines) if line.start == p.char_start), None)
+            if same is None:
                 lines.append(_Line(name, p.quote, p.char_start, p.char_end))
+            else:  # partners named in one sentence share its line: "Tretorget, Norwegian Wood Cluster"
+                lines[same] = replace(lines[same], label=f"{lines[same].label}, {name}")
     elif kind == "funding":
         funding = [f for f in items if isinstance(f, FundingItem)]
         # The same amount stated twice (a title and a sentence): keep the statement with most detail.
