@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.overview import cite, document_overview, passage_at
+from assistant.overview import cite, document_overview, passage_at, passages_of
 from assistant.types import Answer
 from ingest.extract import FundingItem, GoalItem, PartnerItem, find_amounts
 from vectorstore.store import ChunkStore, DocumentRecord
@@ -215,6 +215,7 @@ def _document_lines(
     }
     left, right = quotes
     name = f"{left}{record.title}{right}"
+    stored = passages_of(store, record)
     out: list[str] = []
     for kind in kinds:
         lines = _lines(kind, by_kind[kind], record.publisher)
@@ -224,7 +225,7 @@ def _document_lines(
         out.append(_label(kind, lang, doc=name))
         shown = lines[:MAX_GOALS] if kind == "goal" else lines
         for line in shown:
-            passage = passage_at(store, record, line.start, line.end)
+            passage = passage_at(store, record, line.start, line.end, stored)
             if passage is None:
                 continue
             offset = line.start - passage.char_start

@@ -34,6 +34,7 @@ __all__ = [
     "detect_corpus_question",
     "document_overview",
     "passage_at",
+    "passages_of",
 ]
 
 CSV_COLUMNS = [
@@ -327,13 +328,23 @@ def cite(answer: Answer, passage: Passage, start: int, end: int, score: float) -
     return n
 
 
-def passage_at(store: ChunkStore, record: DocumentRecord, start: int, end: int) -> Passage | None:
-    """The stored passage that contains the document span [start, end)."""
-    for doc in store.get_passages(store.passage_ids([record.source])):
-        meta = doc.metadata
-        if int(meta.get("char_start", 0)) <= start and end <= int(meta.get("char_end", 0)):
-            return _as_passage(doc.id or "", doc.page_content, meta, 1.0)
-    return None
+def passages_of(store: ChunkStore, record: DocumentRecord) -> list[Passage]:
+    """Every stored passage of the document (read once when several spans need theirs)."""
+    docs = store.get_passages(store.passage_ids([record.source]))
+    return [_as_passage(doc.id or "", doc.page_content, doc.metadata, 1.0) for doc in docs]
+
+
+def passage_at(
+    store: ChunkStore,
+    record: DocumentRecord,
+    start: int,
+    end: int,
+    passages: Sequence[Passage] | None = None,
+) -> Passage | None:
+    """The stored passage that contains the document span [start, end) (among `passages` when
+    the caller has read them already)."""
+    pool = passages if passages is not None else passages_of(store, record)
+    return next((p for p in pool if p.char_start <= start and end <= p.char_end), None)
 
 
 def _as_passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Passage:
