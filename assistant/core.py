@@ -19,7 +19,7 @@ from assistant.followup import History, resolve_followup
 from assistant.generate import AnswerGenerator, make_generator
 from assistant.messages import message
 from assistant.overview import CorpusQuestion, answer_corpus_question, detect_corpus_question
-from assistant.phrasing import answer_text
+from assistant.phrasing import answer_text, missing_detail_text
 from assistant.question import analyze_question, is_instruction
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AssistantSettings
@@ -175,7 +175,7 @@ class Assistant:
         if facts_answer is not None and not composition.abstained and unrelated:
             composition = replace(composition, abstained=True, citations=[])
         if composition.abstained and composition.citations:
-            text_out = answer_text(info.lang, "", "missing_detail", text, composition.citations, False)
+            text_out = missing_detail_text(info.lang, composition.citations)
         elif composition.abstained:
             # No partners (funding, goals) among the document's items and no sentence that answers:
             # say which document lacks what, then the usual "the documents don't say".

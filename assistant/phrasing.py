@@ -16,7 +16,7 @@ from assistant.types import Citation
 from assistant.verify import strip_unsafe
 from ingest.extract import find_amounts
 
-__all__ = ["answer_text", "direct_span"]
+__all__ = ["answer_text", "direct_span", "missing_detail_text"]
 
 _QUOTES = {"en": ("“", "”"), "de": ("„", "“")}
 
@@ -87,14 +87,17 @@ def _quote(citation: Citation, lang: str) -> str:
     return f"{left}{strip_unsafe(citation.quote)[0].strip()}{right} [{citation.n}]"
 
 
+def missing_detail_text(lang: str, citations: Sequence[Citation]) -> str:
+    """The documents do not give the detail asked for; what they say closest to it."""
+    return f"{message('missing_detail', lang)} {' '.join(_quote(c, lang) for c in citations)}"
+
+
 def answer_text(
     lang: str, kind: str, plan: str, question: str, citations: Sequence[Citation], confident: bool
 ) -> str:
     """The whole answer text for the chosen `citations` (best first in score, shown in order); the
     direct answer leads only when the best sentence is `confident`, since a wrong lead misleads
     more than a missing one."""
-    if plan == "missing_detail":
-        return f"{message('missing_detail', lang)} {' '.join(_quote(c, lang) for c in citations)}"
     if plan == "list" and len(citations) > 1:
         items = "\n".join(f"• {_quote(c, lang)}" for c in citations)
         return f"{message('list_intro', lang)}\n{items}"
