@@ -145,7 +145,7 @@ def _slide_units(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
             _words(body) < _LONG_UNPUNCTUATED
             or not at_line_end
             or not body[-1].isalnum()
-            or re.search(r"[.!?;:…]\s", body)
+            or re.search(r"[!?…]\s", body)
         ):
             units.append((start, end))
             continue
