@@ -27,6 +27,7 @@ FACT_KINDS = ("partner", "funding", "goal")
 # Asking who: the interrogatives and "together with whom" of each language.
 _WHO_OR_WHICH = re.compile(
     r"\b(?:hvem|kven|vem|who|whom|wer|mit wem|hvilke[nt]?|hvilke|kva for|vilk(?:en|et|a)|which|what|"
+    r"hva|hvad|kva|vad|was|"
     r"welche[rsn]?|"
     r"sammen med hvem|saman med kven|tillsammans med vem|together with whom|with whom|list|name|nevn|nævn)\b",
     re.I,

@@ -87,6 +87,7 @@ def test_asked_facts() -> None:
         "funding",
     ]
     assert asked_facts("Hvilke mål har Hamar?", "list") == ["goal"]
+    assert asked_facts("Hva er målene til Trondheim kommune?", "fact") == ["goal"]
     assert asked_facts("Hva er målet med kompetansepilotene?", "fact") == []  # one goal: extractive
     assert asked_facts("Hvor mye penger får ordningen?", "fact") == []  # an amount: extractive
 
