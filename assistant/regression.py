@@ -74,10 +74,12 @@ def compare_runs(
     comparison = Comparison(baseline=str(folder))
     for name in dict.fromkeys([*before_metrics, *metrics]):
         comparison.deltas[name] = (before_metrics.get(name), metrics.get(name))
-    before = {str(row["id"]): row for row in rows}
-    now_ids = {r.id for r in results}
-    for r in results:
-        old = before.get(r.id)
+    # Ids may repeat (NorQuAD's validation set has ten ids twice): pair the n-th occurrence of an
+    # id in one run with the n-th in the other.
+    before = dict(zip(_keys([str(row["id"]) for row in rows]), rows, strict=True))
+    now_keys = _keys([r.id for r in results])
+    for key, r in zip(now_keys, results, strict=True):
+        old = before.get(key)
         if old is None:
             comparison.only_after.append(r.id)
             continue
@@ -85,5 +87,14 @@ def compare_runs(
         if was != now:
             change = Change(r.id, r.question, str(old.get("answer", "")), r.answer)
             (comparison.became_right if now else comparison.became_wrong).append(change)
-    comparison.only_before = [i for i in before if i not in now_ids]
+    comparison.only_before = [key[0] for key in before if key not in set(now_keys)]
     return comparison
+
+
+def _keys(ids: Sequence[str]) -> list[tuple[str, int]]:
+    seen: dict[str, int] = {}
+    keys = []
+    for i in ids:
+        seen[i] = seen.get(i, 0) + 1
+        keys.append((i, seen[i]))
+    return keys

@@ -281,6 +281,23 @@ def test_regression_lists_questions_that_changed(tmp_path: Path) -> None:
         compare_runs(tmp_path, {}, after)
 
 
+def test_regression_pairs_repeated_ids_by_occurrence(tmp_path: Path) -> None:
+    """Two questions share an id (NorQuAD validation has such pairs): each is compared with its
+    own earlier answer, so an unchanged run shows no change."""
+    p = _passage("a.txt", "a1", "Svaret er NTNU.")
+    first = EvalQuestion("dup", "Hvem?", ["NTNU"], ["a.txt"])
+    second = EvalQuestion("dup", "Hva?", ["SINTEF"], ["a.txt"])
+    answer = _answer("«Svaret er NTNU.» [1]", [p], [("a1", p.text)])
+    results = [
+        score_answer(first, answer, {"a1": p.text}.get),
+        score_answer(second, answer, {"a1": p.text}.get),
+    ]
+    baseline = _saved_run(tmp_path / "before", results)
+    comparison = compare_runs(baseline, summarize(results, {})["metrics"], results)
+    assert comparison.became_right == [] and comparison.became_wrong == []
+    assert comparison.only_before == [] and comparison.only_after == []
+
+
 def test_fail_on_regression_exits_non_zero_through_the_eval_command(
     tmp_path: Path, store: ChunkStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
