@@ -107,9 +107,14 @@ def asked_facts(question: str, plan: str) -> list[str]:
 
 
 def _distinctive(record: DocumentRecord) -> set[str]:
-    """The words that name a document: its publisher's and file name's, less "kommune" and such."""
-    words = re.findall(r"[^\W\d_]{4,}", f"{record.publisher} {record.source.rsplit('.', 1)[0]}".lower())
-    return {w for w in words if w not in _GENERIC}
+    """The words that name a document: its publisher's, less "kommune" and such ("Hamar"); with no
+    publisher, the first word of its file name. Other file-name words ("kunnskap", "kompetanse")
+    are topics, not names."""
+    words = {w for w in re.findall(r"[^\W\d_]{4,}", record.publisher.lower()) if w not in _GENERIC}
+    if not words:
+        first = re.match(r"[^\W\d_]{4,}", record.source.lower())
+        words = {first.group()} if first and first.group() not in _GENERIC else set()
+    return words
 
 
 def named_documents(question: str, records: Sequence[DocumentRecord]) -> dict[str, list[DocumentRecord]]:

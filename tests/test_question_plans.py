@@ -71,6 +71,8 @@ def test_named_documents_by_place_but_not_inside_an_organisation_name() -> None:
 
     assert names("Hva skiller Hamars og Hernings strategier?") == ["hamar", "herning"]
     assert names("Hvilke partnere har Innlandet?") == ["innlandet"]
+    # A topic word of a file name names no document: "kompetansen" is not Hamar's plan.
+    assert names("Hvordan styrker Herning kompetansen?") == ["herning"]
     # "Høgskolen i Innlandet" is a college, not the county's document.
     assert names("På hvilke studiesteder har Høgskolen i Innlandet utdanninger i Hamar?") == ["hamar"]
     # Two documents of one municipality are one name: no comparison.
