@@ -25,7 +25,7 @@ import numpy as np
 
 from assistant.glossary import counterparts
 from assistant.question import QuestionInfo, has_type_evidence
-from assistant.selector import LinearModel, abstain_features, load_model, sentence_matrix
+from assistant.selector import LinearModel, abstain_features, load_model, sentence_logits, sentence_matrix
 from assistant.types import Citation, Passage
 from assistant.verify import strip_unsafe
 from ingest.chunking import answer_sentences
@@ -307,11 +307,10 @@ def select(
     selector = selector or load_model("selector")
     abstainer = abstainer or load_model("abstainer")
     needs_type = question.kind in _NEEDS_TYPE
-    entity_words = [w for group in question_entities(question.text, question.lang) for w in group]
+    entities = question_entities(question.text, question.lang)
+    entity_words = [w for group in entities for w in group]
     matrix = sentence_matrix(features, needs_type, question.kind, question.plan, question.text, entity_words)
-    logits = selector.logits(matrix)
-    # An ungrounded sentence (the question's names are not in its document) is never quoted.
-    logits = np.where([f.grounded for f in features], logits, logits - 20.0)
+    logits = sentence_logits(selector, matrix)
     # The selector is a softmax over the candidates: a sentence's share of the question's evidence.
     shares = np.exp(logits - logits.max())
     shares /= shares.sum()
@@ -326,7 +325,7 @@ def select(
         features,
         logits,
         needs_type,
-        entities=len(question_entities(question.text, question.lang)),
+        entities=len(entities),
         cross_language=cross_language,
         coverage=covered or Coverage(1.0, False),
     )
@@ -349,8 +348,8 @@ def select(
             chosen.append(nearest)
     listing = question.plan == "list"
     limit = plan.list_items if listing else plan.max_sentences
-    second = plan.second_ratio if plan.second_ratio is not None else selector.threshold
     meta = selector.meta or {}
+    second = plan.second_ratio if plan.second_ratio is not None else float(meta.get("second_ratio", 0.05))
     listed = plan.list_ratio if plan.list_ratio is not None else float(meta.get("list_ratio", 0.35))
     ratio = listed if listing else second
     for s in ranked[1:]:

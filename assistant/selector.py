@@ -26,6 +26,7 @@ __all__ = [
     "LinearModel",
     "abstain_features",
     "load_model",
+    "sentence_logits",
     "sentence_matrix",
 ]
 
@@ -231,8 +232,7 @@ class LinearModel:
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
-    # The calibrated decision point: for the abstainer the probability below which it abstains,
-    # for the selector the share of the best sentence's probability a second sentence needs.
+    # The abstainer's calibrated probability below which it abstains.
     threshold: float = 0.5
     meta: dict[str, Any] | None = None
 
@@ -274,6 +274,16 @@ class LinearModel:
             threshold=float(data.get("threshold", 0.5)),
             meta=data.get("meta") or {},
         )
+
+
+# An ungrounded sentence (the question's names are not in its document) is never the answer.
+_UNGROUNDED_PENALTY = 20.0
+
+
+def sentence_logits(model: LinearModel, matrix: np.ndarray) -> np.ndarray:
+    """The selector's score per row of `sentence_matrix`, ungrounded sentences pushed to the bottom."""
+    grounded = matrix[:, SENTENCE_FEATURES.index("grounded")]
+    return model.logits(matrix) - _UNGROUNDED_PENALTY * (1.0 - grounded)
 
 
 @cache

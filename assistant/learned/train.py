@@ -57,6 +57,7 @@ from assistant.selector import (
     SENTENCE_FEATURES,
     LinearModel,
     abstain_features,
+    sentence_logits,
     sentence_matrix,
 )
 from assistant.types import Passage
@@ -197,7 +198,7 @@ def _named(model: LinearModel, names: tuple[str, ...], **extra: Any) -> LinearMo
 
 
 def _logits(c: Case, model: LinearModel) -> np.ndarray:
-    return model.logits(c.matrix) - 20.0 * (1 - c.matrix[:, SENTENCE_FEATURES.index("grounded")])
+    return sentence_logits(model, c.matrix)
 
 
 def top1(cases: list[Case], model: LinearModel) -> float:
@@ -303,8 +304,12 @@ def main() -> None:
     selector = _named(
         fitted_selector,
         SENTENCE_FEATURES,
-        threshold=second_ratio,
-        meta={"objective": "conditional logit", "l2": 1e-3, "trained_on": "NorQuAD train"},
+        meta={
+            "objective": "conditional logit",
+            "l2": 1e-3,
+            "trained_on": "NorQuAD train",
+            "second_ratio": second_ratio,
+        },
     )
     for name, coef in sorted(zip(SENTENCE_FEATURES, selector.coef, strict=True), key=lambda t: -abs(t[1])):
         print(f"    {name:18} {coef:+.3f}")
