@@ -119,6 +119,10 @@ class Assistant:
         names = named_documents(text, records)
         named = [r for group in names.values() for r in group]
         facts = asked_facts(text, info.plan)
+        if corpus_question is not None and corpus_question.kind == "compare" and len(names) >= 2:
+            # The documents the question names, rather than the words around "and" in its phrasing
+            # ("Compare how Hamar and Herning ..."), decide what is compared.
+            corpus_question = replace(corpus_question, names=tuple(names))
         if corpus_question is None and len(names) >= 2 and not facts and not sources:
             # A question that names two or more places or publishers is a comparison, however it
             # is phrased: answered per document, with the ones that do not mention it.

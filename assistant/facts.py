@@ -36,7 +36,7 @@ _CUES = {
     "partner": re.compile(
         r"\b(?:samarbeid\w*|samarbej\w*|samarbet\w*|samverk\w*|partner\w*|cooperat\w*|collaborat\w*|"
         r"work(?:s|ing)? with|zusammen\w*|kooperier\w*|sammen med|saman med|tillsammans med|"
-        r"together with|klynger?|clusters?)\b",
+        r"together with)\b",
         re.I,
     ),
     "funding": re.compile(

@@ -19,8 +19,12 @@ _KIND_CUES: list[tuple[str, str]] = [
         "amount",
         r"\bhvor (?:mye|meget|store?)\b|\bhow much\b|\bhur mycket\b|\bhvor mykje\b|\bkor mykje\b|"
         r"\bwie viel\b(?!e)|\bwhat share\b|\bhvor stor (?:andel|del)\b|"
-        r"\b(?:penger|penge|pengar|pengane|pengene|money|geld|midler|midlar|tilskudd|tilskud|bidrag)\b|"
-        r"\b(?:beløp|budsjett|budget|bevilg\w*|kroner|kr\.?|nok|dkk|sek|funding|kost\w*|pris)\b",
+        r"\b(?:penger|penge|pengar|pengane|pengene|money|geld|midler|midlene|midlar|midlane|"
+        r"tilskudd\w*|tilskud\w*|bidrag(?:et|a|ene)?)\b|"
+        # Nouns count inflected ("budsjettet", "beløpa"); not compounds ("statsbudsjett" is
+        # usually where something is, not an amount asked for) and not verbs ("budsjetterer").
+        r"\b(?:beløp(?:et|a|ene)?|budsjett(?:et|a|er|ene)?|budget(?:tet|ter|terne)?|bevilg\w*|"
+        r"kostnad(?:en|er|ene)?|kroner|kr\.?|nok|dkk|sek|funding|kost\w*|pris)\b",
     ),
     (
         "count",
@@ -30,15 +34,19 @@ _KIND_CUES: list[tuple[str, str]] = [
     (
         "time",
         r"\bnår\b|\bhvornår\b|\bwhen\b|\bnär\b|\bwann\b|\bhvilket år\b|\bwhat year\b|\bvilket år\b|"
-        r"\bhvor lenge\b|\bhvor lang tid\b|\bhow long\b|\bhur länge\b|\bkor lenge\b|\bi hvilket år\b|"
+        # "Hvor lang er perioden/etappen": a duration or a length, in years, months or numbers.
+        r"\bhvor lenge\b|\b(?:hvor|kor) lang\b|\bhur lång\b|\bhow long\b|\bhur länge\b|\bkor lenge\b|"
+        r"\bi hvilket år\b|"
         r"\bhvilken dato\b|\bårstall\b|\bperiode\b|\bperiod\b",
     ),
     (
         "org",
         r"\b(?:hvilke[nt]?|hvilke|which|what|vilken|vilka|kva for(?: ein| eit)?)\s+(?:\w+\s+)?"
-        r"(?:universitet(?:et|er|ene)?|universit(?:y|ies)|høgskolen?|høgskoler|colleges?|departement(?:et)?|"
-        r"ministr(?:y|ies)|departments?|direktorat(?:et)?|directorates?|institusjon(?:en)?|"
-        r"institutions?|agenc(?:y|ies))\b",
+        # The institution word may end a compound ("utdanningsinstitusjoner") and be inflected.
+        r"\w*(?:universitet(?:et|er|ene)?|universit(?:y|ies)|høgskolen?|høgskoler|colleges?|"
+        r"departement(?:et|er|ene)?|ministr(?:y|ies)|departments?|direktorat(?:et|er|ene)?|"
+        r"directorates?|institusjon(?:en|er|ene)?|institution(?:en|er|erne)?|institutions?|"
+        r"agenc(?:y|ies))\b",
     ),
     ("reason", r"\bhvorfor\b|\bkvifor\b|\bwhy\b|\bvarför\b|\bwarum\b|\bårsak\w*|\bgrunn\w*"),
     ("person", r"\bhvem\b|\bkven\b|\bwho\b|\bvem\b|\bwer\b"),

@@ -71,6 +71,23 @@ def test_a_question_naming_two_documents_is_answered_per_document(assistant: Ass
     assert all(f.citations for f in answer.per_document if f.mentioned)
 
 
+def test_an_explicit_comparison_compares_only_the_documents_it_names(assistant: Assistant) -> None:
+    # "Compare how Hamar and ..." once compared every document: the words around "and" were read
+    # as the names, "how Hamar" matched nothing, and the fallback was the whole corpus.
+    answer = assistant.ask("Compare how Hamar and Herning work with business.")
+    assert answer.corpus_kind == "compare"
+    assert {f.source for f in answer.per_document} == {
+        "hamar-kunnskap-og-kompetanse.txt",
+        "herning-uddannelsesstrategi.txt",
+    }
+
+
+def test_a_budget_the_documents_do_not_give_is_said_plainly(assistant: Assistant) -> None:
+    answer = assistant.ask("Hva er budsjettet for Hamars start-up labs?")
+    assert answer.text.startswith("Dokumentene oppgir ikke"), answer.text
+    assert "start-up labs" in answer.text  # what the documents do say is still quoted
+
+
 def test_a_fact_question_leads_with_the_amount(assistant: Assistant) -> None:
     answer = assistant.ask("Hvor mye bidrar Innlandet fylkeskommune selv med til Kompetansepiloter?")
     assert not answer.abstained

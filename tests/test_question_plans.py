@@ -6,7 +6,7 @@ import pytest
 
 from assistant.facts import asked_facts, named_documents
 from assistant.phrasing import direct_span
-from assistant.question import answer_plan, is_instruction
+from assistant.question import analyze_question, answer_plan, is_instruction
 from ingest.chunking import answer_sentences
 from vectorstore.store import DocumentRecord
 
@@ -128,3 +128,28 @@ def test_a_model_server_gets_the_plan_as_an_instruction() -> None:
     fact = answer_messages("Hvor mye penger får ordningen?", "nb", [passage])[0].content
     assert "name every item" in listing and "name every item" not in fact
     assert "Begin with the answer itself" in fact
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # Nouns are asked inflected: "budsjettet", "beløpet", "prosjektperioden".
+        ("Hva er budsjettet for Hamars start-up labs?", "amount"),
+        ("Hvor stort er beløpet fra departementet?", "amount"),
+        ("Hvor lang er prosjektperioden for Universitetskommune 3.0?", "time"),
+        ("Hvor lang tid tar kartleggingen?", "time"),
+        ("Hvilke utdanningsinstitusjoner kan bedriftene kobles til?", "org"),
+        # A compound or a verb is not an amount asked for.
+        ("Hvilket ord har departementet fjernet fra statsbudsjettet?", "list"),
+        ("Hvordan budsjetterer Hamar?", "other"),
+    ],
+)
+def test_answer_type_reads_inflected_nouns(question: str, kind: str) -> None:
+    assert analyze_question(question).kind == kind
+
+
+def test_clusters_that_exist_are_not_partners_asked_for() -> None:
+    # "Which clusters exist" asks what is there, not who cooperates; the partner list would answer
+    # with the document's partners instead.
+    assert asked_facts("Which industry clusters exist in Hamar?", "list") == []
+    assert asked_facts("Hvilke klynger samarbeider Innlandet med?", "list") == ["partner"]
