@@ -80,6 +80,9 @@ def is_heading_line(line: str) -> bool:
     )
 
 
+_CAPTION_END = re.compile(r"\(Foto: [^()]*\)\s*$")
+
+
 @dataclass(frozen=True)
 class AnswerSentence:
     """A sentence of a passage that an answer may quote: `text == passage[start:end]`.
@@ -103,7 +106,10 @@ def answer_sentences(passage: str, section: str = "") -> list[AnswerSentence]:
     found: list[AnswerSentence] = []
     for start, end in _slide_units(passage, sentence_spans(passage)):
         text = passage[start:end]
-        if _words(text) < 3:
+        # A photo caption (cleaning closes it with its credit) repeats or labels a picture: it is
+        # never the answer, and as a short name-rich line it would often outscore the sentence.
+        # A credit that opens a sentence ("(Foto: X) Poupard, sjef for ...") is the text's own.
+        if _words(text) < 3 or _CAPTION_END.search(text):
             continue
         heading = _heading_before(passage, start, section)
         embed_text = f"{heading}: {text}" if heading and heading != text else text

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from ingest.chunking import Chunk, ChunkingConfig, chunk_text
+from ingest.chunking import Chunk, ChunkingConfig, answer_sentences, chunk_text
 from ingest.clean import clean_text
 from ingest.sentences import sentence_spans
 from tests.conftest import CORPUS
@@ -180,3 +180,16 @@ def test_smaller_configuration_gives_smaller_chunks() -> None:
 
 def test_empty_text_has_no_chunks() -> None:
     assert chunk_text("empty.txt", "") == []
+
+
+def test_photo_captions_are_never_answer_sentences() -> None:
+    # Cleaning closes a caption with its credit; the text's own credit may open a real sentence.
+    passage = (
+        "Tore Gregersen (Foto: Kirsti Hovde / Innlandet fylkeskommune)\n\n"
+        "(Foto: Xavier Popy) Guillaume Poupard, sjef for ANSSI, gjestet konferansen onsdag.\n\n"
+        "Fylkeskommunen skal bygge opp møteplasser for bransjen."
+    )
+    texts = [s.text for s in answer_sentences(passage)]
+    assert not any(t.startswith("Tore Gregersen") for t in texts)
+    assert any("Guillaume Poupard" in t for t in texts)
+    assert "Fylkeskommunen skal bygge opp møteplasser for bransjen." in texts
