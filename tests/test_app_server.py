@@ -242,3 +242,18 @@ def test_staff_mode_serves_nothing_before_login(fake_index: tuple[ChunkStore, Fa
         assert [c for c in config["components"] if c["type"] == "file"]  # staff may upload
     finally:
         demo.close()
+
+
+def test_the_final_step_of_an_answer_fills_the_source_picker_and_relabels_it(
+    fake_index: tuple[ChunkStore, FakeEmbeddings],
+) -> None:
+    """A component that gets new choices and a new label in one step keeps both (no server needed)."""
+    store, _ = fake_index
+    demo = build_app(fake_assistant(store), DocumentLibrary(store), settings=AppSettings(public=True))
+    respond = next(fn.fn for fn in demo.fns.values() if fn.name == "respond")
+    view = respond.__self__.view
+    *_, final = respond("What does Innlandet get for Kompetansepiloter?", None, [], [], "nb", None)
+    picker = final[view.source_pick]
+    assert picker["choices"] and all(label.startswith("[") for label, _ in picker["choices"])
+    assert picker["label"] == "Click a source to see the whole document"  # English, as the question
+    assert final[view.lang_state] == "en" and final[view.chatbot]["value"][-1]["role"] == "assistant"

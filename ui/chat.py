@@ -106,7 +106,12 @@ def _merged(values: Updates, labels: Updates) -> Updates:
     """`values` plus the label updates; a component in both gets its new value and its new label."""
     merged = dict(labels)
     for component, value in values.items():
-        merged[component] = {**labels[component], "value": value} if component in labels else value
+        if component not in labels:
+            merged[component] = value
+        elif isinstance(value, dict) and value.get("__type__") == "update":  # gr.update(choices=…)
+            merged[component] = {**labels[component], **value}
+        else:
+            merged[component] = {**labels[component], "value": value}
     return merged
 
 
