@@ -31,8 +31,9 @@ run: setup
 test: setup browser-deps
 	$(BIN)/python -m pytest
 
+# Without the real model, Chroma server processes, Chromium and Gradio servers: about a minute.
 test-fast: setup
-	$(BIN)/python -m pytest -m "not integration and not browser and not server"
+	$(BIN)/python -m pytest -m "not integration and not browser and not server and not ui_server"
 
 check: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy

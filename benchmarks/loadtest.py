@@ -80,7 +80,7 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = workdir / "app.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "UI_"))}
         env.update(
             ASSISTANT_DATA_DIR=str(data_dir),
             GRADIO_TEMP_DIR=str(workdir / "gradio-tmp"),

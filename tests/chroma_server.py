@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support import free_port
+
 START_TIMEOUT_S = 60.0
 
 
@@ -20,12 +21,6 @@ class ChromaServer:
     host: str
     port: int
     path: Path
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _answers(url: str) -> bool:
@@ -40,7 +35,7 @@ def _answers(url: str) -> bool:
 def running_chroma_server(path: Path) -> Iterator[ChromaServer]:
     """Start the `chroma` of this venv on 127.0.0.1, wait until it answers, always stop it."""
     binary = Path(sys.executable).parent / "chroma"
-    port = _free_port()
+    port = free_port()
     log_path = path.parent / f"{path.name}-server.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(

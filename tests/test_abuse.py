@@ -26,14 +26,27 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-import app
 from assistant.core import Assistant
 from assistant.library import DocumentLibrary
 from assistant.settings import AssistantSettings
 from ingest.pipeline import ingest_paths
 from tests.conftest import CORPUS, PROJECT
 from tests.fakes import FakeEmbeddings
-from tests.test_app_server import QUESTION, call_every_fn, completed_output, free_port, join_queue
+from tests.support import (
+    ANSWER_TIMEOUT_MS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    QUESTION,
+    ask,
+    call_every_fn,
+    completed_output,
+    free_port,
+    join_queue,
+    public_server_over,
+)
+from ui.layout import build_app
+from ui.serve import launch_app
+from ui.settings import AppSettings
 from vectorstore.settings import StoreSettings
 from vectorstore.store import ChunkStore
 
@@ -80,10 +93,10 @@ def _public_app(
 ) -> tuple[Any, str]:
     """Build and serve the public app on a free loopback port, as `main` does for --public."""
     os.environ["GRADIO_TEMP_DIR"] = str(gradio_tmp)
-    serving = app.AppSettings(port=free_port(), public=True, **settings)
+    serving = AppSettings(port=free_port(), public=True, **settings)
     assistant = assistant or Assistant(store=store, settings=AssistantSettings(abstain_threshold=-1.0))
-    demo = app.build_app(assistant, DocumentLibrary(store), None, True, settings=serving)
-    _, url, _ = app.launch_app(demo, serving, public=True, block=False)
+    demo = build_app(assistant, DocumentLibrary(store), settings=serving)
+    _, url, _ = launch_app(demo, serving, block=False)
     return demo, url.rstrip("/")
 
 
@@ -114,6 +127,7 @@ def served(
 # ------------------------------------------------------------------------------ files
 
 
+@pytest.mark.ui_server
 def test_the_file_route_serves_nothing_from_the_machine(served: Served) -> None:
     data, corpus = served.data_dir, CORPUS
     database = next(data.rglob("*.sqlite3"))
@@ -168,6 +182,7 @@ class Listener:
         self.sock.close()
 
 
+@pytest.mark.ui_server
 def test_the_file_and_proxy_routes_fetch_no_loopback_url(served: Served) -> None:
     """An internal service (here a socket standing in for the Chroma server) is never contacted."""
     listener = Listener()
@@ -193,6 +208,7 @@ def test_the_file_and_proxy_routes_fetch_no_loopback_url(served: Served) -> None
         listener.close()
 
 
+@pytest.mark.ui_server
 def test_uploads_are_refused_and_nothing_is_written(served: Served) -> None:
     before = disk_state(served.data_dir, served.gradio_tmp)
     payload = b"x" * 2_000_000
@@ -210,6 +226,7 @@ def test_uploads_are_refused_and_nothing_is_written(served: Served) -> None:
     assert disk_state(served.data_dir, served.gradio_tmp) == before
 
 
+@pytest.mark.ui_server
 def test_direct_http_run_routes_are_not_found(served: Served) -> None:
     with httpx.Client(base_url=served.url, timeout=30) as client:
         for path in (
@@ -228,6 +245,7 @@ def test_direct_http_run_routes_are_not_found(served: Served) -> None:
 # ------------------------------------------------------------------------------ handlers
 
 
+@pytest.mark.ui_server
 def test_every_fn_in_config_leaves_the_disk_unchanged(served: Served) -> None:
     """Every dependency /config lists, called straight through /queue/join with plausible and
     hostile payloads, leaves every file of the data folder and Gradio's temp folder as it was."""
@@ -256,6 +274,7 @@ def test_every_fn_in_config_leaves_the_disk_unchanged(served: Served) -> None:
     assert httpx.get(f"{served.url}/", timeout=30).status_code == 200  # still serving
 
 
+@pytest.mark.ui_server
 def test_monitoring_and_other_admin_pages_are_not_served(served: Served) -> None:
     with httpx.Client(base_url=served.url, timeout=30) as client:
         for path in ("/monitoring", "/monitoring/summary", "/monitoring/dashboard", "/gradio_api/monitoring"):
@@ -275,6 +294,7 @@ def test_monitoring_and_other_admin_pages_are_not_served(served: Served) -> None
         assert list(info["named_endpoints"]) == ["/ask"]
 
 
+@pytest.mark.ui_server
 @pytest.mark.parametrize("host", [None, "demo.kommune.example"], ids=["loopback", "behind-a-proxy"])
 def test_a_hostile_origin_gets_no_permissive_cors(served: Served, host: str | None) -> None:
     """Neither for the loopback address nor under the public name a reverse proxy forwards."""
@@ -310,6 +330,7 @@ def test_a_hostile_origin_gets_no_permissive_cors(served: Served, host: str | No
 # ------------------------------------------------------------------------------ questions
 
 
+@pytest.mark.ui_server
 def test_a_one_megabyte_question_is_refused_before_any_embedding(served: Served) -> None:
     config = httpx.get(f"{served.url}/config", timeout=30).json()
     chat_fn = next(d for d in config["dependencies"] if d["api_name"] == "respond")
@@ -339,6 +360,7 @@ def test_a_one_megabyte_question_is_refused_before_any_embedding(served: Served)
     assert "[1]" in answer["text"] and "for langt" not in answer["text"]
 
 
+@pytest.mark.ui_server
 def test_a_burst_beyond_the_rate_limit_gets_a_polite_refusal(
     index: tuple[ChunkStore, FakeEmbeddings], tmp_path: Path
 ) -> None:
@@ -377,6 +399,7 @@ def test_a_burst_beyond_the_rate_limit_gets_a_polite_refusal(
     assert all(RATE_LIMITED in text for _, text in per_session)  # the client is still over its limit
 
 
+@pytest.mark.ui_server
 def test_beyond_the_queue_capacity_only_clean_queue_full_refusals(
     index: tuple[ChunkStore, FakeEmbeddings], tmp_path: Path
 ) -> None:
@@ -452,7 +475,6 @@ HOSTILE_QUESTIONS = [
     ("Hvor mange ungdomshus vil Elvdal kommune åpne?", "fire ungdomshus"),
 ]
 OUTSIDE_URL = re.compile(r"(?i)\b(?:https?|javascript|data|ftp|file):|\bwww\.|evil\.example")
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 
 
 def test_an_answer_never_repeats_a_documents_link_but_its_citation_keeps_the_exact_quote(
@@ -481,11 +503,10 @@ def test_an_answer_never_repeats_a_documents_link_but_its_citation_keeps_the_exa
 def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The real public app with the real model, on an index of the corpus and the hostile documents
     built by the CLI."""
-    from tests.test_app_browser import public_server_over
-
     yield from public_server_over(tmp_path_factory.mktemp("hostile"), HOSTILE_DOCUMENTS)
 
 
+@pytest.mark.ui_server
 @pytest.mark.integration
 @pytest.mark.browser
 def test_instructions_in_documents_change_nothing_and_nothing_runs_in_the_browser(
@@ -494,8 +515,6 @@ def test_instructions_in_documents_change_nothing_and_nothing_runs_in_the_browse
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
-
-    from tests.test_app_browser import ANSWER_TIMEOUT_MS, CHROMIUM_ARGS, ask
 
     url = hostile_server.url
     requests: list[str] = []

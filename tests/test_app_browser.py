@@ -8,132 +8,47 @@ the corpus plus a hostile document. Chromium is Debian's (/usr/bin/chromium), dr
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import CORPUS, PROJECT, run_cli
-from tests.test_app_server import (
+from tests.support import (
+    ANSWER_TIMEOUT_MS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
     HOSTILE_DOCUMENT,
     HOSTILE_QUESTION,
     LONG_QUESTION,
     QUESTION,
+    Server,
+    ask,
     call_every_fn,
     disk_snapshot,
-    free_port,
+    public_server_over,
+    start_app,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.browser, pytest.mark.ui_server, pytest.mark.timeout(300)]
 
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Never resolve a name: a page that tried to reach outside would fail here, not leave the box.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 STAFF_USER, STAFF_PASSWORD = "kari", "lang-og-unik-passord-2026"
-ANSWER_TIMEOUT_MS = 60_000
-
-
-@dataclass
-class Server:
-    url: str
-    data_dir: Path
-    process: subprocess.Popen[bytes]
-    log: Path
-    seconds_to_ready: float
-
-
-def _env(data_dir: Path, tmp: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    env.update(
-        ASSISTANT_DATA_DIR=str(data_dir),
-        GRADIO_TEMP_DIR=str(tmp / "gradio-tmp"),
-        ASSISTANT_QUESTIONS_PER_MINUTE="200",
-        PYTHONUNBUFFERED="1",
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-    )
-    env.update(extra)
-    return env
-
-
-def _start(args: list[str], data_dir: Path, tmp: Path, **extra: str) -> Iterator[Server]:
-    port = free_port()
-    log = tmp / f"app-{port}.log"
-    started = time.perf_counter()
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, str(PROJECT / "app.py"), *args, "--port", str(port)],
-            cwd=PROJECT,
-            env=_env(data_dir, tmp, **extra),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 240
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"app exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                if httpx.get(url + "/", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"app not ready after 240 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
-        yield Server(url, data_dir, process, log, time.perf_counter() - started)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="module")
 def staff_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Staff mode on an empty data folder: the app ingests the bundled corpus before serving."""
     tmp = tmp_path_factory.mktemp("staff")
-    yield from _start(
+    yield from start_app(
         ["--staff"],
         tmp / "data",
         tmp,
         ASSISTANT_STAFF_USER=STAFF_USER,
         ASSISTANT_STAFF_PASSWORD=STAFF_PASSWORD,
     )
-
-
-def public_server_over(tmp: Path, documents: dict[str, str]) -> Iterator[Server]:
-    """Public mode on an index the CLI built from the bundled corpus plus `documents`."""
-    extra = tmp / "extra"
-    extra.mkdir()
-    for name, text in documents.items():
-        (extra / name).write_text(text, encoding="utf-8")
-    data = tmp / "data"
-    ingest = run_cli(
-        "ingest", str(CORPUS), str(extra), "--quiet", data=data, env=_env(data, tmp), timeout=240
-    )
-    assert ingest.returncode == 0, ingest.stderr[-2000:]
-    yield from _start(["--public"], data, tmp)
 
 
 @pytest.fixture(scope="module")
@@ -167,19 +82,6 @@ def staff_page(browser: Any, staff_server: Server) -> Iterator[Any]:
     page.locator("#question textarea").wait_for()
     yield page
     context.close()
-
-
-def ask(page: Any, question: str, expect: str) -> None:
-    """Type a question, send it, and wait until the answer, its sources and its export are shown."""
-    page.locator("#question textarea").fill(question)
-    page.locator("#ask").click()
-    page.locator("#chat").get_by_text(expect).last.wait_for()
-    # The last streamed step fills the sources (headed by the question) and the picker together.
-    page.wait_for_function(
-        "q => document.querySelector('#sources').innerText.includes(q) && "
-        "document.querySelectorAll('#source-pick label').length > 0",
-        arg=question,
-    )
 
 
 def scrolled_to_target(page: Any) -> bool:

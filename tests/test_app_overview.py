@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from dataclasses import fields
 from types import SimpleNamespace
 
-import app
 from assistant.library import DocumentLibrary
 from assistant.overview import build_overview
 from assistant.types import Answer, DocumentFinding
 from ingest.pipeline import ingest_paths
 from tests.conftest import CORPUS
+from tests.support import fake_assistant
+from ui.layout import build_app
+from ui.overview import OverviewHandlers, OverviewView
+from ui.render import overview_table, render_answer
+from ui.settings import AppSettings
 from vectorstore.store import ChunkStore
 
 
@@ -31,7 +36,7 @@ def _comparison() -> Answer:
 
 
 def test_comparison_renders_side_by_side_and_escaped() -> None:
-    rendered = app.render_answer(_comparison())
+    rendered = render_answer(_comparison())
     assert rendered.count("<th>") == 2 and rendered.count("<td>") == 2  # one column per document
     assert "<script>" not in rendered and "<i>" not in rendered and "<b>Z</b>" not in rendered
     assert "&#91;1&#93;" in rendered and "Ikke nevnt i" in rendered
@@ -41,10 +46,12 @@ def test_comparison_renders_side_by_side_and_escaped() -> None:
 def test_overview_table_and_opening_a_row(store: ChunkStore) -> None:
     ingest_paths([CORPUS], store)
     rows = build_overview(store).rows("partner")
-    table = app.overview_table(rows, "partner")
+    table = overview_table(rows, "partner")
     assert ["Tretorget", "partner"] in [r[1:3] for r in table]
-    handlers = app.OverviewHandlers(DocumentLibrary(store))
-    _, csv_text, state = handlers.table("funding", ["innlandet-kompetansepiloter.txt"], "")
+    view = OverviewView(*(object() for _ in fields(OverviewView)))  # stand-ins: no Blocks needed
+    handlers = OverviewHandlers(DocumentLibrary(store), view)
+    shown = handlers.table("funding", ["innlandet-kompetansepiloter.txt"], "")
+    csv_text, state = shown[view.csv], shown[view.rows]
     assert csv_text.startswith("kind,source") and "1882000" in csv_text and len(state) == 4
     clicked = next(i for i, r in enumerate(state) if r["amount"] == "4400000")
     html = handlers.open_item(state, "nb", SimpleNamespace(index=[clicked, 0]))  # type: ignore[arg-type]
@@ -57,10 +64,8 @@ def test_overview_table_and_opening_a_row(store: ChunkStore) -> None:
 
 
 def test_public_mode_registers_the_overview_but_no_writer(store: ChunkStore) -> None:
-    from tests.test_app_server import _assistant
-
     ingest_paths([CORPUS], store)
-    demo = app.build_app(_assistant(store), DocumentLibrary(store), None, True)
+    demo = build_app(fake_assistant(store), DocumentLibrary(store), settings=AppSettings(public=True))
     names = {fn.name for fn in demo.fns.values()}
     assert {"table", "open_item"} <= names
     assert names.isdisjoint({"record_helpful", "record_not_helpful", "add_files", "reindex", "delete"})

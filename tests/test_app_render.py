@@ -10,6 +10,16 @@ from markdown_it import MarkdownIt
 
 import app
 from assistant.types import Answer, Citation, Passage
+from ui.guards import RateLimiter, staff_credentials_problem
+from ui.render import (
+    document_target,
+    escape_text,
+    export_text,
+    render_answer,
+    render_document,
+    render_sources,
+    source_choices,
+)
 from vectorstore.store import DocumentRecord
 
 HOSTILE = (
@@ -26,7 +36,7 @@ def _visible(markup: str) -> str:
 
 @pytest.mark.parametrize("markdown", [True, False])
 def test_escaped_text_renders_as_the_same_characters_and_nothing_else(markdown: bool) -> None:
-    escaped = app.escape_text(HOSTILE)
+    escaped = escape_text(HOSTILE)
     rendered = MarkdownIt("commonmark").render(escaped) if markdown else escaped
     for tag in ("<script", "<img", "<a ", "<a>", "<strong", "<code", "<h1", "<pre", "<em"):
         assert tag not in rendered
@@ -77,7 +87,7 @@ def _answer() -> Answer:
 
 
 def test_answer_shows_bold_markers_and_its_cited_documents() -> None:
-    rendered = app.render_answer(_answer())
+    rendered = render_answer(_answer())
     assert '<b class="cite">&#91;1&#93;</b>' in rendered
     assert "<i>" not in rendered  # the title's markup is text
     assert "Kompetansepiloter &#60;i&#62;i&#60;&#47;i&#62; Innlandet" in rendered
@@ -86,22 +96,22 @@ def test_answer_shows_bold_markers_and_its_cited_documents() -> None:
 
 def test_sources_mark_exactly_the_quoted_sentence() -> None:
     answer = _answer()
-    rendered = app.render_sources(answer, "nb")
+    rendered = render_sources(answer, "nb")
     marked = re.findall(r"<mark>(.*?)</mark>", rendered)
     assert [html.unescape(m) for m in marked] == [answer.citations[0].quote]
     assert "Utgiver: Innlandet fylkeskommune" in _visible(rendered)
     assert "&#60;b&#62;Slutt&#60;&#47;b&#62;" in rendered  # passage markup stays text
-    assert app.source_choices(answer) == [("[1] Kompetansepiloter <i>i</i> Innlandet", "1")]
+    assert source_choices(answer) == [("[1] Kompetansepiloter <i>i</i> Innlandet", "1")]
 
 
 def test_abstained_answer_lists_the_nearest_passages() -> None:
     answer = _answer()
     answer.citations = []
-    rendered = app.render_sources(answer, "en")
+    rendered = render_sources(answer, "en")
     assert "Nearest passages" in rendered and "<mark>" not in rendered
-    assert app.source_choices(answer)[0][1] == "p1"
+    assert source_choices(answer)[0][1] == "p1"
     end = 100 + len(answer.passages[0].text)
-    assert app.document_target(answer, "p1") == ("innlandet.txt", (100, end), [])
+    assert document_target(answer, "p1") == ("innlandet.txt", (100, end), [])
 
 
 def test_document_view_shades_the_passage_marks_the_quote_and_scrolls_there() -> None:
@@ -119,8 +129,8 @@ def test_document_view_shades_the_passage_marks_the_quote_and_scrolls_there() ->
         publisher="Innlandet fylkeskommune",
         text=document,
     )
-    source, span, quotes = app.document_target(answer, "1")
-    rendered = app.render_document(record, span, quotes, "nb")
+    source, span, quotes = document_target(answer, "1")
+    rendered = render_document(record, span, quotes, "nb")
     assert source == "innlandet.txt"
     assert "<script>" not in rendered
     assert rendered.count('<span class="passage">') == 1
@@ -132,7 +142,7 @@ def test_document_view_shades_the_passage_marks_the_quote_and_scrolls_there() ->
 
 
 def test_export_holds_the_answer_and_each_citation() -> None:
-    exported = app.export_text(_answer(), "en")
+    exported = export_text(_answer(), "en")
     assert exported.startswith("Question: Hvor mye penger får Kompetansepiloter?")
     assert "[1] Kompetansepiloter <i>i</i> Innlandet — Innlandet fylkeskommune (innlandet.txt)" in exported
     assert "«Til sammen blir det nesten 6,3 millioner kroner.»" in exported
@@ -140,7 +150,7 @@ def test_export_holds_the_answer_and_each_citation() -> None:
 
 def test_rate_limiter_allows_the_limit_per_window_and_key() -> None:
     now = [0.0]
-    limiter = app.RateLimiter(limit=3, window_s=60, clock=lambda: now[0])
+    limiter = RateLimiter(limit=3, window_s=60, clock=lambda: now[0])
     assert [limiter.allow("a") for _ in range(4)] == [True, True, True, False]
     assert limiter.allow("b")  # another session is not affected
     now[0] = 59.0
@@ -150,7 +160,7 @@ def test_rate_limiter_allows_the_limit_per_window_and_key() -> None:
 
 
 def test_rate_limiter_memory_is_bounded() -> None:
-    limiter = app.RateLimiter(limit=1, max_keys=100)
+    limiter = RateLimiter(limit=1, max_keys=100)
     for i in range(1000):
         limiter.allow(f"session-{i}")
     assert len(limiter._events) == 100
@@ -162,11 +172,11 @@ def test_rate_limiter_memory_is_bounded() -> None:
      ("kari", "aaaaaaaaaaaa"), ("ola", "changeme")],
 )  # fmt: skip
 def test_trivial_staff_credentials_are_refused(user: str, password: str) -> None:
-    assert app.staff_credentials_problem(user, password)
+    assert staff_credentials_problem(user, password)
 
 
 def test_a_real_staff_password_is_accepted() -> None:
-    assert app.staff_credentials_problem("kari", "lang-og-unik-2026!") is None
+    assert staff_credentials_problem("kari", "lang-og-unik-2026!") is None
 
 
 def test_staff_mode_without_credentials_refuses_to_start(

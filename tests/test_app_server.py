@@ -1,125 +1,38 @@
 """The served app over HTTP, in-process with the fake embedder: hardening of public mode,
-the JSON API, refusals before any model work, rate limits. No model and no browser."""
+the JSON API, refusals before any model work, rate limits. No model and no browser; the tests that
+launch a Gradio server are marked `ui_server` (left out of `make test-fast`)."""
 
 from __future__ import annotations
 
 import json
-import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
-import app
-from assistant.core import Assistant
 from assistant.feedback import FeedbackLog
 from assistant.library import DocumentLibrary
-from assistant.settings import AssistantSettings
 from ingest.pipeline import ingest_paths
 from tests.conftest import CORPUS
 from tests.fakes import FakeEmbeddings
+from tests.support import (
+    HOSTILE_DOCUMENT,
+    LONG_QUESTION,
+    QUESTION,
+    call_every_fn,
+    completed_output,
+    disk_snapshot,
+    fake_assistant,
+    free_port,
+    join_queue,
+)
+from ui.layout import build_app
+from ui.serve import launch_app
+from ui.settings import AppSettings
 from vectorstore.settings import StoreSettings
 from vectorstore.store import ChunkStore
-
-HOSTILE_DOCUMENT = (
-    "Trollvik kommune <img src=http://127.0.0.2:9/title.png onerror=alert(1)> trollbudsjett\n\n"
-    "Trollvik kommune har vedtatt et eget budsjett for trollprosjektet.\n\n"
-    "Trollbudsjettet er 42 millioner kroner <script>document.title='pwned'</script> "
-    "![sporingsbilde](http://127.0.0.2:9/pixel.png) [les mer](http://127.0.0.2:9/phish) i 2026.\n\n"
-    "Prosjektet skal gi bedre broer for troll og folk i hele Trollvik kommune.\n"
-)
-HOSTILE_QUESTION = "Hvor stort er trollbudsjettet i Trollvik?"
-LONG_QUESTION = ("Hvor mye penger får Kompetansepiloter i Innlandet? " * 2000)[:99_999] + "?"
-QUESTION = "Hvor mye penger får ordningen Kompetansepiloter i Innlandet til sammen?"
-
-
-def _assistant(store: ChunkStore) -> Assistant:
-    # The fake embedder cannot tell evidence from noise: answer always, never abstain.
-    return Assistant(store=store, settings=AssistantSettings(abstain_threshold=-1.0))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def disk_snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    """Every file below `folder` with its size and modification time."""
-    return {
-        str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def call_every_fn(base_url: str, question: str) -> dict[int, list[dict]]:
-    """POST /queue/join for every dependency that /config lists, as a script would (no browser),
-    each in a fresh session that has first asked `question`, so that handlers which act on an
-    answer (feedback) have one. Returns each call's queue messages."""
-    config = httpx.get(f"{base_url}/config", timeout=30).json()
-    prefix = config.get("api_prefix", "/gradio_api")
-    components = {c["id"]: c for c in config["components"]}
-
-    def inputs(dependency: dict[str, Any]) -> list[Any]:
-        data: list[Any] = []
-        for position, component_id in enumerate(dependency["inputs"]):
-            component = components.get(component_id, {})
-            value = component.get("props", {}).get("value")
-            kind = component.get("type")
-            if kind == "textbox" or (kind == "api" and position == 0):
-                value = question
-            elif kind == "dataset":
-                value = 0
-            elif kind == "checkbox":
-                value = True
-            elif kind in {"file", "api"}:
-                value = None
-            data.append(value)
-        return data
-
-    chat_fn = next(d for d in config["dependencies"] if d["api_name"] == "respond")
-    results: dict[int, list[dict]] = {}
-    for dependency in config["dependencies"]:
-        session = uuid.uuid4().hex
-        join_queue(
-            base_url, prefix, {"data": inputs(chat_fn), "fn_index": chat_fn["id"], "session_hash": session}
-        )
-        body = {"data": inputs(dependency), "fn_index": dependency["id"], "session_hash": session}
-        results[dependency["id"]] = join_queue(base_url, prefix, body)
-    return results
-
-
-def join_queue(base_url: str, prefix: str, body: dict[str, Any]) -> list[dict]:
-    body = {"event_data": None, "trigger_id": None, **body}
-    with httpx.Client(base_url=base_url, timeout=60) as client:
-        joined = client.post(f"{prefix}/queue/join", json=body)
-        if joined.status_code != 200:
-            return [{"msg": "refused", "status": joined.status_code, "detail": joined.text}]
-        event_id = joined.json()["event_id"]
-        messages: list[dict] = []
-        with client.stream(
-            "GET", f"{prefix}/queue/data", params={"session_hash": body["session_hash"]}
-        ) as sse:
-            for line in sse.iter_lines():
-                if not line.startswith("data:"):
-                    continue
-                message = json.loads(line[5:])
-                if message.get("event_id") not in (None, event_id):
-                    continue
-                messages.append(message)
-                if message.get("msg") in {"process_completed", "close_stream", "unexpected_error"}:
-                    break
-        return messages
-
-
-def completed_output(messages: list[dict]) -> Any:
-    done = [m for m in messages if m.get("msg") == "process_completed"]
-    assert done and done[-1].get("success"), messages
-    return done[-1]["output"]["data"]
 
 
 @pytest.fixture(scope="module")
@@ -139,11 +52,11 @@ def fake_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Chunk
 @pytest.fixture(scope="module")
 def public_app(fake_index: tuple[ChunkStore, FakeEmbeddings]) -> Iterator[tuple[str, FakeEmbeddings, Path]]:
     store, embeddings = fake_index
-    settings = app.AppSettings(
-        port=free_port(), questions_per_minute=1000, questions_per_minute_per_client=1000
+    settings = AppSettings(
+        port=free_port(), public=True, questions_per_minute=1000, questions_per_minute_per_client=1000
     )
-    demo = app.build_app(_assistant(store), DocumentLibrary(store), None, True, settings=settings)
-    _, url, _ = app.launch_app(demo, settings, public=True, block=False)
+    demo = build_app(fake_assistant(store), DocumentLibrary(store), settings=settings)
+    _, url, _ = launch_app(demo, settings, block=False)
     yield url.rstrip("/"), embeddings, store.settings.data_dir
     demo.close()
 
@@ -152,11 +65,11 @@ def test_public_config_has_no_upload_control_and_no_writing_handler(
     fake_index: tuple[ChunkStore, FakeEmbeddings],
 ) -> None:
     store, _ = fake_index
-    demo = app.build_app(
-        _assistant(store),
+    demo = build_app(
+        fake_assistant(store),
         DocumentLibrary(store),
         FeedbackLog(store.settings.data_dir / "feedback.jsonl"),  # offered, and must be ignored
-        True,
+        AppSettings(public=True),
     )
     config = demo.get_config_file()
     assert not [c for c in config["components"] if c["type"] in {"file", "uploadbutton"}]
@@ -170,12 +83,13 @@ def test_staff_config_registers_the_document_handlers(fake_index: tuple[ChunkSto
     store, _ = fake_index
     library = DocumentLibrary(store)
     feedback = FeedbackLog(store.settings.data_dir / "feedback.jsonl")
-    demo = app.build_app(_assistant(store), library, feedback, False, staff=True)
+    demo = build_app(fake_assistant(store), library, feedback, AppSettings(staff=True))
     names = {fn.name for fn in demo.fns.values()}
     assert {"record_helpful", "record_not_helpful", "add_files", "reindex", "delete"} <= names
     assert [c for c in demo.get_config_file()["components"] if c["type"] == "file"]
 
 
+@pytest.mark.ui_server
 def test_direct_calls_to_every_public_fn_change_nothing_on_disk(
     public_app: tuple[str, FakeEmbeddings, Path],
 ) -> None:
@@ -187,17 +101,16 @@ def test_direct_calls_to_every_public_fn_change_nothing_on_disk(
     assert answered, "the chat handler should have answered through the direct call"
 
 
+@pytest.mark.ui_server
 def test_the_same_direct_calls_do_write_feedback_in_default_mode(
     fake_index: tuple[ChunkStore, FakeEmbeddings], tmp_path: Path
 ) -> None:
     """The check above can see a write: with feedback wired, the same calls leave a file."""
     store, _ = fake_index
     log = tmp_path / "feedback.jsonl"
-    settings = app.AppSettings(port=free_port())
-    demo = app.build_app(
-        _assistant(store), DocumentLibrary(store), FeedbackLog(log), False, settings=settings
-    )
-    _, url, _ = app.launch_app(demo, settings, public=False, block=False)
+    settings = AppSettings(port=free_port())
+    demo = build_app(fake_assistant(store), DocumentLibrary(store), FeedbackLog(log), settings)
+    _, url, _ = launch_app(demo, settings, block=False)
     try:
         call_every_fn(url.rstrip("/"), QUESTION)
     finally:
@@ -207,6 +120,7 @@ def test_the_same_direct_calls_do_write_feedback_in_default_mode(
     assert {e["question"] for e in entries} == {QUESTION}
 
 
+@pytest.mark.ui_server
 def test_a_100000_character_question_is_refused_with_no_embedding_work(
     public_app: tuple[str, FakeEmbeddings, Path],
 ) -> None:
@@ -233,6 +147,7 @@ def test_a_100000_character_question_is_refused_with_no_embedding_work(
     assert embeddings.calls == calls
 
 
+@pytest.mark.ui_server
 def test_the_api_endpoint_returns_the_answer_and_citations_as_json(
     public_app: tuple[str, FakeEmbeddings, Path],
 ) -> None:
@@ -251,6 +166,7 @@ def test_the_api_endpoint_returns_the_answer_and_citations_as_json(
     assert list(info["named_endpoints"]) == ["/ask"]  # the UI's handlers are not advertised
 
 
+@pytest.mark.ui_server
 def test_responses_carry_the_content_security_policy_and_uploads_are_refused(
     public_app: tuple[str, FakeEmbeddings, Path],
 ) -> None:
@@ -265,11 +181,12 @@ def test_responses_carry_the_content_security_policy_and_uploads_are_refused(
     assert disk_snapshot(data_dir) == before
 
 
+@pytest.mark.ui_server
 def test_the_per_session_rate_limit_refuses_politely(fake_index: tuple[ChunkStore, FakeEmbeddings]) -> None:
     store, embeddings = fake_index
-    settings = app.AppSettings(port=free_port(), questions_per_minute=2)
-    demo = app.build_app(_assistant(store), DocumentLibrary(store), None, True, settings=settings)
-    _, url, _ = app.launch_app(demo, settings, public=True, block=False)
+    settings = AppSettings(port=free_port(), public=True, questions_per_minute=2)
+    demo = build_app(fake_assistant(store), DocumentLibrary(store), settings=settings)
+    _, url, _ = launch_app(demo, settings, block=False)
     base = url.rstrip("/")
     session = uuid.uuid4().hex
     try:
@@ -299,14 +216,13 @@ def test_the_per_session_rate_limit_refuses_politely(fake_index: tuple[ChunkStor
     assert "mange spørsmål" not in other
 
 
+@pytest.mark.ui_server
 def test_staff_mode_serves_nothing_before_login(fake_index: tuple[ChunkStore, FakeEmbeddings]) -> None:
     store, _ = fake_index
     library = DocumentLibrary(store)
-    settings = app.AppSettings(port=free_port(), staff=True)
-    demo = app.build_app(_assistant(store), library, None, False, staff=True, settings=settings)
-    _, url, _ = app.launch_app(
-        demo, settings, public=False, staff_login=("kari", "lang-og-unik-2026!"), block=False
-    )
+    settings = AppSettings(port=free_port(), staff=True)
+    demo = build_app(fake_assistant(store), library, settings=settings)
+    _, url, _ = launch_app(demo, settings, staff_login=("kari", "lang-og-unik-2026!"), block=False)
     base = url.rstrip("/")
     try:
         assert httpx.get(f"{base}/config", timeout=30).status_code == 401
@@ -326,3 +242,18 @@ def test_staff_mode_serves_nothing_before_login(fake_index: tuple[ChunkStore, Fa
         assert [c for c in config["components"] if c["type"] == "file"]  # staff may upload
     finally:
         demo.close()
+
+
+def test_the_final_step_of_an_answer_fills_the_source_picker_and_relabels_it(
+    fake_index: tuple[ChunkStore, FakeEmbeddings],
+) -> None:
+    """A component that gets new choices and a new label in one step keeps both (no server needed)."""
+    store, _ = fake_index
+    demo = build_app(fake_assistant(store), DocumentLibrary(store), settings=AppSettings(public=True))
+    respond = next(fn.fn for fn in demo.fns.values() if fn.name == "respond")
+    view = respond.__self__.view
+    *_, final = respond("What does Innlandet get for Kompetansepiloter?", None, [], [], "nb", None)
+    picker = final[view.source_pick]
+    assert picker["choices"] and all(label.startswith("[") for label, _ in picker["choices"])
+    assert picker["label"] == "Click a source to see the whole document"  # English, as the question
+    assert final[view.lang_state] == "en" and final[view.chatbot]["value"][-1]["role"] == "assistant"

@@ -9,7 +9,6 @@ fallback with its notice.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from assistant.settings import AssistantSettings
 from assistant.types import Answer, SentenceCheck
 from ingest.pipeline import ingest_paths
 from tests.conftest import CORPUS, PROJECT
+from tests.support import free_port
 from vectorstore.store import ChunkStore
 
 FUNDING = "Hvor mye penger får ordningen Kompetansepiloter i Innlandet til sammen?"
@@ -199,9 +199,7 @@ def test_a_server_that_hangs_falls_back_within_the_timeout(
 
 
 def test_an_unreachable_server_falls_back(corpus_store: ChunkStore) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]  # closed again before the request: connection refused
+    port = free_port()  # nothing listens there: connection refused
     answer = _assistant(corpus_store, f"http://127.0.0.1:{port}", "correct").ask(FUNDING)
     assert not answer.generated and answer.notice == message("llm_unavailable", "nb")
 
@@ -283,7 +281,7 @@ def test_real_model_verification_on_the_bundled_corpus(
 def test_the_chat_renders_flags_visibly_and_no_outside_address(
     corpus_store: ChunkStore, llm_server: tuple[str, Path]
 ) -> None:
-    from app import render_answer, render_sources
+    from ui.render import render_answer, render_sources
 
     url, _ = llm_server
     flagged = _assistant(corpus_store, url, "wrong_number").ask(PILOT)

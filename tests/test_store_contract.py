@@ -136,9 +136,9 @@ def test_server_of_another_version_is_refused_with_both_versions(server: str) ->
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
-    from tests.chroma_server import _free_port
+    from tests.support import free_port
 
-    settings = StoreSettings(data_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=_free_port())
+    settings = StoreSettings(data_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=free_port())
     with pytest.raises(
         StoreError, match=f"Cannot reach the Chroma server at 127.0.0.1:{settings.chroma_port}"
     ):

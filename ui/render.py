@@ -1,0 +1,258 @@
+"""Pure HTML for the chat: answers, source cards, documents, exports. No gradio here.
+
+Every piece of text from a document or a reader passes through `escape_text`, so what the page
+shows is inert characters whether gradio treats it as HTML or as Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import Any
+
+from assistant.types import Answer
+from assistant.ui_text import ui_text
+from ingest.pipeline import IngestReport
+from vectorstore.store import DocumentRecord
+
+__all__ = [
+    "OVERVIEW_COLUMNS",
+    "OVERVIEW_KINDS",
+    "document_choices",
+    "document_target",
+    "escape_text",
+    "export_text",
+    "overview_table",
+    "render_answer",
+    "render_corpus_table",
+    "render_document",
+    "render_sources",
+    "report_markdown",
+    "source_choices",
+]
+
+_ENTITIES = {ord(ch): f"&#{ord(ch)};" for ch in string.punctuation}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_BLANKS = re.compile(r"[ \t\f\v\u00a0]+")
+
+
+def escape_text(text: str, newline: str = "<br>") -> str:
+    """`text` as inert markup: every ASCII punctuation mark becomes a numeric entity.
+
+    The result is plain text both as HTML and as Markdown: no tag, link, image, autolink
+    (`https&#58;&#47;&#47;…` is no URL), emphasis or LaTeX can survive, and there are no line
+    breaks that could end an HTML block, so a document's own `<script>` or `![x](http://…)`
+    is shown as the characters it is.
+    """
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _BLANKS.sub(" ", text.translate(_ENTITIES))
+    return text.replace("\n", newline)
+
+
+def _marked(text: str, spans: Sequence[tuple[int, int]], anchor: int | None = None) -> str:
+    """Escape `text`, wrapping each (start, end) span in <mark>; `anchor` gets a scroll target."""
+    cuts = {0, len(text)}
+    for start, end in spans:
+        cuts.update((max(0, min(start, len(text))), max(0, min(end, len(text)))))
+    if anchor is not None:
+        cuts.add(max(0, min(anchor, len(text))))
+    bounds = sorted(cuts)
+    parts: list[str] = []
+    for left, right in pairwise(bounds):
+        if left == anchor:
+            parts.append('<span class="scroll-target"></span>')
+        piece = escape_text(text[left:right])
+        if any(start <= left and right <= end for start, end in spans):
+            piece = f"<mark>{piece}</mark>"
+        parts.append(piece)
+    if anchor == len(text):
+        parts.append('<span class="scroll-target"></span>')
+    return "".join(parts)
+
+
+def _citation_numbers(answer: Answer) -> list[int]:
+    return list(dict.fromkeys(c.n for c in answer.citations))
+
+
+def render_answer(answer: Answer | None, text: str | None = None) -> str:
+    """The chat message: the answer with bold [n] markers, then one line per cited document.
+
+    With `text`, only that text (a part of the answer while it streams) is rendered."""
+    body = escape_text(text if text is not None else answer.text if answer else "")
+    body = re.sub(r"&#91;(\d+)&#93;", r'<b class="cite">&#91;\1&#93;</b>', body)
+    # A generated sentence its sources do not support carries a flag: make it stand out.
+    body = re.sub(r"&#40;(⚠[^&]*)&#41;", r'<span class="unverified">&#40;\1&#41;</span>', body)
+    if text is not None or answer is None:
+        return body
+    lines = [body]
+    if answer.per_document:  # the heading, the table, then "not mentioned in"
+        kept = [line for line in answer.text.split("\n") if not line.startswith("- ")]
+        lines = [escape_text(kept[0]), render_corpus_table(answer), *map(escape_text, kept[1:])]
+    if answer.notice:
+        lines.append(f"<i>{escape_text(answer.notice)}</i>")
+    for n in _citation_numbers(answer):
+        first = next(c for c in answer.citations if c.n == n)
+        passage = answer.passage(first.chunk_id)
+        meta = " · ".join(
+            p for p in (passage.publisher if passage else "", passage.lang if passage else "") if p
+        )
+        lines.append(
+            f'<span class="cite-line">&#91;{n}&#93; {escape_text(first.title)}'
+            + (f" · {escape_text(meta)}" if meta else "")
+            + "</span>"
+        )
+    return "<br>".join(lines)
+
+
+def render_corpus_table(answer: Answer) -> str:
+    """A corpus-wide answer as a table: a comparison side by side, other kinds one row per document."""
+    cells = [
+        (escape_text(f.title), escape_text(f.text) + "".join(f" <b>&#91;{n}&#93;</b>" for n in f.citations))
+        for f in answer.per_document
+        if f.mentioned
+    ]
+    if answer.corpus_kind == "compare":
+        head = "".join(f"<th>{title}</th>" for title, _ in cells)
+        row = "".join(f"<td>{c}</td>" for _, c in cells)
+        return f'<table class="corpus"><tr>{head}</tr><tr>{row}</tr></table>'
+    return (
+        '<table class="corpus">'
+        + "".join(f"<tr><th>{t}</th><td>{c}</td></tr>" for t, c in cells)
+        + "</table>"
+    )
+
+
+OVERVIEW_KINDS = ("funding", "partner", "goal")
+OVERVIEW_COLUMNS = {
+    "funding": ["title", "item", "amount", "currency", "funder", "recipient", "period", "quote"],
+    "partner": ["title", "item", "role", "quote"],
+    "goal": ["title", "section", "quote"],
+}
+
+
+def overview_table(rows: Sequence[dict[str, str]], kind: str) -> list[list[str]]:
+    """The Overview tab's table: the columns that matter for `kind` (cells are shown as plain text)."""
+    return [[row[c] for c in OVERVIEW_COLUMNS[kind]] for row in rows]
+
+
+def render_sources(answer: Answer | None, lang: str) -> str:
+    """Cards for the cited passages (quotes marked), or the nearest passages when it abstained."""
+    if answer is None:
+        return f'<p class="muted">{escape_text(ui_text("no_sources", lang))}</p>'
+    asked = f"{ui_text('sources_for', lang)}: «{answer.question}»"
+    cards = [f'<p class="muted">{escape_text(asked)}</p>']
+    if answer.citations:
+        for n in _citation_numbers(answer):
+            cited = [c for c in answer.citations if c.n == n]
+            passage = answer.passage(cited[0].chunk_id)
+            if passage is None:
+                continue
+            spans = [(c.quote_start, c.quote_end) for c in cited if c.chunk_id == passage.chunk_id]
+            cards.append(_card(f"&#91;{n}&#93;", passage.title, passage, _marked(passage.text, spans), lang))
+    else:
+        cards.append(f"<p><b>{escape_text(ui_text('nearest', lang))}</b></p>")
+        for i, passage in enumerate(answer.passages[:3], 1):
+            cards.append(_card(f"({i})", passage.title, passage, escape_text(passage.text), lang))
+    return "".join(cards)
+
+
+def _card(label: str, title: str, passage: Any, body: str, lang: str) -> str:
+    meta = [
+        f"{ui_text('publisher', lang)}: {passage.publisher}" if passage.publisher else "",
+        f"{ui_text('language', lang)}: {passage.lang}",
+        f"{ui_text('file', lang)}: {passage.source}",
+    ]
+    return (
+        '<div class="source-card">'
+        f'<div class="source-title"><b>{label}</b> {escape_text(title)}</div>'
+        f'<div class="source-meta">{escape_text(" · ".join(m for m in meta if m))}</div>'
+        f'<div class="source-passage">{body}</div>'
+        "</div>"
+    )
+
+
+def source_choices(answer: Answer | None) -> list[tuple[str, str]]:
+    """(label, key) for each source of `answer`: "n" for a citation, "pN" for a nearest passage."""
+    if answer is None:
+        return []
+    if answer.citations:
+        choices = []
+        for n in _citation_numbers(answer):
+            first = next(c for c in answer.citations if c.n == n)
+            choices.append((f"[{n}] {first.title}", str(n)))
+        return choices
+    return [(f"({i}) {p.title}", f"p{i}") for i, p in enumerate(answer.passages[:3], 1)]
+
+
+def render_document(
+    record: DocumentRecord, passage: tuple[int, int] | None, quotes: Sequence[tuple[int, int]], lang: str
+) -> str:
+    """The whole cleaned document, the passage shaded, its quotes marked, scrolled to the passage."""
+    meta = [
+        f"{ui_text('publisher', lang)}: {record.publisher}" if record.publisher else "",
+        f"{ui_text('language', lang)}: {record.lang}",
+        f"{ui_text('file', lang)}: {record.source}",
+        record.ingested_at,
+    ]
+    text = record.text
+    anchor = passage[0] if passage else None
+    cuts = sorted({0, len(text), *(passage or ())})
+    parts: list[str] = []
+    for left, right in pairwise(cuts):
+        inside = passage is not None and passage[0] <= left and right <= passage[1]
+        spans = [(s - left, e - left) for s, e in quotes if s < right and e > left] if inside else []
+        body = _marked(text[left:right], spans, 0 if inside and left == anchor else None)
+        parts.append(f'<span class="passage">{body}</span>' if inside else body)
+    return (
+        f'<div class="doc-title">{escape_text(record.title)}</div>'
+        f'<div class="source-meta">{escape_text(" · ".join(m for m in meta if m))}</div>'
+        f'<div class="doc-text">{"".join(parts)}</div>'
+    )
+
+
+def document_target(answer: Answer, key: str) -> tuple[str, tuple[int, int] | None, list[tuple[int, int]]]:
+    """(source, passage span, quote spans) in document offsets for a key from `source_choices`."""
+    if key.startswith("p"):
+        passage = answer.passages[int(key[1:]) - 1]
+        return passage.source, (passage.char_start, passage.char_end), []
+    cited = [c for c in answer.citations if str(c.n) == key]
+    if not cited:
+        raise KeyError(key)
+    found = answer.passage(cited[0].chunk_id)
+    span = (found.char_start, found.char_end) if found else None
+    return cited[0].source, span, [(c.char_start, c.char_end) for c in cited]
+
+
+def export_text(answer: Answer | None, lang: str) -> str:
+    """The answer with its citations as plain text, for copying or saving."""
+    if answer is None:
+        return ""
+    lines = [f"{ui_text('question_label', lang)}: {answer.question}", "", answer.text]
+    if answer.notice:
+        lines += ["", answer.notice]
+    if answer.citations:
+        lines += ["", f"{ui_text('sources', lang)}:"]
+        for n in _citation_numbers(answer):
+            cited = [c for c in answer.citations if c.n == n]
+            passage = answer.passage(cited[0].chunk_id)
+            publisher = f" — {passage.publisher}" if passage and passage.publisher else ""
+            lines.append(f"[{n}] {cited[0].title}{publisher} ({cited[0].source})")
+            lines += [f"    «{c.quote}» (chars {c.char_start}–{c.char_end})" for c in cited]
+    return "\n".join(lines)
+
+
+def report_markdown(report: IngestReport) -> str:
+    """A staff upload's or re-index's report: the summary, then one line per file."""
+    lines = [escape_text(report.summary())]
+    for f in report.files:
+        mark = "✖" if f.status == "skipped" else "✔"
+        detail = f"{f.status} ({f.chunks})" if f.status != "skipped" else f"{f.status}: {f.reason}"
+        lines.append(f"{mark} {escape_text(f.source)} — {escape_text(detail)}")
+    return "<br>".join(lines)
+
+
+def document_choices(records: Sequence[DocumentRecord]) -> list[tuple[str, str]]:
+    """(label, source) for the document filter: title and publisher, so municipalities show."""
+    return [(f"{r.title} — {r.publisher}" if r.publisher else r.title, r.source) for r in records]
