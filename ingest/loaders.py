@@ -169,32 +169,9 @@ def _from_html(markup: str) -> LoadedDocument:
 
 
 def _from_pdf(path: Path) -> LoadedDocument:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from ingest.pdf import read_pdf
 
-    try:
-        reader = PdfReader(str(path), strict=False)
-        if reader.is_encrypted:
-            try:
-                unlocked = reader.decrypt("")
-            except Exception as exc:  # pypdf raises several types for unsupported crypto
-                raise LoadError("encrypted PDF: remove the password and ingest it again") from exc
-            if not unlocked:
-                raise LoadError("encrypted PDF: remove the password and ingest it again")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        meta_title = reader.metadata.title if reader.metadata else None
-    except LoadError:
-        raise
-    # PyPdfError includes LimitReachedError: a stream that decompresses past pypdf's limit (a bomb).
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError) as exc:
-        raise LoadError(
-            f"corrupt or unreadable PDF ({type(exc).__name__}: {exc}); "
-            "open it in a PDF viewer and save or export it again"
-        ) from exc
-    text = "\n\n".join(p.strip() for p in pages if p.strip())
-    if not text:
-        raise LoadError("the PDF has no extractable text (scanned images?); run OCR on it first")
-    return LoadedDocument(text, str(meta_title).strip() if meta_title else None, "pdf")
+    return read_pdf(path)
 
 
 def _check_zip(path: Path) -> None:
