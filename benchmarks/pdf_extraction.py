@@ -104,7 +104,8 @@ def score(doc: TypesetDocument, extracted: str, ms_per_page: float) -> Score:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    raw = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=raw)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     docs = typeset_corpus()
@@ -114,7 +115,8 @@ def main() -> None:
             path = Path(folder) / doc.name
             path.write_bytes(doc.pdf)
             paths.append(path)
-        print(f"{len(docs)} documents, {sum(d.pages for d in docs)} pages: {', '.join(d.name for d in docs)}\n")
+        names = ", ".join(d.name for d in docs)
+        print(f"{len(docs)} documents, {sum(d.pages for d in docs)} pages: {names}\n")
         out = io.StringIO()
         out.write("| library | licence | split words left | header/footer lines | table rows intact | ")
         out.write("sentences cut | ms/page |\n|---|---|---|---|---|---|---|\n")

@@ -188,15 +188,16 @@ def typeset_corpus() -> list[TypesetDocument]:
 
 def scanned_pdf() -> bytes:
     """One A4 page holding only a picture of text: no text layer, as a scanner without OCR makes."""
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw, ImageFont
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
     image = Image.new("L", (1240, 1754), color=255)
     draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=44)  # about 11 pt at 150 dpi, readable by OCR
     for row, line in enumerate(["Skannet vedtak", "Kommunestyret vedtok planen for kompetanse."]):
-        draw.text((120, 150 + 60 * row), line, fill=0)
+        draw.text((120, 150 + 70 * row), line, fill=0, font=font)
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4)
     canvas.drawImage(ImageReader(image), 0, 0, width=A4[0], height=A4[1])
