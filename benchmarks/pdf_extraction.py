@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ingest.clean import clean_text
 from ingest.pdf import read_pdf
-from tests.pdf_fixtures import TypesetDocument, typeset_corpus
+from tests.pdf_fixtures import DENSE, TypesetDocument, typeset_corpus
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\-–])")
@@ -108,15 +108,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=raw)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    docs = typeset_corpus()
+    # Both looks: space between paragraphs with "Side N", and first-line indents with "- N -".
+    docs = [*typeset_corpus(), *typeset_corpus(DENSE)]
     with tempfile.TemporaryDirectory(prefix="pdf-bench-") as folder:
         paths = []
-        for doc in docs:
-            path = Path(folder) / doc.name
+        for index, doc in enumerate(docs):
+            path = Path(folder) / f"{index}-{doc.name}"
             path.write_bytes(doc.pdf)
             paths.append(path)
-        names = ", ".join(d.name for d in docs)
-        print(f"{len(docs)} documents, {sum(d.pages for d in docs)} pages: {names}\n")
+        names = ", ".join(sorted({d.name for d in docs}))
+        print(f"{names}, each in 2 layouts: {len(docs)} PDFs, {sum(d.pages for d in docs)} pages\n")
         out = io.StringIO()
         out.write("| library | licence | split words left | header/footer lines | table rows intact | ")
         out.write("sentences cut | ms/page |\n|---|---|---|---|---|---|---|\n")

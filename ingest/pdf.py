@@ -255,17 +255,27 @@ def _normalise(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().lower()))
 
 
-def _strip_furniture(pages: list[_Page]) -> None:
+def _strip_furniture(pages: list[_Page], body_size: float) -> None:
+    """Drop running headers/footers and page numbers at the page edges.
+
+    A line repeated at an edge of most pages goes, and so does a page number there. A single page
+    cannot show repetition, so a top line in a smaller type than the body, set apart from what
+    follows, is taken for its running header too (headers vary by chapter as well).
+    """
     repeated = _furniture(pages)
     for page in pages:
         edge = {id(line) for line in _edge_lines(page)}
+        ordered = sorted(page.lines, key=lambda line: line.top)
+        if len(ordered) > 1:
+            head, below = ordered[0], ordered[1]
+            small = head.style[1] < 0.9 * body_size
+            if small and below.top - head.bottom > 1.5 * body_size:
+                repeated = repeated | {_normalise(head.text)}
         page.lines[:] = [
             line
             for line in page.lines
-            if not (
-                id(line) in edge
-                and (_normalise(line.text) in repeated or _PAGE_NUMBER.match(line.text.strip()))
-            )
+            if id(line) not in edge
+            or not (_normalise(line.text) in repeated or _PAGE_NUMBER.match(line.text.strip()))
         ]
 
 
@@ -286,14 +296,15 @@ def _reading_order(page: _Page) -> list[_Line | _Table]:
 
 
 def _layout(pages: list[_Page]) -> tuple[str, str | None]:
-    _strip_furniture(pages)
+    weight: Counter[tuple[str, float]] = Counter()
+    for page in pages:
+        for line in page.lines:
+            weight[line.style] += len(line.text)
+    body = weight.most_common(1)[0][0] if weight else ("", 0.0)
+    _strip_furniture(pages, body[1])
     all_lines = [line for page in pages for line in page.lines]
     if not all_lines and not any(page.tables for page in pages):
         return "", None
-    weight: Counter[tuple[str, float]] = Counter()
-    for line in all_lines:
-        weight[line.style] += len(line.text)
-    body = weight.most_common(1)[0][0] if weight else ("", 0.0)
     pitches = [
         b.top - a.top
         for page in pages
@@ -305,7 +316,17 @@ def _layout(pages: list[_Page]) -> tuple[str, str | None]:
     widths = _column_widths(pages, body)
 
     gaps = [b.top - a.top for page in pages for a, b in _neighbours(page, body)]
+    # Paragraphs are told apart by space between them or by a first-line indent; where either is
+    # the rule, a short line without it is a line break inside the paragraph.
     spaced = sum(1 for gap in gaps if pitch * 1.25 < gap < pitch * 2.5) >= 2
+    indents = sum(
+        1
+        for page in pages
+        for a, b in _neighbours(page, body)
+        if a.text.endswith(_TERMINAL)
+        and b.x0 - widths.get((b.page, b.column), (b.x0, 0.0))[0] > 0.6 * body[1]
+    )
+    spaced = spaced or indents >= 2
 
     paragraphs: list[_Paragraph] = []
     previous: _Line | None = None
@@ -390,10 +411,14 @@ def _joint(
     full = previous.x1 >= right - 0.08 * (right - left)
     ends = previous.text.rstrip().endswith(_TERMINAL)
     bullet = bool(_BULLET.match(line.text))
+    # Where paragraphs open with an indent instead of space, an indented line after a sentence end
+    # starts one, even after a full line or at the top of a column.
+    line_left = widths.get((line.page, line.column), (line.x0, line.x1))[0]
+    if ends and line.x0 - line_left > 0.6 * line.style[1]:
+        return None
     if same_column and line.top - previous.top <= pitch * 1.25:
         if full and not bullet:
             return "wrap"
-        # Where paragraphs are set apart by space, a short line without it is a line break.
         if spaced or not (ends or bullet):
             return "break"
         return None

@@ -17,7 +17,7 @@ from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
-__all__ = ["TYPESET", "TypesetDocument", "scanned_pdf", "typeset", "typeset_corpus"]
+__all__ = ["DENSE", "TYPESET", "Layout", "TypesetDocument", "scanned_pdf", "typeset", "typeset_corpus"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,29 @@ class TypesetSpec:
     table_heading: str = ""
     table_after: str = ""  # the table follows the paragraph containing this text
     table_rows: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the pages look: the default is airy; `DENSE` has no space between paragraphs (first-line
+    indents instead), a serif face, the header at the right and "- N -" page numbers."""
+
+    font: str = "Helvetica"
+    bold: str = "Helvetica-Bold"
+    size: float = 12
+    leading: float = 16
+    space_after: float = 7
+    first_indent: float = 0
+    header_right: bool = False
+    footer: str = "Side {n}"
+    top: float = 70
+    bottom: float = 70
+
+
+DENSE = Layout(
+    font="Times-Roman", bold="Times-Bold", size=11, leading=13, space_after=0, first_indent=14,
+    header_right=True, footer="- {n} -", top=150, bottom=150,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -81,7 +104,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def typeset(spec: TypesetSpec) -> TypesetDocument:
+def typeset(spec: TypesetSpec, layout: Layout = Layout()) -> TypesetDocument:
     """Typeset one corpus document; the returned `text` is exactly what was put on the pages."""
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_JUSTIFY
@@ -105,16 +128,17 @@ def typeset(spec: TypesetSpec) -> TypesetDocument:
     raw = clean_text((CORPUS / spec.source).read_text(encoding="utf-8"))
     paragraphs = [re.sub(r"[ \t]+", " ", p).strip() for p in re.split(r"\n\s*\n", raw) if p.strip()]
     body = ParagraphStyle(
-        "body", fontName="Helvetica", fontSize=12, leading=16, alignment=TA_JUSTIFY,
-        spaceAfter=7, hyphenationLang=spec.hyphenation, embeddedHyphenation=1, uriWasteReduce=0.3,
+        "body", fontName=layout.font, fontSize=layout.size, leading=layout.leading, alignment=TA_JUSTIFY,
+        spaceAfter=layout.space_after, firstLineIndent=layout.first_indent,
+        hyphenationLang=spec.hyphenation, embeddedHyphenation=1, uriWasteReduce=0.3,
     )  # fmt: skip
-    heading = ParagraphStyle("heading", fontName="Helvetica-Bold", fontSize=13, leading=17, spaceBefore=6,
-                             spaceAfter=4)  # fmt: skip
-    title = ParagraphStyle("title", fontName="Helvetica-Bold", fontSize=18, leading=23, spaceAfter=10)
-    cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=10, leading=12)
+    heading = ParagraphStyle("heading", fontName=layout.bold, fontSize=layout.size + 1,
+                             leading=layout.leading + 1, spaceBefore=6, spaceAfter=4)  # fmt: skip
+    title = ParagraphStyle("title", fontName=layout.bold, fontSize=18, leading=23, spaceAfter=10)
+    cell = ParagraphStyle("cell", fontName=layout.font, fontSize=10, leading=12)
 
     width, height = A4
-    margin, gutter, top, bottom = 56.0, 22.0, 70.0, 70.0
+    margin, gutter, top, bottom = 56.0, 22.0, layout.top, layout.bottom
     col = (width - 2 * margin - gutter) / 2
     title_h = 70.0
 
@@ -123,10 +147,14 @@ def typeset(spec: TypesetSpec) -> TypesetDocument:
 
     def furniture(canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
-        canvas.setFont("Helvetica", 9)
-        canvas.drawString(margin, height - 40, spec.header)
-        canvas.line(margin, height - 46, width - margin, height - 46)
-        canvas.drawCentredString(width / 2, 36, f"Side {doc.page}")
+        canvas.setFont(layout.font, 9)
+        if layout.header_right:
+            canvas.drawRightString(width - margin, height - 40, spec.header)
+            canvas.drawRightString(width - margin, 36, layout.footer.format(n=doc.page))
+        else:
+            canvas.drawString(margin, height - 40, spec.header)
+            canvas.line(margin, height - 46, width - margin, height - 46)
+            canvas.drawCentredString(width / 2, 36, layout.footer.format(n=doc.page))
         canvas.restoreState()
 
     first = [
@@ -181,9 +209,9 @@ def typeset(spec: TypesetSpec) -> TypesetDocument:
     )
 
 
-def typeset_corpus() -> list[TypesetDocument]:
+def typeset_corpus(layout: Layout = Layout()) -> list[TypesetDocument]:
     """Innlandet (with its funding table), Herning (da) and Hamar, each as a two-column PDF."""
-    return [typeset(spec) for spec in TYPESET.values()]
+    return [typeset(spec, layout) for spec in TYPESET.values()]
 
 
 def scanned_pdf() -> bytes:
