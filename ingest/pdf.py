@@ -126,7 +126,11 @@ def _read_pages(path: Path) -> list[_Page]:
 
     try:
         with pdfplumber.open(str(path), password="") as pdf:
-            return [_read_page(page, number) for number, page in enumerate(pdf.pages)]
+            pages = []
+            for number, page in enumerate(pdf.pages):
+                pages.append(_read_page(page, number))
+                page.close()  # frees the page's parsed objects: a long report stays small in memory
+            return pages
     except LoadError:
         raise
     except Exception as exc:  # pdfminer raises its own types and plain ValueError/KeyError alike
@@ -337,7 +341,10 @@ def _layout(pages: list[_Page]) -> tuple[str, str | None]:
                 previous = None
                 continue
             current = paragraphs[-1] if paragraphs and paragraphs[-1].table is None else None
-            joint = _joint(previous, item, body, pitch, widths, spaced) if current and previous else None
+            joint = None
+            if current is not None and previous is not None:
+                in_list = bool(_BULLET.match(current.lines[0].text))
+                joint = _joint(previous, item, body, pitch, widths, spaced, in_list)
             if current is not None and joint is not None:
                 current.lines.append(item)
                 current.joints.append(joint)
@@ -397,6 +404,7 @@ def _joint(
     pitch: float,
     widths: dict[tuple[int, int], tuple[float, float]],
     spaced: bool,
+    in_list: bool = False,
 ) -> str | None:
     """How `line` goes on from `previous`: "wrap" (the same sentence runs on), "break" (a line break
     inside the paragraph, as after a short line or before a bullet), or None for a new paragraph."""
@@ -422,10 +430,13 @@ def _joint(
         if spaced or not (ends or bullet):
             return "break"
         return None
-    if same_column or bullet:
+    if same_column:
         return None
-    # A column or page break: the paragraph goes on if the last line was full, or stopped
-    # mid-sentence and the next one starts in lower case.
-    if full or (not ends and line.text[:1].islower()) or previous.text.endswith("-"):
+    if bullet:  # a list goes on in the next column as the lines of one block
+        return "break" if spaced and in_list else None
+    # A column or page break: the paragraph goes on if the last line stopped mid-sentence and was
+    # full or the next starts in lower case; after a sentence end only if the line was justified
+    # right to the edge (a paragraph's last line is ragged, and rarely within a point of it).
+    if previous.text.endswith("-") or (not ends and (full or line.text[:1].islower())):
         return "wrap"
-    return None
+    return "wrap" if ends and previous.x1 >= right - 1.0 else None

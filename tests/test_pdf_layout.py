@@ -190,3 +190,20 @@ def test_the_documents_own_vocabulary_keeps_a_lower_case_compound_hyphen() -> No
     known = vocabulary(["den tre-mekaniske næringskjeden", "og tre-mekaniske bedrifter"])
     assert join_line_break("den tre-", "mekaniske", known) == "den tre-mekaniske"
     assert join_line_break("den tre-", "mekaniske") == "den tremekaniske"  # without it: typesetting
+
+
+@pytest.mark.parametrize("dense", [False, True], ids=["airy", "dense"])
+def test_a_long_report_reads_like_its_text_across_dozens_of_column_and_page_breaks(
+    tmp_path: Path, dense: bool
+) -> None:
+    """Some 30 pages: paragraphs, lists and the table fall on every position of a column."""
+    from dataclasses import replace
+
+    from tests.pdf_fixtures import CORPUS, TYPESET, typeset
+
+    source = tmp_path / "rapport.txt"
+    parts = [(CORPUS / TYPESET[key].source).read_text(encoding="utf-8") for key in TYPESET]
+    source.write_text("\n\n".join(parts * 8), encoding="utf-8")
+    doc = typeset(replace(TYPESET["innlandet"], source=str(source)), DENSE if dense else Layout())
+    assert doc.pages >= 25
+    assert _extract_pdf(doc, tmp_path) == clean_text(doc.text)
