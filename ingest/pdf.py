@@ -196,9 +196,20 @@ def _find_gutter(words: list[dict[str, Any]], width: float) -> float | None:
         line = x - 3
         crossing = sum(1 for w in words if w["x0"] < line < w["x1"])
         left = sum(1 for w in words if w["x1"] < line)
-        if crossing <= max(2, count // 10) and left >= count:
+        if crossing <= max(2, count // 10) and left >= count and _left_column_fills(words, line, width):
             return float(line)
     return None
+
+
+def _left_column_fills(words: list[dict[str, Any]], gutter: float, width: float) -> bool:
+    """Most left-hand lines run close to the gutter, as column text does (labels of a form don't)."""
+    ends: dict[int, float] = {}
+    for w in words:
+        if w["x1"] < gutter:
+            row = round(w["top"])
+            ends[row] = max(ends.get(row, 0.0), w["x1"])
+    near = sum(1 for end in ends.values() if end > gutter - 0.12 * width)
+    return near >= 0.5 * len(ends)
 
 
 def _column_of(x0: float, x1: float, gutter: float | None) -> int:
@@ -272,9 +283,9 @@ def _strip_furniture(pages: list[_Page], body_size: float) -> None:
         ordered = sorted(page.lines, key=lambda line: line.top)
         if len(ordered) > 1:
             head, below = ordered[0], ordered[1]
-            small = head.style[1] < 0.9 * body_size
-            if small and below.top - head.bottom > 1.5 * body_size:
-                repeated = repeated | {_normalise(head.text)}
+            if head.style[1] < 0.9 * body_size and below.top - head.bottom > 1.5 * body_size:
+                edge.discard(id(head))
+                page.lines.remove(head)
         page.lines[:] = [
             line
             for line in page.lines
@@ -299,6 +310,16 @@ def _reading_order(page: _Page) -> list[_Line | _Table]:
     return ordered
 
 
+@dataclass(frozen=True)
+class _Metrics:
+    """What the document's body text looks like, measured once for all pages."""
+
+    body: tuple[str, float]  # font and size of most of the text
+    pitch: float  # distance between the tops of two body lines of one paragraph
+    widths: dict[tuple[int, int], tuple[float, float]]  # (page, column) -> left and right edge
+    separated: bool  # paragraphs are set apart by space or a first-line indent
+
+
 def _layout(pages: list[_Page]) -> tuple[str, str | None]:
     weight: Counter[tuple[str, float]] = Counter()
     for page in pages:
@@ -306,32 +327,41 @@ def _layout(pages: list[_Page]) -> tuple[str, str | None]:
             weight[line.style] += len(line.text)
     body = weight.most_common(1)[0][0] if weight else ("", 0.0)
     _strip_furniture(pages, body[1])
-    all_lines = [line for page in pages for line in page.lines]
-    if not all_lines and not any(page.tables for page in pages):
+    if not any(page.lines or page.tables for page in pages):
         return "", None
-    pitches = [
-        b.top - a.top
-        for page in pages
-        for a, b in zip(_column_lines(page), _column_lines(page)[1:], strict=False)
-        if a.style == b.style == body and a.column == b.column and 0 < b.top - a.top < 3 * body[1]
-    ]
-    pitch = statistics.median(pitches) if pitches else body[1] * 1.25
-    known = vocabulary(line.text for line in all_lines)
-    widths = _column_widths(pages, body)
+    metrics = _measure(pages, body)
+    known = vocabulary(line.text for page in pages for line in page.lines)
+    blocks: list[str] = []
+    for para in _paragraphs(pages, metrics):
+        if para.table is not None:
+            blocks.append("\n".join(para.table.rows))
+            continue
+        text = para.lines[0].text
+        for line, joint in zip(para.lines[1:], para.joints, strict=True):
+            text = join_line_break(text, line.text, known) if joint == "wrap" else f"{text}\n{line.text}"
+        blocks.append(text)
+    return "\n\n".join(b for b in blocks if b.strip()), _title(pages[0], body)
 
-    gaps = [b.top - a.top for page in pages for a, b in _neighbours(page, body)]
+
+def _measure(pages: list[_Page], body: tuple[str, float]) -> _Metrics:
+    pairs = [pair for page in pages for pair in _neighbours(page, body)]
+    pitches = [b.top - a.top for a, b in pairs if b.top - a.top < 3 * body[1]]
+    pitch = statistics.median(pitches) if pitches else body[1] * 1.25
+    widths = _column_widths(pages, body)
     # Paragraphs are told apart by space between them or by a first-line indent; where either is
     # the rule, a short line without it is a line break inside the paragraph.
-    spaced = sum(1 for gap in gaps if pitch * 1.25 < gap < pitch * 2.5) >= 2
+    spaced = sum(1 for a, b in pairs if pitch * 1.25 < b.top - a.top < pitch * 2.5) >= 2
     indents = sum(
         1
-        for page in pages
-        for a, b in _neighbours(page, body)
+        for a, b in pairs
         if a.text.endswith(_TERMINAL)
         and b.x0 - widths.get((b.page, b.column), (b.x0, 0.0))[0] > 0.6 * body[1]
     )
-    spaced = spaced or indents >= 2
+    return _Metrics(body, pitch, widths, spaced or indents >= 2)
 
+
+def _paragraphs(pages: list[_Page], metrics: _Metrics) -> list[_Paragraph]:
+    """Lines in reading order grouped into paragraphs; a table is a paragraph of its own."""
     paragraphs: list[_Paragraph] = []
     previous: _Line | None = None
     for page in pages:
@@ -344,30 +374,25 @@ def _layout(pages: list[_Page]) -> tuple[str, str | None]:
             joint = None
             if current is not None and previous is not None:
                 in_list = bool(_BULLET.match(current.lines[0].text))
-                joint = _joint(previous, item, body, pitch, widths, spaced, in_list)
+                joint = _joint(previous, item, metrics, in_list)
             if current is not None and joint is not None:
                 current.lines.append(item)
                 current.joints.append(joint)
             else:
                 paragraphs.append(_Paragraph(lines=[item]))
             previous = item
-    blocks: list[str] = []
-    for para in paragraphs:
-        if para.table is not None:
-            blocks.append("\n".join(para.table.rows))
-            continue
-        text = para.lines[0].text
-        for line, joint in zip(para.lines[1:], para.joints, strict=True):
-            text = join_line_break(text, line.text, known) if joint == "wrap" else f"{text}\n{line.text}"
-        blocks.append(text)
-    first_page = pages[0].lines
-    title = None
-    if first_page:
-        biggest = max(line.style[1] for line in first_page)
-        if biggest > body[1] * 1.2:
-            top_down = sorted(first_page, key=lambda line: line.top)
-            title = " ".join(line.text for line in top_down if line.style[1] == biggest)
-    return "\n\n".join(b for b in blocks if b.strip()), title
+    return paragraphs
+
+
+def _title(first_page: _Page, body: tuple[str, float]) -> str | None:
+    """The largest type on the first page, when it is clearly larger than the body."""
+    if not first_page.lines:
+        return None
+    biggest = max(line.style[1] for line in first_page.lines)
+    if biggest <= body[1] * 1.2:
+        return None
+    top_down = sorted(first_page.lines, key=lambda line: line.top)
+    return " ".join(line.text for line in top_down if line.style[1] == biggest)
 
 
 def _column_lines(page: _Page) -> list[_Line]:
@@ -397,17 +422,10 @@ def _neighbours(page: _Page, body: tuple[str, float]) -> list[tuple[_Line, _Line
     ]
 
 
-def _joint(
-    previous: _Line,
-    line: _Line,
-    body: tuple[str, float],
-    pitch: float,
-    widths: dict[tuple[int, int], tuple[float, float]],
-    spaced: bool,
-    in_list: bool = False,
-) -> str | None:
+def _joint(previous: _Line, line: _Line, metrics: _Metrics, in_list: bool = False) -> str | None:
     """How `line` goes on from `previous`: "wrap" (the same sentence runs on), "break" (a line break
     inside the paragraph, as after a short line or before a bullet), or None for a new paragraph."""
+    body, pitch, widths, spaced = metrics.body, metrics.pitch, metrics.widths, metrics.separated
     if previous.style != line.style:
         return None
     same_column = previous.page == line.page and previous.column == line.column and line.top > previous.top

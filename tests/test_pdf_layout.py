@@ -207,3 +207,22 @@ def test_a_long_report_reads_like_its_text_across_dozens_of_column_and_page_brea
     doc = typeset(replace(TYPESET["innlandet"], source=str(source)), DENSE if dense else Layout())
     assert doc.pages >= 25
     assert _extract_pdf(doc, tmp_path) == clean_text(doc.text)
+
+
+def test_a_one_column_form_keeps_each_label_beside_its_value(tmp_path: Path) -> None:
+    """Values aligned at mid-page are not a second column: reading them after all labels would
+    separate every amount from what it is."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    rows = [(f"Tiltak {n}", f"{n * 100} 000 kroner fra fylkeskommunen") for n in range(1, 16)]
+    path = tmp_path / "skjema.pdf"
+    canvas = Canvas(str(path), pagesize=A4)
+    canvas.setFont("Helvetica", 11)
+    for index, (label, value) in enumerate(rows):
+        canvas.drawString(72, 760 - 20 * index, label)
+        canvas.drawString(300, 760 - 20 * index, value)
+    canvas.save()
+    text = " ".join(load_file(path, 10_000_000).text.split())
+    positions = [text.find(f"{label} {value}") for label, value in rows]
+    assert -1 not in positions and positions == sorted(positions)
