@@ -5,6 +5,7 @@ overview as the plain text."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 from functools import cache
@@ -226,3 +227,29 @@ def test_a_one_column_form_keeps_each_label_beside_its_value(tmp_path: Path) -> 
     text = " ".join(load_file(path, 10_000_000).text.split())
     positions = [text.find(f"{label} {value}") for label, value in rows]
     assert -1 not in positions and positions == sorted(positions)
+
+
+def test_a_scan_goes_to_tesseract_page_by_page_in_nor_dan_eng(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plumbing around Debian's tesseract (a stand-in script here; the real one above)."""
+    bin_dir, calls = tmp_path / "bin", tmp_path / "calls.txt"
+    bin_dir.mkdir()
+    script = bin_dir / "tesseract"
+    script.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = "--list-langs" ]; then\n'
+        '  printf "List of available languages (4):\\nnor\\ndan\\neng\\nosd\\n"; exit 0\n'
+        "fi\n"
+        f'echo "$@" >> {calls}\n'
+        'test -s "$1" && echo "Kommunestyret vedtok planen for kompetanse."\n',
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    path = tmp_path / "skannet.pdf"
+    path.write_bytes(scanned_pdf())
+    loaded = load_file(path, 10_000_000)
+    assert loaded.text == "Kommunestyret vedtok planen for kompetanse."
+    (call,) = calls.read_text(encoding="utf-8").splitlines()
+    assert call.endswith("stdout -l nor+dan+eng") and ".png" in call
