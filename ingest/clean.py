@@ -100,12 +100,20 @@ def _unglue_paragraph_start(line: str) -> list[str]:
 
 
 def _join_split_bullets(lines: list[str]) -> list[str]:
-    """Bullets and lines broken mid-sentence are joined when the next piece starts in lower case."""
+    """Bullets and lines broken mid-sentence are joined when the next piece starts in lower case
+    (never table rows "cell | cell", which are lines of their own)."""
     out: list[str] = []
     for line in lines:
         stripped = _BULLET_RE.sub("", line) if _BULLET_RE.match(line) else line
         is_bullet = stripped is not line
-        if out and stripped and stripped[0].islower() and not out[-1].endswith(tuple(_TERMINAL)):
+        table_row = " | " in stripped or (bool(out) and " | " in out[-1])  # rows stay rows
+        if (
+            out
+            and stripped
+            and stripped[0].islower()
+            and not out[-1].endswith(tuple(_TERMINAL))
+            and not table_row
+        ):
             out[-1] = f"{out[-1]} {stripped}"
             continue
         out.append(f"- {stripped}" if is_bullet else stripped)

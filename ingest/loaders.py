@@ -109,8 +109,25 @@ def _from_markdown(text: str) -> LoadedDocument:
 _SKIP_TAGS = {"script", "style", "noscript", "template", "iframe", "svg", "nav", "footer", "form", "head"}
 _BLOCK_TAGS = {
     "p", "div", "section", "article", "main", "header", "aside", "h1", "h2", "h3", "h4", "h5", "h6",
-    "ul", "ol", "table", "tr", "blockquote", "pre", "dl", "dt", "dd", "figure", "figcaption", "br", "hr",
+    "ul", "ol", "table", "blockquote", "pre", "dl", "dt", "dd", "figure", "figcaption", "br", "hr",
 }  # fmt: skip
+# Page furniture by ARIA role, and site-wide header/aside outside the article (an article's own
+# <header> holds its heading and stays).
+_SKIP_ROLES = {"navigation", "banner", "contentinfo", "search", "menu", "menubar", "dialog", "alertdialog"}
+_SITE_CHROME = {"header", "aside"}
+_COOKIE = re.compile(r"cookie|consent|gdpr|samtykke", re.IGNORECASE)
+
+
+def _is_furniture(tag: Any) -> bool:
+    name = tag.name.lower()
+    if name in _SKIP_TAGS or str(tag.get("role", "")).lower() in _SKIP_ROLES:
+        return True
+    if name in _SITE_CHROME and tag.find_parent(["article", "main"]) is None:
+        return True
+    if tag.get("aria-hidden") == "true" or tag.has_attr("hidden"):
+        return True
+    marks = " ".join([str(tag.get("id", "")), *map(str, tag.get("class") or [])])
+    return bool(marks.strip()) and bool(_COOKIE.search(marks))
 
 
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY\b", re.IGNORECASE)
@@ -143,7 +160,7 @@ def _from_html(markup: str) -> LoadedDocument:
                 parts.append(re.sub(r"\s+", " ", str(child)))
             elif isinstance(child, Tag):
                 name = child.name.lower()
-                if name in _SKIP_TAGS:
+                if _is_furniture(child):
                     continue
                 if name == "li":
                     parts.append("\n- ")
@@ -152,6 +169,9 @@ def _from_html(markup: str) -> LoadedDocument:
                 elif name in {"td", "th"}:
                     walk(child)
                     parts.append(" | ")
+                elif name == "tr":  # a table is one block, a row per line
+                    walk(child)
+                    parts.append("\n")
                 elif name in _BLOCK_TAGS:
                     parts.append("\n\n")
                     walk(child)
@@ -161,7 +181,7 @@ def _from_html(markup: str) -> LoadedDocument:
 
     walk(soup.body or soup)
     text = "".join(parts)
-    text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
+    text = re.sub(r"(?:[ \t]*\|)?[ \t]*\n[ \t]*", "\n", text)  # no " |" after a row's last cell
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     if not text:
         raise LoadError("the HTML page contains no visible text")
@@ -169,32 +189,9 @@ def _from_html(markup: str) -> LoadedDocument:
 
 
 def _from_pdf(path: Path) -> LoadedDocument:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from ingest.pdf import read_pdf
 
-    try:
-        reader = PdfReader(str(path), strict=False)
-        if reader.is_encrypted:
-            try:
-                unlocked = reader.decrypt("")
-            except Exception as exc:  # pypdf raises several types for unsupported crypto
-                raise LoadError("encrypted PDF: remove the password and ingest it again") from exc
-            if not unlocked:
-                raise LoadError("encrypted PDF: remove the password and ingest it again")
-        pages = [page.extract_text() or "" for page in reader.pages]
-        meta_title = reader.metadata.title if reader.metadata else None
-    except LoadError:
-        raise
-    # PyPdfError includes LimitReachedError: a stream that decompresses past pypdf's limit (a bomb).
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError) as exc:
-        raise LoadError(
-            f"corrupt or unreadable PDF ({type(exc).__name__}: {exc}); "
-            "open it in a PDF viewer and save or export it again"
-        ) from exc
-    text = "\n\n".join(p.strip() for p in pages if p.strip())
-    if not text:
-        raise LoadError("the PDF has no extractable text (scanned images?); run OCR on it first")
-    return LoadedDocument(text, str(meta_title).strip() if meta_title else None, "pdf")
+    return read_pdf(path)
 
 
 def _check_zip(path: Path) -> None:
@@ -216,31 +213,6 @@ def _check_zip(path: Path) -> None:
 
 def _from_docx(path: Path) -> LoadedDocument:
     _check_zip(path)
-    import docx
+    from ingest.word import read_docx
 
-    try:
-        document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors...
-        raise LoadError(
-            f"corrupt or unreadable .docx ({type(exc).__name__}: {exc}); open it in Word and save it again"
-        ) from exc
-    title = (document.core_properties.title or "").strip() or None
-    blocks: list[str] = []
-    for para in document.paragraphs:
-        text = para.text.strip()
-        if not text:
-            continue
-        style = (para.style.name if para.style is not None else "") or ""
-        if title is None and style in {"Title", "Heading 1"}:
-            title = text
-        if style.startswith("List"):
-            text = f"- {text}"
-        blocks.append(text)
-    for table in document.tables:
-        for row in table.rows:
-            cells = [c.text.strip() for c in row.cells if c.text.strip()]
-            if cells:
-                blocks.append(" | ".join(cells))
-    if not blocks:
-        raise LoadError("the .docx contains no text")
-    return LoadedDocument("\n\n".join(blocks), title, "docx")
+    return read_docx(path)

@@ -33,7 +33,7 @@ from vectorstore.store import ChunkRecord, ChunkStore, DocumentRecord, index_tex
 __all__ = ["FileResult", "IngestReport", "IngestSettings", "discover", "ingest_paths", "tqdm_progress"]
 
 # Bump when cleaning, chunking or what gets embedded changes, so documents are re-processed.
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
 _LOOKAHEAD = 4
 
 

@@ -94,6 +94,31 @@ def make_docx(path: Path) -> Path:
     return path
 
 
+def make_docx_as_published(path: Path) -> Path:
+    """A docx as a municipality writes one: page header and footer, a table between two paragraphs,
+    a numbered list item with a line break in it."""
+    import docx
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "Herning Kommune · Uddannelsesstrategi"
+    section.footer.paragraphs[0].text = "Side 1 af 4"
+    document.add_heading("Uddannelsesstrategi", level=1)
+    document.add_paragraph("Strategien har fire mål, som tabellen viser.")
+    table = document.add_table(rows=3, cols=2)
+    for row, (goal, owner) in enumerate(
+        [("Mål", "Ansvarlig"), ("Flere studerende", "Herning Kommune"), ("Livslang læring", "Erhvervsrådet")]
+    ):
+        table.cell(row, 0).text = goal
+        table.cell(row, 1).text = owner
+    document.add_paragraph("Efter tabellen følger indsatserne.")
+    item = document.add_paragraph("Vi vil etablere nye områder i byen,", style="List Number")
+    item.add_run().add_break()
+    item.add_run("der fusionerer innovation og uddannelse.")
+    document.save(str(path))
+    return path
+
+
 def docx_with_padding(source: Path, target: Path, padding_bytes: int) -> Path:
     """Copy of a real docx plus a member of zeros: deflate shrinks it about a thousandfold."""
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:

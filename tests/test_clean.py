@@ -212,3 +212,8 @@ def test_lines_ending_a_sentence_are_not_joined() -> None:
 
 def test_immediate_repeat_of_a_title_line_is_dropped() -> None:
     assert clean_text("Tittel\n\nTittel\n\nTekst.") == "Tittel\n\nTekst."
+
+
+def test_table_rows_are_never_joined_like_a_broken_sentence() -> None:
+    table = "Mål | Ansvarlig\nfor alle unge | Herning Kommune\nlivslang læring | Erhvervsrådet"
+    assert clean_text(table) == table

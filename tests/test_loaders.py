@@ -13,6 +13,7 @@ from tests.documents import (
     docx_with_padding,
     forge_declared_sizes,
     make_docx,
+    make_docx_as_published,
     make_pdf,
     pdf_from_objects,
     pdf_with_page_loop,
@@ -162,6 +163,23 @@ def test_script_content_never_becomes_text(tmp_path: Path, markup: str) -> None:
     assert "LEAK" not in text
 
 
+def test_html_drops_site_chrome_by_role_and_place_but_keeps_the_articles_own_header(tmp_path: Path) -> None:
+    markup = (
+        "<html><body><header><a href='/'>SITE-LOGO</a> SITE-MENU</header>"
+        "<div role='navigation'>ROLE-NAV</div><div id='cookie-banner'>Vi bruker informasjonskapsler</div>"
+        "<main><article><header><h1>Kompetansepiloter</h1></header><p>Innlandet satser på treindustri.</p>"
+        "<table><tr><th>Finansiør</th><th>Beløp</th></tr>"
+        "<tr><td>Innlandet fylkeskommune</td><td>1,882 mill. kr</td></tr></table></article></main>"
+        "<aside>LES-OGSÅ</aside><div role='contentinfo'>ROLE-FOOTER</div></body></html>"
+    )
+    text = load_file(_write(tmp_path, "side.html", markup), LIMIT).text
+    assert text.split("\n\n") == [
+        "Kompetansepiloter",
+        "Innlandet satser på treindustri.",
+        "Finansiør | Beløp\nInnlandet fylkeskommune | 1,882 mill. kr",
+    ]
+
+
 def test_html_title_falls_back_to_h1(tmp_path: Path) -> None:
     markup = "<html><body><h1>Uddannelsesstrategi</h1><p>Her finder du strategien.</p></body></html>"
     assert load_file(_write(tmp_path, "x.htm", markup), LIMIT).title == "Uddannelsesstrategi"
@@ -259,7 +277,19 @@ def test_docx_headings_lists_and_tables(tmp_path: Path) -> None:
         "Samarbeidspartnere",
     ]
     assert "- Tretorget" in blocks and "- Norwegian Wood Cluster" in blocks
-    assert "Departementet | 4,4 millioner kroner" in blocks
+    assert "Finansiering | Beløp\nDepartementet | 4,4 millioner kroner" in blocks  # one block, a row a line
+
+
+def test_docx_keeps_document_order_and_drops_page_header_and_footer(tmp_path: Path) -> None:
+    loaded = load_file(make_docx_as_published(tmp_path / "strategi.docx"), LIMIT)
+    assert loaded.text.split("\n\n") == [
+        "Uddannelsesstrategi",
+        "Strategien har fire mål, som tabellen viser.",
+        "Mål | Ansvarlig\nFlere studerende | Herning Kommune\nLivslang læring | Erhvervsrådet",
+        "Efter tabellen følger indsatserne.",
+        "- Vi vil etablere nye områder i byen, der fusionerer innovation og uddannelse.",
+    ]
+    assert "Herning Kommune · Uddannelsesstrategi" not in loaded.text and "Side 1" not in loaded.text
 
 
 def test_corrupt_docx_is_refused(tmp_path: Path) -> None:
