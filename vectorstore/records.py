@@ -1,4 +1,4 @@
-"""The shapes that go into the index and come out of it: documents, chunks, raw record pages."""
+"""The shapes that go into the index and come out of it: documents, chunks, record pages, hits."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+from langchain_core.documents import Document
 
-__all__ = ["ChunkRecord", "Collection", "DocumentRecord", "RecordPage", "index_text"]
+__all__ = ["ChunkRecord", "Collection", "DocumentRecord", "RecordPage", "SearchHits", "index_text"]
 
 Collection = Literal["passages", "documents"]
 
@@ -79,6 +80,15 @@ class RecordPage:
     documents: list[str]
     metadatas: list[dict[str, Any]]
     embeddings: np.ndarray
+
+
+@dataclass(frozen=True)
+class SearchHits:
+    """Both halves of hybrid retrieval, for the retriever to fuse."""
+
+    dense: list[tuple[Document, float]]  # committed passages, cosine similarity (1 = identical)
+    lexical: list[tuple[str, float]]  # chunk id, BM25 score
+    languages: tuple[str, ...]  # languages of the indexed passages (BM25 stems with each)
 
 
 def index_text(title: str, section: str, text: str) -> str:

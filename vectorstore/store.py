@@ -22,7 +22,6 @@ import logging
 import shutil
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 import numpy as np
@@ -34,7 +33,7 @@ from vectorstore.errors import ModelMismatchError, StoreError
 from vectorstore.index_embeddings import IndexEmbeddings
 from vectorstore.lexical import LexicalChanges, LexicalIndex, id_digest
 from vectorstore.lock import writer_lock
-from vectorstore.records import ChunkRecord, Collection, DocumentRecord, RecordPage, index_text
+from vectorstore.records import ChunkRecord, Collection, DocumentRecord, RecordPage, SearchHits, index_text
 from vectorstore.sentence_vectors import Sentence, SentenceCache, SentenceVectors, SpanVectors
 from vectorstore.settings import StoreSettings
 
@@ -59,15 +58,6 @@ log = logging.getLogger(__name__)
 # Steps of a document write, in order, where a test's `faults` hook may simulate a crash.
 WriteStep = Literal["uncommitted", "passages_written", "committed"]
 FaultHook = Callable[[WriteStep, str], None]
-
-
-@dataclass(frozen=True)
-class SearchHits:
-    """Both halves of hybrid retrieval, for the retriever to fuse."""
-
-    dense: list[tuple[Document, float]]  # committed passages, cosine similarity (1 = identical)
-    lexical: list[tuple[str, float]]  # chunk id, BM25 score
-    languages: tuple[str, ...]  # languages of the indexed passages (BM25 stems with each)
 
 
 _P = ParamSpec("_P")
