@@ -10,16 +10,8 @@ the app, and launches it.
 
 from __future__ import annotations
 
-import os
-
-# Models come from packages, never from a hub: set before gradio imports huggingface_hub.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,6 +19,7 @@ from typing import Any
 from assistant.core import Assistant
 from assistant.feedback import FeedbackLog
 from assistant.library import DocumentLibrary
+from assistant.runtime import offline_environment, open_store
 from ui.guards import staff_credentials_problem
 from ui.settings import AppSettings, Mode
 
@@ -56,12 +49,8 @@ def build_assistant() -> Assistant:
     from tqdm import tqdm
 
     from ingest.pipeline import ingest_paths, tqdm_progress
-    from vectorstore.embeddings import load_embeddings
-    from vectorstore.settings import StoreSettings
-    from vectorstore.store import ChunkStore
 
-    store_settings = StoreSettings()
-    store = ChunkStore(store_settings, load_embeddings(store_settings))
+    store = open_store()
     if store.is_empty():
         print(f"The index is empty: ingesting the bundled corpus ({BUNDLED_CORPUS}) …", flush=True)
         bar = tqdm(total=0, unit="file", desc="Ingesting", file=sys.stdout)
@@ -70,13 +59,16 @@ def build_assistant() -> Assistant:
         finally:
             bar.close()
         print(report.summary(), flush=True)
-    assistant = Assistant(store=store)
+    assistant = Assistant.from_settings(store=store)
     assistant.warm_up()
     return assistant
 
 
 def main(argv: list[str] | None = None) -> int:
     """Build the index if it is empty, then serve until interrupted."""
+    # Models come from packages, never from a hub: set before gradio imports huggingface_hub.
+    offline_environment()
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     args = _parser().parse_args(argv)
     updates: dict[str, Any] = {
         key: value for key, value in (("host", args.host), ("port", args.port)) if value

@@ -18,7 +18,7 @@ sentence that only restates the question brings the one after it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -28,8 +28,9 @@ from assistant.question import QuestionInfo, has_type_evidence
 from assistant.selector import LinearModel, abstain_features, load_model, sentence_logits, sentence_matrix
 from assistant.types import Citation, Passage
 from assistant.verify import strip_unsafe
-from ingest.chunking import answer_sentences
+from ingest.chunking import AnswerSentence, answer_sentences
 from vectorstore.lexical import analyze
+from vectorstore.sentence_vectors import SentenceVectorsFn
 
 __all__ = [
     "Composition",
@@ -43,7 +44,6 @@ __all__ = [
     "sentence_features",
 ]
 
-EmbedFn = Callable[[list[str]], np.ndarray]
 IdfFn = Callable[[list[str]], dict[str, float]]
 
 _NAME_RE = re.compile(r"[A-ZÆØÅ][\wæøåÆØÅ.-]*[\wæøå]|[A-ZÆØÅ]{2,}")
@@ -215,15 +215,14 @@ def sentence_features(
     question: QuestionInfo,
     passages: Sequence[Passage],
     query_vector: np.ndarray,
-    embed: EmbedFn,
+    vectors: SentenceVectorsFn,
     idf: IdfFn,
     max_passages: int,
-    stored: Mapping[str, Mapping[tuple[int, int], np.ndarray]] | None = None,
 ) -> list[ScoredSentence]:
     """Every candidate sentence of the top passages with its evidence (score left at 0).
 
-    Sentence vectors come from `stored` (embedded at ingest, keyed by chunk id and span); only
-    sentences missing there (an index built by an older version) go through `embed`.
+    Sentence vectors come from `vectors` (`ChunkStore.sentence_vectors`: embedded at ingest, or
+    now for an index built by an older version).
     """
     pool = list(passages[:max_passages])
     candidates = [(pi, s) for pi, p in enumerate(pool) for s in answer_sentences(p.text, p.section)]
@@ -239,15 +238,11 @@ def sentence_features(
     top_score = max((p.score for p in pool), default=1.0) or 1.0
     q_words = {w.lower() for w in re.findall(r"\w+", question.text)}
 
-    stored = stored or {}
-    vectors: list[np.ndarray | None] = [
-        stored.get(pool[pi].chunk_id, {}).get((s.start, s.end)) for pi, s in candidates
-    ]
-    missing = [i for i, v in enumerate(vectors) if v is None]
-    if missing:
-        for i, v in zip(missing, embed([candidates[i][1].embed_text for i in missing]), strict=True):
-            vectors[i] = v
-    dense = np.stack([v for v in vectors if v is not None]) @ query_vector
+    wanted: dict[str, list[AnswerSentence]] = {}
+    for pi, s in candidates:
+        wanted.setdefault(pool[pi].chunk_id, []).append(s)
+    found = vectors([p.chunk_id for p in pool], embed_missing=wanted)
+    dense = np.stack([found[pool[pi].chunk_id][(s.start, s.end)] for pi, s in candidates]) @ query_vector
     features: list[ScoredSentence] = []
     for (pi, sentence), cos in zip(candidates, dense, strict=True):
         start, end, text = sentence.start, sentence.end, sentence.text
@@ -374,21 +369,7 @@ def _citations(pool: Sequence[Passage], chosen: Sequence[ScoredSentence]) -> lis
     numbers: dict[int, int] = {}
     for s in chosen:
         n = numbers.setdefault(s.passage_index, len(numbers) + 1)
-        p = pool[s.passage_index]
-        citations.append(
-            Citation(
-                n=n,
-                source=p.source,
-                title=p.title,
-                chunk_id=p.chunk_id,
-                quote=s.text,
-                quote_start=s.start,
-                quote_end=s.end,
-                char_start=p.char_start + s.start,
-                char_end=p.char_start + s.end,
-                score=round(s.score, 4),
-            )
-        )
+        citations.append(Citation.from_quote(n, pool[s.passage_index], s.start, s.end, round(s.score, 4)))
     return citations
 
 
@@ -396,14 +377,13 @@ def compose(
     question: QuestionInfo,
     passages: Sequence[Passage],
     query_vector: np.ndarray,
-    embed: EmbedFn,
+    vectors: SentenceVectorsFn,
     idf: IdfFn,
     max_passages: int,
     threshold: float | None = None,
     plan: Plan | None = None,
-    stored: Mapping[str, Mapping[tuple[int, int], np.ndarray]] | None = None,
 ) -> Composition:
     """Pick the sentences that answer `question` from the top `max_passages` passages, or abstain."""
-    features = sentence_features(question, passages, query_vector, embed, idf, max_passages, stored)
+    features = sentence_features(question, passages, query_vector, vectors, idf, max_passages)
     pool = list(passages[:max_passages])
     return select(question, pool, features, threshold, plan, covered=coverage(question, pool, idf))

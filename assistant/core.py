@@ -7,7 +7,6 @@ on its own. Collaborators default to "build from settings", so tests pass fakes 
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
@@ -24,8 +23,6 @@ from assistant.question import analyze_question, is_instruction
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AssistantSettings
 from assistant.types import Answer, SentenceCheck
-from vectorstore.embeddings import load_embeddings
-from vectorstore.settings import StoreSettings
 from vectorstore.store import ChunkStore, DocumentRecord
 
 __all__ = ["Assistant", "QuestionRejected"]
@@ -38,28 +35,34 @@ class QuestionRejected(ValueError):
 class Assistant:
     """Answers questions from the indexed documents.
 
-    >>> assistant = Assistant()                      # embedded Chroma under ./data
+    >>> assistant = Assistant.from_settings()        # the index configured by the environment
     >>> answer = assistant.ask("Hvor mye penger får Kompetansepiloter til sammen?")
     >>> print(answer.text, [c.source for c in answer.citations])
     """
 
     def __init__(
         self,
-        store: ChunkStore | None = None,
+        store: ChunkStore,
         settings: AssistantSettings | None = None,
         retriever: HybridRetriever | None = None,
         generator: AnswerGenerator | None = None,
     ) -> None:
         self.settings = settings or AssistantSettings()
-        if store is None:
-            store_settings = StoreSettings()
-            store = ChunkStore(store_settings, load_embeddings(store_settings))
         self.store = store
         self.retriever = retriever or HybridRetriever(store=store, settings=self.settings)
         # None unless a model server is configured (ASSISTANT_LLM_PROVIDER): answers stay extractive.
         self.generator = generator or make_generator(self.settings, store.embeddings, store.sentence_vectors)
-        self._sentence_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._records: tuple[int, list[DocumentRecord]] | None = None
+
+    @classmethod
+    def from_settings(
+        cls, settings: AssistantSettings | None = None, store: ChunkStore | None = None
+    ) -> Assistant:
+        """The assistant over `store`, or over the index the environment configures (STORE_*,
+        ASSISTANT_DATA_DIR, CHROMA_HOST...: see assistant/runtime.py)."""
+        from assistant.runtime import open_store
+
+        return cls(store if store is not None else open_store(), settings or AssistantSettings())
 
     def warm_up(self) -> None:
         """Load the embedding model, the BM25 index and the language detector now, not on the
@@ -159,19 +162,15 @@ class Assistant:
                     "total_ms": round((time.perf_counter() - started) * 1000, 1),
                 }
                 return facts_answer
-        lexical = self.store.lexical()
         composition = compose(
             info,
             passages,
             query_vector,
-            embed=self._embed_sentences,
-            idf=lexical.idf,
+            vectors=self.store.sentence_vectors,
+            idf=self.store.idf,
             max_passages=self.settings.answer_passages,
             threshold=self.settings.abstain_threshold,
             plan=Plan(max_sentences=self.settings.answer_sentences, list_items=self.settings.list_items),
-            stored=self.store.sentence_vectors(
-                [p.chunk_id for p in passages[: self.settings.answer_passages]]
-            ),
         )
         t3 = time.perf_counter()
         # The document has no such items: a sentence that speaks of none of them is no answer.
@@ -231,16 +230,3 @@ class Assistant:
         vector = np.asarray(self.store.embeddings.embed_query(question), dtype=np.float32)
         best = self.retriever.retrieve(question, lang, 1, query_vector=vector)
         return [best[0].source] if best else []
-
-    def _embed_sentences(self, texts: list[str]) -> np.ndarray:
-        """Sentence vectors, cached: the same passages come back for related questions."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_cache]
-        if missing:
-            vectors = self.store.embeddings.embed_documents(missing)
-            for t, v in zip(missing, vectors, strict=True):
-                self._sentence_cache[t] = np.asarray(v, dtype=np.float32)
-            while len(self._sentence_cache) > 20000:
-                self._sentence_cache.popitem(last=False)
-        for t in texts:
-            self._sentence_cache.move_to_end(t)
-        return np.stack([self._sentence_cache[t] for t in texts])

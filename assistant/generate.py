@@ -7,14 +7,14 @@ is split into sentences and each goes through `assistant.verify.Verifier` before
 
 >>> generator = make_generator(AssistantSettings(llm_provider="openai", llm_model="qwen",
 ...                                              llm_base_url="http://127.0.0.1:8000/v1"),
-...                            embeddings, stored_vectors)
+...                            embeddings, store.sentence_vectors)
 >>> answer = generator.answer(extractive_answer)           # or: for event in generator.stream(...)
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -30,6 +30,7 @@ from assistant.settings import AssistantSettings
 from assistant.types import Answer, Citation, Passage, SentenceCheck
 from assistant.verify import Verifier, split_sentences, strip_unsafe
 from ingest.chunking import AnswerSentence
+from vectorstore.sentence_vectors import SentenceVectorsFn
 
 __all__ = [
     "REFUSAL",
@@ -43,8 +44,6 @@ __all__ = [
 
 # What the model must reply when the passages do not answer; detected exactly, in any case.
 REFUSAL = "NOT_IN_DOCUMENTS"
-
-StoredVectorsFn = Callable[[Sequence[str]], Mapping[str, Mapping[tuple[int, int], Any]]]
 
 _LANGUAGE_NAMES = {
     "nb": "Norwegian Bokmål",
@@ -165,12 +164,12 @@ class AnswerGenerator:
         model: BaseChatModel,
         settings: AssistantSettings,
         embeddings: Embeddings,
-        stored_vectors: StoredVectorsFn | None = None,
+        sentence_vectors: SentenceVectorsFn,
     ) -> None:
         self.model = model
         self.settings = settings
         self.embeddings = embeddings
-        self.stored_vectors = stored_vectors
+        self.sentence_vectors = sentence_vectors
 
     # ---------------------------------------------------------------- follow-ups
 
@@ -267,17 +266,10 @@ class AnswerGenerator:
         return _content(reply)
 
     def _verifier(self, passages: Sequence[Passage], lang: str) -> Verifier:
-        stored = self.stored_vectors([p.chunk_id for p in passages]) if self.stored_vectors else {}
-
         def passage_vectors(passage: Passage, sentences: list[AnswerSentence]) -> np.ndarray:
-            own = stored.get(passage.chunk_id, {})
-            vectors = [own.get((s.start, s.end)) for s in sentences]
-            missing = [i for i, v in enumerate(vectors) if v is None]
-            if missing:
-                embedded = self.embeddings.embed_documents([sentences[i].embed_text for i in missing])
-                for i, v in zip(missing, embedded, strict=True):
-                    vectors[i] = v
-            return np.asarray(vectors, dtype=np.float32)
+            chunk_id = passage.chunk_id
+            own = self.sentence_vectors([chunk_id], embed_missing={chunk_id: sentences}).get(chunk_id, {})
+            return np.asarray([own[(s.start, s.end)] for s in sentences], dtype=np.float32)
 
         def embed_claims(texts: list[str]) -> np.ndarray:
             return np.asarray([self.embeddings.embed_query(t) for t in texts], dtype=np.float32)
@@ -339,23 +331,11 @@ class AnswerGenerator:
         citations: list[Citation] = []
         for check in shown:
             for n in check.cited:
-                p = passages[n - 1]
                 quote = verifier.best_quote(check.text, n)
                 if any(c.n == n and c.quote_start == quote.start for c in citations):
                     continue  # two sentences resting on the same quote: mark it once
                 citations.append(
-                    Citation(
-                        n=n,
-                        source=p.source,
-                        title=p.title,
-                        chunk_id=p.chunk_id,
-                        quote=quote.text,
-                        quote_start=quote.start,
-                        quote_end=quote.end,
-                        char_start=p.char_start + quote.start,
-                        char_end=p.char_start + quote.end,
-                        score=check.support,
-                    )
+                    Citation.from_quote(n, passages[n - 1], quote.start, quote.end, check.support)
                 )
         return replace(
             extractive,
@@ -371,8 +351,8 @@ class AnswerGenerator:
 
 
 def make_generator(
-    settings: AssistantSettings, embeddings: Embeddings, stored_vectors: StoredVectorsFn | None = None
+    settings: AssistantSettings, embeddings: Embeddings, sentence_vectors: SentenceVectorsFn
 ) -> AnswerGenerator | None:
     """An `AnswerGenerator` when a model server is configured, else None (extractive answers)."""
     model = make_chat_model(settings)
-    return AnswerGenerator(model, settings, embeddings, stored_vectors) if model is not None else None
+    return AnswerGenerator(model, settings, embeddings, sentence_vectors) if model is not None else None

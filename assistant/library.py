@@ -1,7 +1,8 @@
 """Staff operations on the indexed documents: list, add uploads, re-index, delete.
 
-The UI calls these and renders the result; every write runs through the ingest pipeline or the
-store under the single-writer lock, so a staff upload and a command-line ingest cannot collide.
+The UI calls these and renders the result; every write runs through the ingest pipeline or
+`store.writing`, under the single-writer lock, so a staff upload and a command-line ingest cannot
+collide. The UI needs nothing else from the store: `overview` gives the funding/partner/goal table.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.overview import Overview, build_overview
 from ingest.loaders import SUPPORTED_SUFFIXES
-from ingest.pipeline import FileResult, IngestReport, IngestSettings, ProgressFn, ingest_paths
-from vectorstore.lock import writer_lock
+from ingest.pipeline import FileResult, IngestReport, ProgressFn, ingest_paths
+from ingest.settings import IngestSettings
 from vectorstore.store import ChunkStore, DocumentRecord
 
 __all__ = ["DocumentLibrary", "UploadRejected", "safe_filename"]
@@ -47,6 +49,10 @@ class DocumentLibrary:
 
     def document(self, source: str) -> DocumentRecord | None:
         return self.store.get_document(source)
+
+    def overview(self, sources: Sequence[str] | None = None) -> Overview:
+        """Funding, partners and goals of these documents (all when None), each with its citation."""
+        return build_overview(self.store, sources)
 
     def check_upload(self, name: str, size: int) -> str:
         """The stored name for an upload, or `UploadRejected`."""
@@ -94,11 +100,9 @@ class DocumentLibrary:
         )
 
     def delete(self, source: str) -> bool:
-        with writer_lock(self.store.settings.data_dir, purpose=f"delete {source}"):
+        with self.store.writing(f"delete {source}"):
             record = self.store.get_document(source)
             removed = self.store.delete_document(source)
-            if removed:
-                self.store.finish_writes()
             if record and Path(record.root).resolve() == self.uploads_dir.resolve():
                 (self.uploads_dir / source).unlink(missing_ok=True)
         return removed

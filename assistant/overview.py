@@ -321,17 +321,14 @@ def cite(answer: Answer, passage: Passage, start: int, end: int, score: float) -
     if answer.passage(passage.chunk_id) is None:
         answer.passages.append(passage)
     n = len({c.n for c in answer.citations}) + 1
-    answer.citations.append(
-        Citation(n, passage.source, passage.title, passage.chunk_id, passage.text[start:end], start, end,
-                 passage.char_start + start, passage.char_start + end, round(score, 4))
-    )  # fmt: skip
+    answer.citations.append(Citation.from_quote(n, passage, start, end, round(score, 4)))
     return n
 
 
 def passages_of(store: ChunkStore, record: DocumentRecord) -> list[Passage]:
     """Every stored passage of the document (read once when several spans need theirs)."""
     docs = store.get_passages(store.passage_ids([record.source]))
-    return [_as_passage(doc.id or "", doc.page_content, doc.metadata, 1.0) for doc in docs]
+    return [Passage.from_document(doc, 1.0) for doc in docs]
 
 
 def passage_at(
@@ -347,21 +344,6 @@ def passage_at(
     return next((p for p in pool if p.char_start <= start and end <= p.char_end), None)
 
 
-def _as_passage(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Passage:
-    return Passage(
-        chunk_id=chunk_id,
-        source=str(meta.get("source", "")),
-        title=str(meta.get("title", "")),
-        lang=str(meta.get("lang", "")),
-        text=text,
-        char_start=int(meta.get("char_start", 0)),
-        char_end=int(meta.get("char_end", 0)),
-        score=score,
-        section=str(meta.get("section", "")),
-        publisher=str(meta.get("publisher", "")),
-    )
-
-
 def _best_sentence(
     topic: str,
     lang: str,
@@ -375,20 +357,14 @@ def _best_sentence(
     from ingest.chunking import answer_sentences
 
     passages = retriever.retrieve(topic, lang, 4, [record.source], query_vector=vector)
-    stored = store.sentence_vectors([p.chunk_id for p in passages])
+    stored = store.sentence_vectors(
+        [p.chunk_id for p in passages],
+        embed_missing={p.chunk_id: answer_sentences(p.text, p.section) for p in passages},
+    )
     terms = _terms(topic, lang)
     best: _Best | None = None
     for passage in passages:
-        spans = stored.get(passage.chunk_id) or {}
-        if not spans:
-            found = answer_sentences(passage.text, passage.section)
-            if not found:
-                continue
-            vectors = store.embeddings.embed_documents([s.embed_text for s in found])
-            spans = {
-                (s.start, s.end): np.asarray(v, dtype=np.float32) for s, v in zip(found, vectors, strict=True)
-            }
-        for (start, end), sentence_vector in spans.items():
+        for (start, end), sentence_vector in stored.get(passage.chunk_id, {}).items():
             words = re.findall(r"[\wæøåäö-]+", passage.text[start:end].lower())
             matched = sum(1 for t in terms if any(w.startswith(t) for w in words))
             cosine = float(

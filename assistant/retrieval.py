@@ -7,12 +7,17 @@ beat reciprocal-rank fusion (hit@1 0.900 vs 0.894 for the best RRF setting, 0.87
 because it keeps how *much* better BM25's first hit is, which RRF throws away. When the question's
 language differs from the documents' (English over Norwegian) BM25 can only match names, so its
 weight drops.
+
+`HybridRetriever` is a langchain `BaseRetriever`: `invoke(question)` returns `Document`s whose
+metadata holds every citation field (source, title, chunk_id, char_start, char_end, lang, score,
+section, publisher, dense_score, lexical_score), so it drops into an LCEL chain (README, "Using the
+retriever in your own langchain chain"). The assistant itself calls `retrieve`, which returns
+`Passage`s and takes the question's language and a precomputed query vector.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -41,6 +46,7 @@ class HybridRetriever(BaseRetriever):
     >>> retriever = HybridRetriever(store=store, settings=AssistantSettings())
     >>> passages = retriever.retrieve("Hvem finansierer Kompetansepiloter?", lang="nb", k=5)
     >>> docs = retriever.invoke("Hvem finansierer Kompetansepiloter?")  # langchain interface
+    >>> docs[0].metadata["source"], docs[0].metadata["char_start"], docs[0].metadata["score"]
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -54,11 +60,7 @@ class HybridRetriever(BaseRetriever):
         from assistant.question import analyze_question
 
         lang = analyze_question(query, prior_lang=self.settings.default_lang).lang
-        passages = self.retrieve(query, lang=lang, k=self.settings.top_k)
-        return [
-            Document(id=p.chunk_id, page_content=p.text, metadata={"source": p.source, "score": p.score})
-            for p in passages
-        ]
+        return [p.to_document() for p in self.retrieve(query, lang=lang, k=self.settings.top_k)]
 
     def retrieve(
         self,
@@ -73,28 +75,21 @@ class HybridRetriever(BaseRetriever):
         mode = mode or self.settings.mode
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
-        n = max(self.settings.candidates, k)
-        dense: list[tuple[Document, float]] = []
-        lexical: list[tuple[str, float]] = []
+        vector = None
         if mode in {"hybrid", "dense"}:
             vector = query_vector if query_vector is not None else self.store.embeddings.embed_query(query)
-            dense = self.store.dense_search(vector, n, sources)
-        index = self.store.lexical() if mode in {"hybrid", "bm25"} else None
-        if index is not None:
-            allowed = set(self.store.passage_ids(sources)) if sources else None
-            # English questions also search with the Scandinavian words of the domain.
-            lexical_query = f"{query} {expand_english(query)}" if lang == "en" else query
-            lexical = index.search(lexical_query, n, allowed)
+        # English questions also search with the Scandinavian words of the domain.
+        text = (f"{query} {expand_english(query)}" if lang == "en" else query) if mode != "dense" else None
+        hits = self.store.search(max(self.settings.candidates, k), vector=vector, text=text, sources=sources)
         lexical_weight = self.settings.lexical_weight
-        if mode == "hybrid" and index is not None:
-            doc_langs = index.manifest.languages
-            if doc_langs and not any(_same_family(lang, d) for d in doc_langs):
+        if mode == "hybrid":
+            if hits.languages and not any(_same_family(lang, d) for d in hits.languages):
                 lexical_weight = self.settings.cross_language_lexical_weight
         elif mode == "dense":
             lexical_weight = 0.0
         else:
             lexical_weight = 1.0
-        return self._fuse(dense, lexical, k, lexical_weight)
+        return self._fuse(hits.dense, hits.lexical, k, lexical_weight)
 
     def _fuse(
         self,
@@ -122,25 +117,7 @@ class HybridRetriever(BaseRetriever):
         for doc in self.store.get_passages(missing):
             docs[doc.id or ""] = doc
         return [
-            _passage(docs[cid], scores[cid], dense_scores.get(cid), lexical_scores.get(cid))
+            Passage.from_document(docs[cid], scores[cid], dense_scores.get(cid), lexical_scores.get(cid))
             for cid in ranked
             if cid in docs
         ]
-
-
-def _passage(doc: Document, score: float, dense: float | None, lexical: float | None) -> Passage:
-    meta: dict[str, Any] = doc.metadata
-    return Passage(
-        chunk_id=doc.id or "",
-        source=str(meta.get("source", "")),
-        title=str(meta.get("title", "")),
-        lang=str(meta.get("lang", "")),
-        text=doc.page_content,
-        char_start=int(meta.get("char_start", 0)),
-        char_end=int(meta.get("char_end", 0)),
-        score=score,
-        section=str(meta.get("section", "")),
-        publisher=str(meta.get("publisher", "")),
-        dense_score=dense,
-        lexical_score=lexical,
-    )

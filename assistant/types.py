@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from langchain_core.documents import Document
+
 __all__ = ["Answer", "Citation", "DocumentFinding", "Passage", "SentenceCheck"]
 
 
@@ -29,6 +31,32 @@ class Passage:
     dense_score: float | None = None
     lexical_score: float | None = None
 
+    @classmethod
+    def from_document(
+        cls, doc: Document, score: float, dense: float | None = None, lexical: float | None = None
+    ) -> Passage:
+        """A stored passage (a `Document` with the store's metadata) as retrieval found it."""
+        meta: dict[str, Any] = doc.metadata
+        return cls(
+            chunk_id=doc.id or "",
+            source=str(meta.get("source", "")),
+            title=str(meta.get("title", "")),
+            lang=str(meta.get("lang", "")),
+            text=doc.page_content,
+            char_start=int(meta.get("char_start", 0)),
+            char_end=int(meta.get("char_end", 0)),
+            score=score,
+            section=str(meta.get("section", "")),
+            publisher=str(meta.get("publisher", "")),
+            dense_score=dense,
+            lexical_score=lexical,
+        )
+
+    def to_document(self) -> Document:
+        """The passage as langchain hands it on: text, and every citation field in metadata."""
+        meta = {k: v for k, v in asdict(self).items() if k != "text" and v is not None}
+        return Document(id=self.chunk_id, page_content=self.text, metadata=meta)
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -47,6 +75,22 @@ class Citation:
     char_start: int
     char_end: int
     score: float
+
+    @classmethod
+    def from_quote(cls, n: int, passage: Passage, start: int, end: int, score: float) -> Citation:
+        """Citation number `n` of `passage.text[start:end]`, located in the passage and the document."""
+        return cls(
+            n=n,
+            source=passage.source,
+            title=passage.title,
+            chunk_id=passage.chunk_id,
+            quote=passage.text[start:end],
+            quote_start=start,
+            quote_end=end,
+            char_start=passage.char_start + start,
+            char_end=passage.char_start + end,
+            score=score,
+        )
 
 
 @dataclass(frozen=True)

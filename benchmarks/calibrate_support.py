@@ -35,19 +35,16 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("ASSISTANT_LLM_PROVIDER", "none")
 
 from assistant.core import Assistant
 from assistant.evaluation import fold, load_questions
 from assistant.generate import AnswerGenerator
+from assistant.runtime import offline_environment, open_store
 from assistant.settings import AssistantSettings
 from assistant.types import Passage
 from assistant.verify import Verifier, unsupported_numbers
 from vectorstore.embeddings import load_embeddings
 from vectorstore.settings import StoreSettings
-from vectorstore.store import ChunkStore
 
 _WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
 
@@ -91,7 +88,7 @@ def collect(
 ) -> tuple[list[Pair], list[bool]]:
     """Judgements for a sample of the set's answerable questions, and the number-check results."""
     settings = AssistantSettings(llm_provider="none")
-    store = ChunkStore(StoreSettings(data_dir=data_dir), embeddings)  # type: ignore[arg-type]
+    store = open_store(StoreSettings(data_dir=data_dir), embeddings)  # type: ignore[arg-type]
     assistant = Assistant(store=store, settings=settings)
     assistant.warm_up()
     generator = AnswerGenerator(object(), settings, store.embeddings, store.sentence_vectors)  # type: ignore[arg-type]
@@ -155,6 +152,8 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=40, help="questions per set")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
+    offline_environment()
+    os.environ.setdefault("ASSISTANT_LLM_PROVIDER", "none")
 
     embeddings = load_embeddings(StoreSettings())
     pairs: list[Pair] = []

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import get_args
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from assistant.runtime import offline_environment
 from ingest.chunking import chunk_text
 from ingest.clean import clean_text
 from vectorstore.embeddings import load_embeddings
@@ -35,6 +35,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--backend", choices=get_args(EmbeddingBackend), default=None)
     args = parser.parse_args()
+    offline_environment()
 
     passages: list[str] = []
     for path in sorted(args.corpus.glob("*.txt")):

@@ -38,6 +38,10 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.runtime import OFFLINE_DEFAULTS  # noqa: E402 - after the path that finds it
+
 SEED = ROOT.parent / "shared" / "eval" / "seed-dev.jsonl"
 FALLBACK_QUESTIONS = [
     "Hvor mye penger får ordningen Kompetansepiloter i Innlandet til sammen?",
@@ -80,13 +84,14 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = workdir / "app.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "UI_"))}
+        env = {
+            **OFFLINE_DEFAULTS,
+            **{k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "UI_"))},
+        }
         env.update(
             ASSISTANT_DATA_DIR=str(data_dir),
             GRADIO_TEMP_DIR=str(workdir / "gradio-tmp"),
             PYTHONUNBUFFERED="1",
-            HF_HUB_OFFLINE="1",
-            TRANSFORMERS_OFFLINE="1",
         )
         for name in ("ASSISTANT_CONCURRENCY_LIMIT", "ASSISTANT_QUEUE_SIZE"):
             if name in os.environ:
@@ -136,7 +141,7 @@ class Server:
 
 def build_index(data_dir: Path) -> None:
     print(f"Building an index of the bundled corpus in {data_dir} …", flush=True)
-    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+    env = {**OFFLINE_DEFAULTS, **os.environ, "ASSISTANT_DATA_DIR": str(data_dir)}
     subprocess.run(
         [sys.executable, "-m", "assistant.cli", "ingest", str(ROOT / "corpus"), "--quiet"],
         cwd=ROOT,

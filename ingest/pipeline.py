@@ -18,42 +18,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from ingest.chunking import AnswerSentence, Chunk, ChunkingConfig, answer_sentences, chunk_text
+from ingest.chunking import AnswerSentence, Chunk, answer_sentences, chunk_text
 from ingest.clean import clean_text
 from ingest.extract import extract
 from ingest.language import detect_language
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadError
 from ingest.sandbox import LoadFn, parser
-from vectorstore.diskspace import disk_errors_explained
-from vectorstore.lock import writer_lock
+from ingest.settings import IngestSettings
 from vectorstore.store import ChunkRecord, ChunkStore, DocumentRecord, index_text
 
-__all__ = ["FileResult", "IngestReport", "IngestSettings", "discover", "ingest_paths", "tqdm_progress"]
+__all__ = ["FileResult", "IngestReport", "ProgressFn", "discover", "ingest_paths", "tqdm_progress"]
 
 # Bump when cleaning, chunking or what gets embedded changes, so documents are re-processed.
 PIPELINE_VERSION = "6"
 _LOOKAHEAD = 4
-
-
-class IngestSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="INGEST_", extra="ignore")
-
-    max_file_mb: float = 50.0
-    # Passages of several documents embedded together (short documents make small batches).
-    embed_batch_passages: int = 32
-    max_words: int = 220
-    min_words: int = 80
-    # Each file is parsed in a child process that is stopped after this long or above this much
-    # memory (see ingest/sandbox.py), so one crafted file costs that file only.
-    sandbox: bool = True
-    parse_timeout_s: float = 120.0
-    parse_memory_mb: int = 2048
-
-    @property
-    def chunking(self) -> ChunkingConfig:
-        return ChunkingConfig(max_words=self.max_words, min_words=self.min_words)
 
 
 @dataclass(frozen=True)
@@ -174,19 +152,16 @@ def ingest_paths(
     settings: IngestSettings | None = None,
     progress: ProgressFn | None = None,
 ) -> IngestReport:
-    """Ingest files and folders into `store`, holding the writer lock for the whole run."""
+    """Ingest files and folders into `store`, holding the writer lock for the whole run (the
+    store repairs crash leftovers first and brings BM25 and sentence vectors up to date at the end)."""
     settings = settings or IngestSettings()
     started = time.perf_counter()
     report = IngestReport()
     candidates = discover(paths)
     with (
-        writer_lock(store.settings.data_dir, purpose="ingest"),
-        disk_errors_explained(store.settings.data_dir),
+        store.writing("ingest", drop_other_model=reindex),
         parser(settings.sandbox, settings.parse_timeout_s, settings.parse_memory_mb) as load,
     ):
-        if reindex:
-            store.drop_if_other_model()
-        store.repair()
         existing = {r.source: r for r in store.list_documents()}
         batch: list[_Prepared] = []
 
@@ -223,7 +198,6 @@ def ingest_paths(
                     report.files.append(FileResult(source, "removed", reason="file no longer exists"))
         if progress:
             progress(len(candidates), len(candidates), "")
-        store.finish_writes()
     report.seconds = time.perf_counter() - started
     return report
 

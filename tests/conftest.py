@@ -2,25 +2,74 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
+from assistant.runtime import offline_environment
 from tests.fakes import FakeEmbeddings
 from vectorstore.settings import StoreSettings
-from vectorstore.store import ChunkStore
+from vectorstore.store import ChunkRecord, ChunkStore, DocumentRecord
 
 PROJECT = Path(__file__).resolve().parent.parent
 CORPUS = PROJECT / "corpus"
 SHARED = PROJECT.parent / "shared"
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+offline_environment()
+
+# Two small documents written straight into a store (no pipeline): the store tests' material.
+PARAGRAPHS = {
+    "innlandet.txt": [
+        "Det er Kommunal- og moderniseringsdepartementet som finansierer ordningen kalt Kompetansepiloter.",
+        "Innlandet fylkeskommune samarbeider med Tretorget og Norwegian Wood Cluster.",
+        "Til sammen blir det nesten 6,3 millioner kroner.",
+    ],
+    "herning.txt": [
+        "Vi vil etablere nye områder i byen, der fusionerer innovation, erhvervsliv og uddannelse.",
+        "Eksportskolen blev etableret, fordi eksport var et område, der ville ekspandere.",
+    ],
+}
+
+
+def document_of(
+    source: str, paragraphs: Sequence[str], version: str
+) -> tuple[DocumentRecord, list[ChunkRecord]]:
+    """A document record and one chunk per paragraph, as the pipeline would hand them over."""
+    text = "\n\n".join(paragraphs)
+    chunks = []
+    start = 0
+    for position, paragraph in enumerate(paragraphs):
+        start = text.index(paragraph, start)
+        end = start + len(paragraph)
+        digest = hashlib.sha1(paragraph.encode()).hexdigest()[:8]
+        chunks.append(
+            ChunkRecord(f"{source}-{position}-{digest}", paragraph, position, start, end, "Seksjon")
+        )
+        start = end
+    record = DocumentRecord(
+        source=source, title=source.split(".")[0].title(), lang="nb", content_hash=version,
+        file_format="txt", n_chunks=len(chunks), ingested_at="2024-01-01T00:00:00", root="/corpus", text=text,
+    )  # fmt: skip
+    return record, chunks
+
+
+def write_paragraphs(
+    store: ChunkStore, source: str, paragraphs: Sequence[str], version: str = "v1"
+) -> list[str]:
+    """Write (and commit) one document of these paragraphs; returns its chunk ids."""
+    record, chunks = document_of(source, paragraphs, version)
+    store.write_document(record, chunks, store.embeddings.embed_documents([c.text for c in chunks]))
+    return [c.chunk_id for c in chunks]
+
+
+def all_ids(store: ChunkStore) -> set[str]:
+    """Every passage id in Chroma, committed or not."""
+    return {str(d.id) for d in store.iter_passages()}
 
 
 def run_cli(

@@ -1,14 +1,16 @@
-"""Test doubles, all in one place: a deterministic embedder that needs no model, a crashing collection."""
+"""Test doubles, all in one place: a deterministic embedder that needs no model, a crashing writer."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from vectorstore.embeddings import IndexEmbeddings
+from vectorstore.index_embeddings import IndexEmbeddings
+from vectorstore.sentence_vectors import Sentence, SentenceVectorsFn, SpanVectors
+from vectorstore.store import FaultHook, WriteStep
 
 
 class FakeEmbeddings(IndexEmbeddings):
@@ -48,14 +50,31 @@ class SimulatedCrash(BaseException):
     """The process dying mid-write (a BaseException, so no `except Exception` swallows it)."""
 
 
-class CrashBeforeCommit:
-    """Wraps the store's documents collection and dies where the document record would be written."""
+def embedded_sentences(embeddings: FakeEmbeddings) -> SentenceVectorsFn:
+    """A `ChunkStore.sentence_vectors` with nothing stored: every wanted sentence is embedded."""
 
-    def __init__(self, real: Any) -> None:
-        self._real = real
+    def vectors(
+        ids: Sequence[str], embed_missing: Mapping[str, Sequence[Sentence]] | None = None
+    ) -> SpanVectors:
+        wanted = embed_missing or {}
+        return {
+            chunk_id: {
+                (s.start, s.end): np.asarray(v, dtype=np.float32)
+                for s, v in zip(
+                    sentences, embeddings.embed_documents([s.embed_text for s in sentences]), strict=True
+                )
+            }
+            for chunk_id, sentences in wanted.items()
+        }
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
+    return vectors
 
-    def upsert(self, **kwargs: Any) -> None:
-        raise SimulatedCrash("simulated crash before the commit")
+
+def crash_at(step: WriteStep) -> FaultHook:
+    """A store fault hook (`ChunkStore.faults`) that dies at `step` of a document write."""
+
+    def hook(at: WriteStep, source: str) -> None:
+        if at == step:
+            raise SimulatedCrash(f"simulated crash at {step} of {source}")
+
+    return hook

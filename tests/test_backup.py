@@ -18,6 +18,7 @@ from tests.chroma_server import ChromaServer
 from tests.conftest import CORPUS
 from tests.fakes import FakeEmbeddings
 from vectorstore.backup import ArchiveError, export_index, import_index
+from vectorstore.client import collection_names
 from vectorstore.settings import StoreSettings
 from vectorstore.store import ChunkStore, ModelMismatchError, StoreError
 
@@ -53,7 +54,7 @@ def exported(store: ChunkStore, tmp_path: Path) -> Path:
 
 
 def _collection_names(store: ChunkStore) -> set[str]:
-    return {c if isinstance(c, str) else c.name for c in store._client.list_collections()}
+    return collection_names(store.client)
 
 
 def test_round_trip_answers_the_same_question_with_the_same_citations(

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from assistant.library import DocumentLibrary, UploadRejected
-from ingest.pipeline import IngestReport, IngestSettings, ingest_paths
+from ingest.pipeline import IngestReport, ingest_paths
+from ingest.settings import IngestSettings
 from tests.conftest import CORPUS
 from tests.documents import (
     docx_with_padding,

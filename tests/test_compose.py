@@ -7,13 +7,10 @@ import numpy as np
 from assistant.compose import compose, question_entities
 from assistant.question import analyze_question
 from assistant.types import Passage
-from tests.fakes import FakeEmbeddings
+from tests.fakes import FakeEmbeddings, embedded_sentences
 
 EMB = FakeEmbeddings(dim=256)
-
-
-def _embed(texts: list[str]) -> np.ndarray:
-    return np.asarray(EMB.embed_documents(texts), dtype=np.float32)
+_VECTORS = embedded_sentences(EMB)
 
 
 def _idf(terms: list[str]) -> dict[str, float]:
@@ -36,7 +33,7 @@ FUNDING = _passage(
 def _ask(question: str, passages: list[Passage], threshold: float = -10.0):  # type: ignore[no-untyped-def]
     info = analyze_question(question)
     qv = np.asarray(EMB.embed_query(question), dtype=np.float32)
-    return compose(info, passages, qv, _embed, _idf, max_passages=4, threshold=threshold)
+    return compose(info, passages, qv, _VECTORS, _idf, max_passages=4, threshold=threshold)
 
 
 def test_quotes_are_exact_spans_of_the_passage_and_the_document() -> None:

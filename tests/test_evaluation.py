@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.eval_command import EXIT_REGRESSION, main_eval
+from assistant.cli import EXIT_REGRESSION, eval_command
 from assistant.evaluation import (
     EvalQuestion,
     QuestionResult,
@@ -331,7 +331,7 @@ def test_fail_on_regression_exits_non_zero_through_the_eval_command(
 
     def run(out: Path, *extra: str) -> int:
         args = _eval_args(questions, out, *extra)
-        return main_eval(args, store)
+        return eval_command(args, store)
 
     assert run(base, "--sheet") == 0
     rows = (base / "results.jsonl").read_text(encoding="utf-8")

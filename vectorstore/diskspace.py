@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from vectorstore.store import StoreError
+from vectorstore.errors import StoreError
 
 __all__ = ["DiskFullError", "disk_errors_explained"]
 

@@ -1,7 +1,8 @@
-"""The embedding model behind langchain's `Embeddings` interface, with a stable identity.
+"""The embedding model behind langchain's `Embeddings` interface: `load_embeddings` builds the
+configured one (sentence-transformers on torch here, or vectorstore/onnx_backend.py).
 
-The index records which model built it (`model_id`, `dimension`); vectors from another model are
-meaningless against it, so the store refuses a mismatch instead of returning nonsense.
+The interface itself, `IndexEmbeddings`, lives in vectorstore/index_embeddings.py so the backends
+do not import this module back.
 """
 
 from __future__ import annotations
@@ -10,21 +11,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from langchain_core.embeddings import Embeddings
-
+from vectorstore.index_embeddings import IndexEmbeddings
 from vectorstore.settings import DEFAULT_EMBEDDING_MODEL, StoreSettings
 
 __all__ = ["IndexEmbeddings", "SentenceTransformerEmbeddings", "load_embeddings"]
-
-
-class IndexEmbeddings(Embeddings):
-    """An `Embeddings` that can name itself, so an index knows which model built it."""
-
-    model_id: str
-
-    @property
-    def dimension(self) -> int:
-        raise NotImplementedError
 
 
 class SentenceTransformerEmbeddings(IndexEmbeddings):

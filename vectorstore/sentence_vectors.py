@@ -10,29 +10,97 @@ Entries are keyed by chunk id, and a chunk id is a hash of the chunk's source, p
 text, so an entry can never be wrong for the passage it names: no commit protocol is needed.
 Entries of deleted passages are garbage, dropped when segments are merged; a passage without an
 entry (an older index, a crash before a flush, another machine in server mode) simply has its
-sentences embedded when a question needs them.
+sentences embedded when a question needs them: `SentenceCache` keeps those, and
+`ChunkStore.sentence_vectors(ids, embed_missing=...)` is the one place that asks for either.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-__all__ = ["SentenceVectors"]
+from vectorstore.files import replacing
+
+__all__ = ["Sentence", "SentenceCache", "SentenceVectors", "SentenceVectorsFn", "Span", "SpanVectors"]
 
 _FILES = ("ids", "offsets", "spans", "vectors")
 _MAX_SEGMENTS = 8
 _FLUSH_ROWS = 4096
 
 Entry = tuple[str, Sequence[tuple[int, int]], Any]  # chunk id, spans, one vector row per span
+Span = tuple[int, int]
+SpanVectors = dict[str, dict[Span, np.ndarray]]  # chunk id -> {sentence span: unit vector}
+
+
+class Sentence(Protocol):
+    """A quotable sentence of a passage (ingest.chunking.AnswerSentence is one)."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def embed_text(self) -> str: ...
+
+
+class SentenceVectorsFn(Protocol):
+    """`ChunkStore.sentence_vectors`, as answer composition and verification take it (tests pass a
+    fake): stored vectors of `ids`, plus the `embed_missing` sentences that have none, embedded."""
+
+    def __call__(
+        self, ids: Sequence[str], embed_missing: Mapping[str, Sequence[Sentence]] | None = None
+    ) -> SpanVectors: ...
+
+
+class SentenceCache:
+    """Sentences embedded at question time because no stored vector exists, most recent kept: the
+    same passages come back for related questions."""
+
+    def __init__(self, embed: Callable[[list[str]], list[list[float]]], size: int = 20000) -> None:
+        self._embed = embed
+        self._size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def vectors(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """One vector per text, in order; the distinct new texts are embedded in one batch."""
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for text in texts:
+                vector = self._vectors.get(text)
+                if vector is not None:
+                    found[text] = vector
+                    self._vectors.move_to_end(text)
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            for text, embedded in zip(missing, self._embed(missing), strict=True):
+                found[text] = np.asarray(embedded, dtype=np.float32)
+            with self._lock:
+                self._vectors.update((t, found[t]) for t in missing)
+                while len(self._vectors) > self._size:
+                    self._vectors.popitem(last=False)
+        return [found[t] for t in texts]
+
+    def fill(self, found: SpanVectors, wanted: Mapping[str, Sequence[Sentence]]) -> SpanVectors:
+        """`found` (stored vectors) completed with the `wanted` sentences it lacks, embedded."""
+        missing = [
+            (chunk_id, s)
+            for chunk_id, sentences in wanted.items()
+            for s in sentences
+            if (s.start, s.end) not in found.get(chunk_id, {})
+        ]
+        if missing:
+            vectors = self.vectors([s.embed_text for _, s in missing])
+            for (chunk_id, s), vector in zip(missing, vectors, strict=True):
+                found.setdefault(chunk_id, {})[(s.start, s.end)] = vector
+        return found
 
 
 class SentenceVectors:
@@ -142,17 +210,10 @@ def _write_segment(directory: Path, entries: Sequence[Entry], dimension: int) ->
         if entries
         else np.zeros((0, dimension), dtype=np.float16),
     }
-    tmp = Path(tempfile.mkdtemp(prefix=".segment-", dir=directory))
-    try:
+    # Names sort by time, so a later segment's entry for an id wins over an earlier one.
+    with replacing(directory / f"{_timestamp()}-{uuid.uuid4().hex[:8]}", directory=True) as tmp:
         for name, array in arrays.items():
-            with open(tmp / f"{name}.npy", "wb") as f:
-                np.save(f, array)
-                f.flush()
-                os.fsync(f.fileno())
-        # Names sort by time, so a later segment's entry for an id wins over an earlier one.
-        os.replace(tmp, directory / f"{_timestamp()}-{uuid.uuid4().hex[:8]}")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+            np.save(tmp / f"{name}.npy", array)
 
 
 def _timestamp() -> str:

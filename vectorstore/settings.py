@@ -20,37 +20,43 @@ def _default_model_cache() -> Path:
     return Path(base) / "strategy-assistant" / "models"
 
 
+def _env(name: str, *older: str) -> AliasChoices:
+    """STORE_<NAME>, then the names earlier versions read (still honoured), then the field name."""
+    return AliasChoices(f"STORE_{name.upper()}", *older, name)
+
+
 class StoreSettings(BaseSettings):
-    """Read from the environment; every default works offline on a fresh machine."""
+    """Read from STORE_* environment variables (the older names in the README's configuration
+    table still work); every default works offline on a fresh machine."""
 
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(env_prefix="STORE_", extra="ignore", populate_by_name=True)
 
-    data_dir: Path = Field(Path("data"), validation_alias=AliasChoices("ASSISTANT_DATA_DIR", "data_dir"))
+    data_dir: Path = Field(Path("data"), validation_alias=_env("data_dir", "ASSISTANT_DATA_DIR"))
     embedding_model: str = Field(
-        DEFAULT_EMBEDDING_MODEL, validation_alias=AliasChoices("EMBEDDING_MODEL", "embedding_model")
+        DEFAULT_EMBEDDING_MODEL, validation_alias=_env("embedding_model", "EMBEDDING_MODEL")
     )
     model_cache_dir: Path = Field(
         default_factory=_default_model_cache,
-        validation_alias=AliasChoices("ASSISTANT_MODEL_CACHE", "model_cache_dir"),
+        validation_alias=_env("model_cache_dir", "ASSISTANT_MODEL_CACHE"),
     )
     # Which runtime embeds. onnx (fp32) gives the torch vectors 1.4x faster on this 2-core CPU;
     # see vectorstore/onnx_backend.py and the README for the measured speed and quality.
     embedding_backend: EmbeddingBackend = Field(
-        "onnx", validation_alias=AliasChoices("EMBEDDING_BACKEND", "embedding_backend")
+        "onnx", validation_alias=_env("embedding_backend", "EMBEDDING_BACKEND")
     )
     embedding_batch_size: int = Field(
-        32, validation_alias=AliasChoices("EMBEDDING_BATCH_SIZE", "embedding_batch_size")
+        32, validation_alias=_env("embedding_batch_size", "EMBEDDING_BATCH_SIZE")
     )
-    chroma_host: str | None = Field(None, validation_alias=AliasChoices("CHROMA_HOST", "chroma_host"))
-    chroma_port: int = Field(8000, validation_alias=AliasChoices("CHROMA_PORT", "chroma_port"))
-    chroma_ssl: bool = Field(False, validation_alias=AliasChoices("CHROMA_SSL", "chroma_ssl"))
+    chroma_host: str | None = Field(None, validation_alias=_env("chroma_host", "CHROMA_HOST"))
+    chroma_port: int = Field(8000, validation_alias=_env("chroma_port", "CHROMA_PORT"))
+    chroma_ssl: bool = Field(False, validation_alias=_env("chroma_ssl", "CHROMA_SSL"))
     # Sent with every request, e.g. CHROMA_HEADERS='{"Authorization": "Bearer …"}' for a proxy that
     # authenticates: Chroma's own server has no authentication in 1.x.
     chroma_headers: dict[str, str] = Field(
-        default_factory=dict, validation_alias=AliasChoices("CHROMA_HEADERS", "chroma_headers")
+        default_factory=dict, validation_alias=_env("chroma_headers", "CHROMA_HEADERS")
     )
     collection_prefix: str = Field(
-        "strategy", validation_alias=AliasChoices("CHROMA_COLLECTION_PREFIX", "collection_prefix")
+        "strategy", validation_alias=_env("collection_prefix", "CHROMA_COLLECTION_PREFIX")
     )
 
     @property

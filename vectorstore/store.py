@@ -1,4 +1,4 @@
-"""The passage index: Chroma (embedded or server) plus the BM25 index derived from it.
+"""The passage index: Chroma (embedded or server) plus the BM25 index and sentence vectors derived from it.
 
 Two collections: `<prefix>_passages` holds chunk text, metadata and vectors; `<prefix>_documents`
 holds one record per document (cleaned text, title, language, content hash). The document record is
@@ -6,106 +6,58 @@ the commit point of an ingest: passages are written first, then the record, then
 older versions are deleted. Readers only trust passages whose version matches a committed record,
 so a crash at any moment leaves every document either fully old, fully new, or absent, and
 `repair()` sweeps the leftovers.
+
+Writers go through `with store.writing(purpose):` (lock, repair, then bring BM25 and the sentence
+vectors up to date); readers through `search`, `idf`, `sentence_vectors` and the document getters.
+Dense search calls the Chroma collection directly, as every other read and write here does:
+langchain_chroma's wrapper added nothing for a search by vector and named a cosine distance a
+"relevance score". Record types are in vectorstore/records.py, the client in vectorstore/client.py.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import ipaddress
 import logging
 import shutil
 import threading
-import uuid
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 import numpy as np
 from langchain_core.documents import Document
 
-from vectorstore.embeddings import IndexEmbeddings
-from vectorstore.lexical import LexicalIndex, id_digest
-from vectorstore.sentence_vectors import SentenceVectors
+from vectorstore.client import collection_names, in_memory_client, make_client
+from vectorstore.diskspace import disk_errors_explained
+from vectorstore.errors import ModelMismatchError, StoreError
+from vectorstore.index_embeddings import IndexEmbeddings
+from vectorstore.lexical import LexicalChanges, LexicalIndex, id_digest
+from vectorstore.lock import writer_lock
+from vectorstore.records import ChunkRecord, Collection, DocumentRecord, RecordPage, SearchHits, index_text
+from vectorstore.sentence_vectors import Sentence, SentenceCache, SentenceVectors, SpanVectors
 from vectorstore.settings import StoreSettings
 
 __all__ = [
     "ChunkRecord",
     "ChunkStore",
+    "Collection",
     "DocumentRecord",
+    "FaultHook",
     "ModelMismatchError",
     "RecordPage",
+    "SearchHits",
     "StoreError",
-    "check_server_version",
+    "WriteStep",
     "index_text",
-    "warn_if_exposed",
 ]
 
 _PAGE = 2000
-# The Rust server of every chromadb 1.x reports this fixed version (chroma-core/chroma#4849).
-_RUST_SERVER_VERSION = "1.0.0"
 
 log = logging.getLogger(__name__)
 
-Collection = Literal["passages", "documents"]
-
-
-class StoreError(RuntimeError):
-    """The index cannot be used as asked; the message says what to do."""
-
-
-class ModelMismatchError(StoreError):
-    """The index was built with another embedding model."""
-
-
-@dataclass(frozen=True)
-class DocumentRecord:
-    """One ingested document, as the UI lists it and the viewer shows it."""
-
-    source: str
-    title: str
-    lang: str
-    content_hash: str
-    file_format: str
-    n_chunks: int
-    ingested_at: str
-    root: str = ""
-    publisher: str = ""
-    text: str = ""
-    # Funding, partners and goals extracted at ingest, as JSON (ingest/extract.py); stored on the
-    # record so every reader, embedded or server, sees the same items with spans into `text`.
-    extracted: str = ""
-
-
-@dataclass(frozen=True)
-class ChunkRecord:
-    """A chunk ready to store: its text is document.text[char_start:char_end]."""
-
-    chunk_id: str
-    text: str
-    position: int
-    char_start: int
-    char_end: int
-    section: str
-    extra: dict[str, str] = field(default_factory=dict)
-    sentence_spans: tuple[tuple[int, int], ...] = ()
-    sentence_vectors: Any = None  # one row per span; see vectorstore/sentence_vectors.py
-
-
-@dataclass(frozen=True)
-class RecordPage:
-    """Raw records of one collection, as exported and imported (embeddings: float32, one row per id)."""
-
-    ids: list[str]
-    documents: list[str]
-    metadatas: list[dict[str, Any]]
-    embeddings: np.ndarray
-
-
-def index_text(title: str, section: str, text: str) -> str:
-    """What gets embedded and BM25-indexed: the passage with its document title and section."""
-    head = " — ".join(p for p in (title, section) if p and p not in text[: len(p) + 40])
-    return f"{head}\n{text}" if head else text
+# Steps of a document write, in order, where a test's `faults` hook may simulate a crash.
+WriteStep = Literal["uncommitted", "passages_written", "committed"]
+FaultHook = Callable[[WriteStep, str], None]
 
 
 _P = ParamSpec("_P")
@@ -125,7 +77,7 @@ def _reopening(method: _Method[_P, _R]) -> _Method[_P, _R]:
 
             if not isinstance(exc, NotFoundError) or self._passages is None:
                 raise
-            self._forget_collections()
+            self.reopen()
             return method(self, *args, **kwargs)
 
     functools.update_wrapper(wrapper, method)
@@ -135,8 +87,14 @@ def _reopening(method: _Method[_P, _R]) -> _Method[_P, _R]:
 class ChunkStore:
     """Read and write passages and documents.
 
-    >>> store = ChunkStore(StoreSettings(), load_embeddings(StoreSettings()))
-    >>> hits = store.dense_search(store.embeddings.embed_query("Hvem er partnere?"), k=5)
+    >>> store = open_store()  # assistant/runtime.py: settings from the environment, the model
+    >>> hits = store.search(5, vector=store.embeddings.embed_query("Hvem er partnere?"), text="partnere")
+    >>> with store.writing("delete a.txt"):
+    ...     store.delete_document("a.txt")
+
+    `faults` is the test hook (a constructor argument or this public attribute): it is called at
+    each `WriteStep` of a document write with the document's source, and raising there simulates
+    a crash at that point (tests/fakes.py `crash_at`). None in production.
     """
 
     def __init__(
@@ -144,10 +102,12 @@ class ChunkStore:
         settings: StoreSettings,
         embeddings: IndexEmbeddings,
         client: Any | None = None,
+        faults: FaultHook | None = None,
     ) -> None:
         self.settings = settings
         self.embeddings = embeddings
-        self._client = client if client is not None else _make_client(settings)
+        self.faults = faults
+        self._client = client if client is not None else make_client(settings)
         # An embedded client keeps the vector index it loaded: another process's writes reach its
         # SQLite reads but not its dense search (and `get` with embeddings fails with "Error finding
         # id"), so a client we made is reopened when the index changed under it (see `refresh`).
@@ -159,24 +119,22 @@ class ChunkStore:
         self._lexical: LexicalIndex | None = None
         self._committed: dict[str, str] | None = None
         self._seen_generation = -1
-        self._langchain: Any = None
-        # BM25 changes made by this process since the saved index was last in sync (see finish_writes).
-        self._lexical_added: dict[str, tuple[str, str, str]] = {}
-        self._lexical_removed: set[str] = set()
-        self._lexical_base: int | None = None
+        self._wrote = False  # since the last finish_writes
+        self._changes = LexicalChanges()
         self._sentences: SentenceVectors | None = None
+        self._embedded = SentenceCache(embeddings.embed_documents)
+
+    @property
+    def client(self) -> Any:
+        """The Chroma client (vectorstore/backup.py stages an import beside this index on it)."""
+        return self._client
 
     @classmethod
     def in_memory(cls, settings: StoreSettings, embeddings: IndexEmbeddings) -> ChunkStore:
         """A store on Chroma's in-memory client, for tests and throwaway demos (BM25 and sentence
         vectors still go to `settings.data_dir`). In-memory clients of one process share data, so
         give each store its own `collection_prefix`."""
-        import chromadb
-        from chromadb.config import Settings
-
-        return cls(
-            settings, embeddings, client=chromadb.EphemeralClient(Settings(anonymized_telemetry=False))
-        )
+        return cls(settings, embeddings, client=in_memory_client())
 
     # ---------------------------------------------------------------- collections and identity
     def _metadata(self, generation: int) -> dict[str, Any]:
@@ -190,23 +148,16 @@ class ChunkStore:
         if self._passages is not None:
             return self._passages, self._documents
         prefix = self.settings.collection_prefix
-        names = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
-        if f"{prefix}_passages" not in names:
+        if f"{prefix}_passages" not in collection_names(self._client):
             if not create:
                 return None
-            config = {"hnsw": {"space": "cosine"}}
-            self._client.get_or_create_collection(
-                f"{prefix}_passages",
-                metadata=self._metadata(0),
-                configuration=config,
-                embedding_function=None,
-            )
-            self._client.get_or_create_collection(
-                f"{prefix}_documents",
-                metadata=self._metadata(0),
-                configuration=config,
-                embedding_function=None,
-            )
+            for kind in ("passages", "documents"):
+                self._client.get_or_create_collection(
+                    f"{prefix}_{kind}",
+                    metadata=self._metadata(0),
+                    configuration={"hnsw": {"space": "cosine"}},
+                    embedding_function=None,
+                )
         passages = self._client.get_collection(f"{prefix}_passages", embedding_function=None)
         documents = self._client.get_collection(f"{prefix}_documents", embedding_function=None)
         self._check_identity(passages.metadata or {})
@@ -229,12 +180,7 @@ class ChunkStore:
         try:
             self._collections()
         except ModelMismatchError:
-            prefix = self.settings.collection_prefix
-            for name in (f"{prefix}_passages", f"{prefix}_documents"):
-                self._client.delete_collection(name)
-            shutil.rmtree(self.settings.lexical_path, ignore_errors=True)
-            self._passages = self._documents = self._langchain = None
-            self._lexical = self._committed = None
+            self.drop()  # its sentence vectors too: they are the other model's
             return True
         return False
 
@@ -253,33 +199,68 @@ class ChunkStore:
         live = self._client.get_collection(cols[0].name, embedding_function=None)
         if live.id != cols[0].id:
             # Replaced under us (an index import swapped collections in): reopen by name.
-            self._forget_collections()
+            self.reopen()
             return self.generation()
         return int((live.metadata or {}).get("generation", 0))
 
-    def _forget_collections(self) -> None:
+    def reopen(self) -> None:
+        """Forget every cached view (collections, BM25, sentence vectors): the index was swapped."""
         with self._lock:
-            self._passages = self._documents = self._langchain = None
+            self._passages = self._documents = None
             self._lexical = self._committed = None
             self._seen_generation = -1
+            self._sentences = None
+            self._embedded = SentenceCache(self.embeddings.embed_documents)
 
     def _bump_generation(self) -> None:
         cols = self._collections(create=True)
         assert cols is not None
         passages = cols[0]
         current = self.generation()
-        if self._lexical_base is None:
-            self._lexical_base = current
+        if self._changes.base is None:
+            self._changes.base = current
         passages.modify(metadata=self._metadata(current + 1))
+        self._wrote = True
         if self._client_generation is not None:
             self._client_generation = current + 1  # our own write: our client holds it already
 
-    def _note_lexical(self, added: Sequence[tuple[str, str, str]], removed: Sequence[str]) -> None:
-        for chunk_id in removed:
-            self._lexical_added.pop(chunk_id, None)
-            self._lexical_removed.add(chunk_id)
-        for triple in added:
-            self._lexical_added[triple[0]] = triple
+    # ---------------------------------------------------------------- the write protocol
+    @contextlib.contextmanager
+    def writing(self, purpose: str, *, repair: bool = True, drop_other_model: bool = False) -> Iterator[None]:
+        """Hold the single-writer lock for a block of writes: `repair()` first, then, on leaving,
+        bring BM25 and the sentence vectors up to date with what this block wrote.
+
+        The lock is refused at once when another process holds it (`WriterBusyError`); a full disk
+        surfaces as `DiskFullError`. On an error the derived indexes are still finished for the
+        documents committed before it (each document is whole or absent); a crash leaves them to
+        the next reader, which rebuilds what no longer matches Chroma. `drop_other_model` starts
+        over when another embedding model built the index (`ingest --reindex`); `repair=False`
+        only holds the lock (an export reads a stable index).
+        """
+        # The one place a writer is admitted: a lease for writers on several machines goes here.
+        with (
+            writer_lock(self.settings.data_dir, purpose=purpose),
+            disk_errors_explained(self.settings.data_dir),
+        ):
+            if drop_other_model:
+                self.drop_if_other_model()
+            if repair:
+                self.repair()
+            try:
+                yield
+            except Exception:
+                if self._wrote:
+                    try:
+                        self.finish_writes()
+                    except Exception:
+                        log.warning("could not bring the derived indexes up to date", exc_info=True)
+                raise
+            if self._wrote:
+                self.finish_writes()
+
+    def _fault(self, step: WriteStep, source: str) -> None:
+        if self.faults is not None:
+            self.faults(step, source)
 
     # ---------------------------------------------------------------- documents
     @_reopening
@@ -288,7 +269,7 @@ class ChunkStore:
         if cols is None:
             return []
         got = cols[1].get(include=["metadatas"])
-        records = [_record(meta) for meta in got["metadatas"] or []]
+        records = [DocumentRecord.from_metadata(meta) for meta in got["metadatas"] or []]
         return sorted(records, key=lambda r: r.source)
 
     @_reopening
@@ -299,7 +280,7 @@ class ChunkStore:
         got = cols[1].get(ids=[source], include=["metadatas", "documents"])
         if not got["ids"]:
             return None
-        return _record(got["metadatas"][0], got["documents"][0])
+        return DocumentRecord.from_metadata(got["metadatas"][0], got["documents"][0])
 
     def committed_versions(self) -> dict[str, str]:
         """source -> content hash of every committed document."""
@@ -315,21 +296,6 @@ class ChunkStore:
         cols = self._collections(create=True)
         assert cols is not None
         passages, documents = cols
-        metas = [
-            {
-                "source": record.source,
-                "title": record.title,
-                "lang": record.lang,
-                "publisher": record.publisher,
-                "doc_version": record.content_hash,
-                "section": c.section,
-                "position": c.position,
-                "char_start": c.char_start,
-                "char_end": c.char_end,
-                **c.extra,
-            }
-            for c in chunks
-        ]
         sentences = self._sentence_vectors()
         sentences.add((c.chunk_id, c.sentence_spans, c.sentence_vectors) for c in chunks if c.sentence_spans)
         keep = {c.chunk_id for c in chunks}
@@ -337,27 +303,22 @@ class ChunkStore:
             # Upserting an id the committed version also uses relabels that passage as the new
             # version; uncommit first so a crash leaves the document absent, never half present.
             documents.delete(ids=[record.source])
-        for start in range(0, len(chunks), _PAGE):
-            end = start + _PAGE
-            passages.upsert(
-                ids=[c.chunk_id for c in chunks[start:end]],
-                embeddings=[list(v) for v in vectors[start:end]],
-                documents=[c.text for c in chunks[start:end]],
-                metadatas=metas[start:end],
-            )
-        doc_meta = {k: v for k, v in asdict(record).items() if k != "text"}
-        documents.upsert(
-            ids=[record.source],
-            embeddings=[_mean_vector(vectors, self.embeddings.dimension)],
-            documents=[record.text],
-            metadatas=[doc_meta],
+            self._fault("uncommitted", record.source)
+        texts, metas = [c.text for c in chunks], [c.metadata(record) for c in chunks]
+        page = RecordPage([c.chunk_id for c in chunks], texts, metas, np.asarray(vectors, dtype=np.float32))
+        _upsert(passages, page)
+        self._fault("passages_written", record.source)
+        mean = _mean_vector(vectors, self.embeddings.dimension)
+        _upsert(
+            documents, RecordPage([record.source], [record.text], [record.metadata()], np.asarray([mean]))
         )
+        self._fault("committed", record.source)
         stale = [i for i in self._ids_where({"source": record.source}) if i not in keep]
         if stale:
             passages.delete(ids=stale)
         self._bump_generation()
         added = [(c.chunk_id, index_text(record.title, c.section, c.text), record.lang) for c in chunks]
-        self._note_lexical(added, stale)
+        self._changes.note(added, stale)
 
     @_reopening
     def delete_document(self, source: str) -> bool:
@@ -366,11 +327,12 @@ class ChunkStore:
         if cols is None or not cols[1].get(ids=[source], include=[])["ids"]:
             return False
         cols[1].delete(ids=[source])
+        self._fault("uncommitted", source)
         ids = self._ids_where({"source": source})
         if ids:
             cols[0].delete(ids=ids)
         self._bump_generation()
-        self._note_lexical([], ids)
+        self._changes.note([], ids)
         return True
 
     def repair(self) -> int:
@@ -379,15 +341,17 @@ class ChunkStore:
         if cols is None:
             return 0
         committed = self.committed_versions()
-        orphans: list[str] = []
-        for chunk_id, meta in self._iter_meta():
-            if committed.get(str(meta.get("source"))) != meta.get("doc_version"):
-                orphans.append(chunk_id)
+        orphans = [
+            chunk_id
+            for got in self._pages("passages", ["metadatas"])
+            for chunk_id, meta in zip(got["ids"], got["metadatas"], strict=True)
+            if not _is_committed(meta, committed)
+        ]
         for start in range(0, len(orphans), _PAGE):
             cols[0].delete(ids=orphans[start : start + _PAGE])
         if orphans:
             self._bump_generation()
-            self._note_lexical([], orphans)
+            self._changes.note([], orphans)
         return len(orphans)
 
     # ---------------------------------------------------------------- passages
@@ -402,40 +366,27 @@ class ChunkStore:
         """Ids of every stored passage, or of those from `sources` (no text or metadata read)."""
         if sources is not None:
             return self._ids_where({"source": {"$in": list(sources)}}) if sources else []
-        cols = self._collections()
-        ids: list[str] = []
-        while cols is not None:
-            got = cols[0].get(include=[], limit=_PAGE * 5, offset=len(ids))["ids"]
-            if not got:
-                break
-            ids.extend(got)
-        return ids
+        return [i for got in self._pages("passages", [], _PAGE * 5) for i in got["ids"]]
 
-    def _iter_meta(self) -> Iterator[tuple[str, dict[str, Any]]]:
+    def _pages(self, collection: Collection, include: list[str], page: int = _PAGE) -> Iterator[Any]:
+        """Every record of a collection, `page` at a time (what one `get` returns is capped)."""
         cols = self._collections()
         if cols is None:
             return
+        target = cols[0] if collection == "passages" else cols[1]
         offset = 0
         while True:
-            got = cols[0].get(include=["metadatas"], limit=_PAGE, offset=offset)
+            got = target.get(include=include, limit=page, offset=offset)
             if not got["ids"]:
                 return
-            yield from zip(got["ids"], got["metadatas"], strict=True)
+            yield got
             offset += len(got["ids"])
 
     def iter_passages(self) -> Iterator[Document]:
         """Every stored passage (committed or not), page by page."""
-        cols = self._collections()
-        if cols is None:
-            return
-        offset = 0
-        while True:
-            got = cols[0].get(include=["metadatas", "documents"], limit=_PAGE, offset=offset)
-            if not got["ids"]:
-                return
+        for got in self._pages("passages", ["metadatas", "documents"]):
             for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
                 yield Document(id=chunk_id, page_content=text, metadata=dict(meta))
-            offset += len(got["ids"])
 
     @_reopening
     def get_passages(self, ids: Sequence[str]) -> list[Document]:
@@ -448,7 +399,7 @@ class ChunkStore:
             for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         }
         committed = self._committed_map()
-        return [by_id[i] for i in ids if i in by_id and _is_committed(by_id[i], committed)]
+        return [by_id[i] for i in ids if i in by_id and _is_committed(by_id[i].metadata, committed)]
 
     @_reopening
     def passage_vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
@@ -465,9 +416,13 @@ class ChunkStore:
             self._sentences = SentenceVectors(self.settings.sentences_path, self.embeddings.dimension)
         return self._sentences
 
-    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, dict[tuple[int, int], Any]]:
-        """chunk id -> {sentence span: unit vector} embedded at ingest (missing ones left out)."""
-        return self._sentence_vectors().get(chunk_ids)
+    def sentence_vectors(
+        self, ids: Sequence[str], embed_missing: Mapping[str, Sequence[Sentence]] | None = None
+    ) -> SpanVectors:
+        """chunk id -> {sentence span: unit vector}, as embedded at ingest (passages without any
+        are left out). `embed_missing` maps chunk ids to the sentences the caller needs: those
+        without a stored vector (an older index, a server-mode replica) are embedded now, cached."""
+        return self._embedded.fill(self._sentence_vectors().get(ids), embed_missing or {})
 
     def _committed_map(self) -> dict[str, str]:
         self.refresh()
@@ -484,22 +439,43 @@ class ChunkStore:
         cols = self._collections()
         if cols is None or k <= 0:
             return []
-        if self._langchain is None:
-            from langchain_chroma import Chroma
-
-            self._langchain = Chroma(
-                client=self._client,
-                collection_name=cols[0].name,
-                embedding_function=self.embeddings,
-                create_collection_if_not_exists=False,
-            )
         where: Any = {"source": {"$in": list(sources)}} if sources else None
-        # Despite its name this returns the cosine *distance* for a cosine collection.
-        hits = self._langchain.similarity_search_by_vector_with_relevance_scores(
-            [float(x) for x in query_vector], k=k, filter=where
+        got = cols[0].query(
+            query_embeddings=[[float(x) for x in query_vector]],
+            n_results=k,
+            where=where,
+            include=["documents", "metadatas", "distances"],
         )
         committed = self._committed_map()
-        return [(doc, 1.0 - float(distance)) for doc, distance in hits if _is_committed(doc, committed)]
+        hits = zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True)
+        return [
+            (Document(id=i, page_content=text, metadata=dict(meta or {})), 1.0 - float(distance))
+            for i, text, meta, distance in hits
+            if text is not None and _is_committed(meta or {}, committed)
+        ]
+
+    def search(
+        self,
+        k: int,
+        *,
+        vector: Sequence[float] | np.ndarray | None = None,
+        text: str | None = None,
+        sources: Sequence[str] | None = None,
+    ) -> SearchHits:
+        """Top-k committed passages by cosine with `vector` and by BM25 for `text` (either may be
+        left out), from `sources` only when given; the retriever fuses the two lists."""
+        dense = self.dense_search(vector, k, sources) if vector is not None else []
+        if text is None:
+            return SearchHits(dense, [], ())
+        index = self.lexical()
+        allowed = set(self.passage_ids(sources)) if sources else None
+        return SearchHits(dense, index.search(text, k, allowed), tuple(index.manifest.languages))
+
+    def idf(self, terms: Sequence[str]) -> dict[str, float]:
+        """BM25's inverse document frequency of each analysed term, in the index of the last
+        search (one answer weighs its words against one version of the index)."""
+        index = self._lexical or self.lexical()
+        return index.idf(terms)
 
     # ---------------------------------------------------------------- raw records (backup)
     @_reopening
@@ -517,108 +493,43 @@ class ChunkStore:
 
     def iter_records(self, collection: Collection, page: int = _PAGE) -> Iterator[RecordPage]:
         """Every record of a collection with its embedding, page by page."""
-        cols = self._collections()
-        if cols is None:
-            return
-        target = cols[0] if collection == "passages" else cols[1]
-        offset = 0
-        while True:
-            got = target.get(include=["documents", "metadatas", "embeddings"], limit=page, offset=offset)
-            if not got["ids"]:
-                return
+        for got in self._pages(collection, ["documents", "metadatas", "embeddings"], page):
             yield RecordPage(
                 list(got["ids"]),
                 list(got["documents"]),
                 [dict(m) for m in got["metadatas"]],
                 np.asarray(got["embeddings"], dtype=np.float32),
             )
-            offset += len(got["ids"])
 
     def put_records(self, collection: Collection, records: RecordPage) -> None:
         """Upsert raw records as they are (an import; ingest goes through `write_document`)."""
         cols = self._collections(create=True)
         assert cols is not None
-        target = cols[0] if collection == "passages" else cols[1]
-        for start in range(0, len(records.ids), _PAGE):
-            end = start + _PAGE
-            target.upsert(
-                ids=records.ids[start:end],
-                embeddings=records.embeddings[start:end],
-                documents=records.documents[start:end],
-                metadatas=records.metadatas[start:end],
-            )
+        _upsert(cols[0] if collection == "passages" else cols[1], records)
+        self._wrote = True
 
     def set_generation(self, generation: int) -> None:
         cols = self._collections(create=True)
         assert cols is not None
         cols[0].modify(metadata=self._metadata(generation))
-        self._lexical_base = None  # the saved BM25 index no longer describes these records
+        self._changes.base = None  # the saved BM25 index no longer describes these records
+        self._wrote = True
 
     def put_sentence_vectors(self, entries: Sequence[tuple[str, Sequence[tuple[int, int]], Any]]) -> None:
         """Queue sentence vectors (chunk id, spans, one row per span); `finish_writes` flushes them."""
         self._sentence_vectors().add(entries)
-
-    def staging(self, name: str) -> ChunkStore:
-        """An empty sibling store on the same Chroma, under other collection names and a hidden folder
-        of the data directory: an import is built and verified there before `adopt` swaps it in."""
-        settings = self.settings.model_copy(
-            update={
-                "collection_prefix": f"{self.settings.collection_prefix}_{name}",
-                "data_dir": self.settings.data_dir / f".{name}",
-            }
-        )
-        return ChunkStore(settings, self.embeddings, client=self._client)
+        self._wrote = True
 
     def drop(self) -> None:
         """Delete this store's collections and derived files (a failed staging, a replaced index)."""
-        names = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
+        names = collection_names(self._client)
         prefix = self.settings.collection_prefix
         for name in (f"{prefix}_passages", f"{prefix}_documents"):
             if name in names:
                 self._client.delete_collection(name)
         for path in (self.settings.lexical_path, self.settings.sentences_path):
             shutil.rmtree(path, ignore_errors=True)
-        self._forget_collections()
-
-    def adopt(self, staged: ChunkStore) -> None:
-        """Make a staged store this store's index, replacing whatever was here.
-
-        The old collections are renamed away before the staged ones take their names, so at every
-        step one whole index exists under some name; they are deleted only after the swap.
-        """
-        retired = self.staging(f"retired_{uuid.uuid4().hex[:8]}")
-        own = self.settings.collection_prefix
-        names = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
-        moved: list[tuple[str, str]] = []
-        try:
-            for kind in ("passages", "documents"):
-                if f"{own}_{kind}" in names:
-                    self._rename(f"{own}_{kind}", f"{retired.settings.collection_prefix}_{kind}")
-                    moved.append((f"{retired.settings.collection_prefix}_{kind}", f"{own}_{kind}"))
-            for kind in ("passages", "documents"):
-                self._rename(f"{staged.settings.collection_prefix}_{kind}", f"{own}_{kind}")
-        except Exception:
-            for old, new in moved:  # put the previous index back
-                if new not in {c if isinstance(c, str) else c.name for c in self._client.list_collections()}:
-                    self._rename(old, new)
-            raise
-        for part in ("lexical_path", "sentences_path"):
-            current: Path = getattr(self.settings, part)
-            if current.exists():
-                retired.settings.data_dir.mkdir(parents=True, exist_ok=True)
-                current.rename(getattr(retired.settings, part))
-            incoming: Path = getattr(staged.settings, part)
-            if incoming.exists():
-                incoming.rename(current)
-        retired.drop()
-        shutil.rmtree(retired.settings.data_dir, ignore_errors=True)
-        shutil.rmtree(staged.settings.data_dir, ignore_errors=True)
-        staged._forget_collections()
-        self._forget_collections()
-        self._sentences = None
-
-    def _rename(self, old: str, new: str) -> None:
-        self._client.get_collection(old, embedding_function=None).modify(name=new)
+        self.reopen()
 
     # ---------------------------------------------------------------- lexical index
     def refresh(self) -> None:
@@ -629,9 +540,8 @@ class ChunkStore:
                 self._client_generation = generation
             elif generation != self._client_generation:
                 log.info("the index changed in another process (generation %s); reopening it", generation)
-                self._client = _make_client(self.settings)
-                self._forget_collections()
-                self._sentences = None  # its sentence vectors too (this process wrote none)
+                self._client = make_client(self.settings)
+                self.reopen()  # its sentence vectors too (this process wrote none)
                 self._client_generation = generation
                 generation = self.generation()
         if generation != self._seen_generation:
@@ -668,139 +578,48 @@ class ChunkStore:
         generation = self.generation()
         ids = self.passage_ids()
         self._sentence_vectors().flush(live_ids=set(ids))
-        base = LexicalIndex.load(self.settings.lexical_path)
-        index = None
-        if (
-            base is not None
-            and self._lexical_base is not None
-            and base.manifest.generation == self._lexical_base
-        ):
-            index = base.apply(list(self._lexical_added.values()), sorted(self._lexical_removed), generation)
-            if not self._matches(index, ids):
-                index = None
-        if index is None:
+        index = self._changes.applied(LexicalIndex.load(self.settings.lexical_path), generation)
+        if index is None or not self._matches(index, ids):
             index = self.rebuild_lexical(generation)
         else:
             index.save(self.settings.lexical_path)
-        self._lexical_added, self._lexical_removed, self._lexical_base = {}, set(), None
+        self._changes, self._wrote = LexicalChanges(), False
         with self._lock:
             self._lexical, self._committed, self._seen_generation = index, None, generation
         return index
 
     def rebuild_lexical(self, generation: int | None = None) -> LexicalIndex:
         """Build the BM25 index from every passage in Chroma and save it."""
-        triples = [
-            (
-                doc.id or "",
-                index_text(
-                    str(doc.metadata.get("title", "")), str(doc.metadata.get("section", "")), doc.page_content
-                ),
-                str(doc.metadata.get("lang", "nb")),
-            )
-            for doc in self.iter_passages()
-        ]
-        index = LexicalIndex.build(
-            triples, generation=self.generation() if generation is None else generation
-        )
+        entries = [_bm25_entry(doc) for doc in self.iter_passages()]
+        index = LexicalIndex.build(entries, self.generation() if generation is None else generation)
         index.save(self.settings.lexical_path)
         return index
 
 
-def _is_committed(doc: Document, committed: dict[str, str]) -> bool:
-    return committed.get(str(doc.metadata.get("source"))) == doc.metadata.get("doc_version")
+def _is_committed(meta: Mapping[str, Any], committed: dict[str, str]) -> bool:
+    return committed.get(str(meta.get("source"))) == meta.get("doc_version")
 
 
-def _record(meta: dict[str, Any], text: str | None = None) -> DocumentRecord:
-    fields = DocumentRecord.__dataclass_fields__
-    values = {k: v for k, v in meta.items() if k in fields and k != "text"}
-    return DocumentRecord(**values, text=text or "")
+def _bm25_entry(doc: Document) -> tuple[str, str, str]:
+    """(chunk id, text, language) as BM25 indexes a stored passage."""
+    title, section = str(doc.metadata.get("title", "")), str(doc.metadata.get("section", ""))
+    return doc.id or "", index_text(title, section, doc.page_content), str(doc.metadata.get("lang", "nb"))
+
+
+def _upsert(collection: Any, records: RecordPage) -> None:
+    for start in range(0, len(records.ids), _PAGE):
+        end = start + _PAGE
+        collection.upsert(
+            ids=records.ids[start:end],
+            embeddings=records.embeddings[start:end],
+            documents=records.documents[start:end],
+            metadatas=records.metadatas[start:end],
+        )
 
 
 def _mean_vector(vectors: Sequence[Sequence[float]], dim: int) -> list[float]:
-    import numpy as np
-
     if not vectors:
         return [0.0] * (dim - 1) + [1.0]
     mean = np.asarray(vectors, dtype=np.float32).mean(axis=0)
     norm = float(np.linalg.norm(mean)) or 1.0
     return [float(x) for x in mean / norm]
-
-
-def _make_client(settings: StoreSettings) -> Any:
-    import chromadb
-    from chromadb.config import Settings
-
-    chroma_settings = Settings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_host:
-        where = f"{settings.chroma_host}:{settings.chroma_port}"
-        warn_if_exposed(settings)
-        try:
-            client = chromadb.HttpClient(
-                host=settings.chroma_host,
-                port=settings.chroma_port,
-                ssl=settings.chroma_ssl,
-                headers=settings.chroma_headers or None,
-                settings=chroma_settings,
-            )
-            server_version = str(client.get_version())
-        except ValueError as exc:  # chromadb's "Could not connect to a Chroma server"
-            raise StoreError(
-                f"Cannot reach the Chroma server at {where} ({exc}). Start it with "
-                f"`chroma run --path DIR --host {settings.chroma_host} --port {settings.chroma_port}`, "
-                "or unset CHROMA_HOST to use the embedded index."
-            ) from exc
-        check_server_version(server_version, chromadb.__version__, where)
-        return client
-    settings.chroma_path.mkdir(parents=True, exist_ok=True)
-    # chromadb shares one loaded system per folder within a process; a new client must load what is
-    # on disk now, not a copy that another process's writes have made stale. Clients made earlier
-    # keep their own system (they refresh themselves).
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    SharedSystemClient._identifier_to_system.pop(str(settings.chroma_path), None)
-    SharedSystemClient._identifier_to_refcount.pop(str(settings.chroma_path), None)
-    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
-
-
-def check_server_version(server: str, client: str, where: str = "the server") -> None:
-    """Refuse a server of another major.minor version: its storage and API may differ.
-
-    The Rust server of every 1.x release answers "1.0.0" (chroma-core/chroma#4849), so that answer
-    can only confirm the major version.
-    """
-    server_mm, client_mm = server.split(".")[:2], client.split(".")[:2]
-    if server_mm == client_mm:
-        return
-    if server == _RUST_SERVER_VERSION and client_mm[0] == server_mm[0]:
-        log.debug("Chroma server %s reports %s; only its major version can be checked", where, server)
-        return
-    raise StoreError(
-        f"The Chroma server at {where} runs version {server}, but this program uses chromadb {client}; "
-        f"client and server must have the same major.minor version. Run the server with "
-        f"chromadb {'.'.join(client_mm)}.x (the `chroma run` of this installation), or install the "
-        "server's version here."
-    )
-
-
-def warn_if_exposed(settings: StoreSettings) -> bool:
-    """Log a warning (and return True) for a remote server reached without TLS or headers."""
-    host = settings.chroma_host
-    if not host or _is_loopback(host) or settings.chroma_ssl or settings.chroma_headers:
-        return False
-    log.warning(
-        "Chroma server %s:%s is not on this machine and is reached without TLS or headers. "
-        "Chroma 1.x has no authentication of its own: anyone who can reach it can read and change "
-        "the index. Keep it on loopback or behind an authenticating proxy (CHROMA_SSL, CHROMA_HEADERS).",
-        host,
-        settings.chroma_port,
-    )
-    return True
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import pickle
 import random
 import sys
@@ -87,13 +86,11 @@ class Case:
 
 
 def _store(data_dir: Path, corpus: Path) -> Any:
+    from assistant.runtime import open_store
     from ingest.pipeline import ingest_paths
-    from vectorstore.embeddings import load_embeddings
     from vectorstore.settings import StoreSettings
-    from vectorstore.store import ChunkStore
 
-    settings = StoreSettings(data_dir=data_dir)
-    store = ChunkStore(settings, load_embeddings(settings))
+    store = open_store(StoreSettings(data_dir=data_dir))
     if store.is_empty():
         print(f"ingesting {corpus} into {data_dir} (once) ...", file=sys.stderr)
         ingest_paths([corpus], store)
@@ -109,15 +106,7 @@ def collect(assistant: Assistant, questions: list[EvalQuestion], label: str) -> 
         vector = np.asarray(store.embeddings.embed_query(q.question), dtype=np.float32)
         pool = assistant.retriever.retrieve(q.question, info.lang, 20, query_vector=vector)
         top = pool[: assistant.settings.answer_passages]
-        features = sentence_features(
-            info,
-            top,
-            vector,
-            assistant._embed_sentences,
-            store.lexical().idf,
-            len(top),
-            store.sentence_vectors([p.chunk_id for p in top]),
-        )
+        features = sentence_features(info, top, vector, store.sentence_vectors, store.idf, len(top))
         if not features:
             continue
         expected = set(q.expected_sources)
@@ -138,7 +127,7 @@ def collect(assistant: Assistant, questions: list[EvalQuestion], label: str) -> 
                 labels,
                 top,
                 info.lang != top[0].lang,
-                coverage(info, top, store.lexical().idf),
+                coverage(info, top, store.idf),
             )
         )
         if n % 500 == 0:
@@ -241,8 +230,9 @@ def question_rows(cases: list[Case], selector: LinearModel) -> np.ndarray:
 
 
 def main() -> None:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from assistant.runtime import offline_environment
+
+    offline_environment()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--norquad-index", type=Path, default=Path("data-norquad"))
     parser.add_argument("--strategy-index", type=Path, default=Path("data-strategy"))
