@@ -8,28 +8,16 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ingest.document import LoadedDocument, LoadError
 
 __all__ = ["SUPPORTED_SUFFIXES", "LoadError", "LoadedDocument", "load_file"]
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"})
 _DOCX_MAX_UNPACKED = 200 * 1024 * 1024
 _DOCX_MAX_RATIO = 100
-
-
-class LoadError(Exception):
-    """A file that cannot be ingested; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class LoadedDocument:
-    """Text as extracted from the file, before cleaning."""
-
-    text: str
-    title: str | None
-    file_format: str
 
 
 def load_file(path: Path, max_bytes: int) -> LoadedDocument:

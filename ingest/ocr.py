@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ingest.loaders import LoadError
+from ingest.document import LoadError
 
 __all__ = ["OCR_ADVICE", "ocr_pdf"]
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ingest.document import LoadedDocument, LoadError
 from ingest.hyphenation import join_line_break, vocabulary
-from ingest.loaders import LoadedDocument, LoadError
 
 __all__ = ["read_pdf"]
 

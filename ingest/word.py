@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ingest.loaders import LoadedDocument, LoadError
+from ingest.document import LoadedDocument, LoadError
 
 __all__ = ["read_docx"]
 
