@@ -9,7 +9,7 @@ one record per sentence would put ~9 vectors a passage into the server's in-memo
 and these vectors are only ever fetched by id. The record's own embedding is a 1-d placeholder.
 
 The API is that of `SentenceVectors` (add, flush, get), so the store uses either; entries read
-once are kept in memory (content-addressed, so they never go stale).
+once are kept in memory (content-addressed, so they never go stale; 2,000 passages, ~30 MB).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class ChromaSentenceVectors:
     """
 
     def __init__(
-        self, client: Any, prefix: str, model_id: str, dimension: int, cache_size: int = 20000
+        self, client: Any, prefix: str, model_id: str, dimension: int, cache_size: int = 2000
     ) -> None:
         self.client = client
         self.name = sentences_collection_name(prefix)
