@@ -7,6 +7,8 @@ of source, position and text, so an entry can never be wrong for the passage it 
 metadata the embedding model, the spans and the float16 vectors packed as base64. Packed, because
 one record per sentence would put ~9 vectors a passage into the server's in-memory HNSW index,
 and these vectors are only ever fetched by id. The record's own embedding is a 1-d placeholder.
+Cost: ~9 KB of base64 a passage (9 sentences x 384 dims), twice, as SQLite indexes metadata
+strings: ~1.8 GB of server disk at 100k passages, against 0.7 GB as local float16 files.
 
 The API is that of `SentenceVectors` (add, flush, get), so the store uses either; entries read
 once are kept in memory (content-addressed, so they never go stale; 2,000 passages, ~30 MB).
