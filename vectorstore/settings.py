@@ -62,7 +62,7 @@ class StoreSettings(BaseSettings):
     # most `lease_seconds`; a claim is read back after `lease_settle_seconds`, so every write
     # block waits that long once, and a claim must reach the server within half of it.
     lease_seconds: float = Field(60.0, gt=0, validation_alias=_env("lease_seconds"))
-    lease_settle_seconds: float = Field(0.5, ge=0, validation_alias=_env("lease_settle_seconds"))
+    lease_settle_seconds: float = Field(0.5, gt=0, validation_alias=_env("lease_settle_seconds"))
 
     @property
     def chroma_path(self) -> Path:
