@@ -246,6 +246,7 @@ class ChunkStore:
                 self.drop_if_other_model()
             if repair:
                 self.repair()
+                self._upload_local_sentences()
             try:
                 yield
             except Exception:
@@ -281,6 +282,20 @@ class ChunkStore:
                 yield
             finally:
                 self._lease = None
+
+    def _upload_local_sentences(self) -> None:
+        """Server mode, once after an upgrade: sentence vectors an earlier version kept in this
+        machine's data directory move to the server, so no replica has to embed them."""
+        local = self.settings.sentences_path
+        if not self.settings.chroma_host or not local.is_dir():
+            return
+        found = SentenceVectors(local, self.embeddings.dimension).get(self.passage_ids())
+        if found:
+            log.info("moving the sentence vectors of %d passages from %s to the server", len(found), local)
+            server = self._sentence_vectors()
+            server.add((cid, list(rows), np.stack(list(rows.values()))) for cid, rows in found.items())
+            server.flush()
+        shutil.rmtree(local, ignore_errors=True)
 
     def _check_writer(self) -> None:
         """Stop a writer whose server lease was lost before it writes anything more."""
