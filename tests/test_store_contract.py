@@ -11,12 +11,15 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.chroma_server import ChromaServer
 from tests.conftest import PARAGRAPHS, all_ids, document_of, write_paragraphs
 from tests.fakes import FakeEmbeddings
 from vectorstore.client import check_server_version, warn_if_exposed
+from vectorstore.lock import WriterBusyError
+from vectorstore.sentence_vectors import SentenceVectors
 from vectorstore.settings import StoreSettings
 from vectorstore.store import ChunkStore, ModelMismatchError, StoreError
 
@@ -177,3 +180,45 @@ def test_server_mode_is_chosen_by_the_environment(
     write_paragraphs(store, "herning.txt", PARAGRAPHS["herning.txt"])
     assert not (tmp_path / "data" / "chroma").exists()  # nothing went to the embedded folder
     assert ChunkStore(StoreSettings(), FakeEmbeddings()).count() == 2
+
+
+def _server_settings(chroma_server: ChromaServer, data_dir: Path, prefix: str) -> StoreSettings:
+    return StoreSettings(
+        data_dir=data_dir,
+        chroma_host=chroma_server.host,
+        chroma_port=chroma_server.port,
+        collection_prefix=prefix,
+    )
+
+
+@pytest.mark.server
+def test_server_writers_on_two_machines_are_kept_apart(chroma_server: ChromaServer, tmp_path: Path) -> None:
+    prefix = f"t{uuid.uuid4().hex[:10]}"
+    first = ChunkStore(_server_settings(chroma_server, tmp_path / "a", prefix), FakeEmbeddings())
+    second = ChunkStore(_server_settings(chroma_server, tmp_path / "b", prefix), FakeEmbeddings())
+    with first.writing("ingest"):
+        write_paragraphs(first, "herning.txt", PARAGRAPHS["herning.txt"])
+        with pytest.raises(WriterBusyError, match=str((tmp_path / "a").resolve())), second.writing("delete"):
+            pytest.fail("a second writer got in")
+    with second.writing("delete herning.txt"):  # the first released its lease on leaving
+        assert second.delete_document("herning.txt")
+    assert not (tmp_path / "a" / "write.lock").exists()  # the server's lease, not a local file
+
+
+@pytest.mark.server
+def test_sentence_vectors_an_earlier_version_kept_locally_move_to_the_server(
+    chroma_server: ChromaServer, tmp_path: Path
+) -> None:
+    prefix = f"t{uuid.uuid4().hex[:10]}"
+    writer = ChunkStore(_server_settings(chroma_server, tmp_path / "writer", prefix), FakeEmbeddings())
+    ids = write_paragraphs(writer, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+    rows = np.asarray(writer.embeddings.embed_documents(["one sentence"] * len(ids)), dtype=np.float32)
+    local = SentenceVectors(writer.settings.sentences_path, writer.embeddings.dimension)
+    local.add([(chunk_id, [(0, 12)], rows[i : i + 1]) for i, chunk_id in enumerate(ids)])
+    local.flush()  # as the previous version left them in the writer's data directory
+    replica = ChunkStore(_server_settings(chroma_server, tmp_path / "replica", prefix), FakeEmbeddings())
+    assert replica.sentence_vectors(ids) == {}
+    with writer.writing("ingest"):
+        pass  # the next write of any kind moves them
+    assert set(replica.sentence_vectors(ids)) == set(ids)
+    assert not writer.settings.sentences_path.exists()

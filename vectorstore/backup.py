@@ -31,6 +31,7 @@ from vectorstore.client import collection_names
 from vectorstore.errors import ModelMismatchError, StoreError
 from vectorstore.files import replacing
 from vectorstore.records import Collection, RecordPage
+from vectorstore.sentence_collection import sentences_collection_name
 from vectorstore.store import ChunkStore
 
 __all__ = ["ArchiveError", "BackupSummary", "export_index", "import_index"]
@@ -273,6 +274,13 @@ def _adopt(store: ChunkStore, staged: ChunkStore) -> None:
                 moved.append((f"{old_prefix}_{kind}", f"{own}_{kind}"))
         for kind in _KINDS:
             rename(f"{staged.settings.collection_prefix}_{kind}", f"{own}_{kind}")
+        # Server mode keeps sentence vectors in a collection too; it moves with the index.
+        staged_sentences = sentences_collection_name(staged.settings.collection_prefix)
+        if sentences_collection_name(own) in names:
+            rename(sentences_collection_name(own), sentences_collection_name(old_prefix))
+            moved.append((sentences_collection_name(old_prefix), sentences_collection_name(own)))
+        if staged_sentences in collection_names(client):
+            rename(staged_sentences, sentences_collection_name(own))
     except Exception:
         for old, new in moved:  # put the previous index back
             if new not in collection_names(client):

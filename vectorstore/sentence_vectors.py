@@ -4,12 +4,13 @@ Answer composition compares the question with every quotable sentence of the top
 Embedding those sentences per question cost ~650 ms on two cores, so ingest embeds them once.
 They are not kept in Chroma: as metadata strings SQLite indexes them too, ~50 KB a passage (5 GB
 at 100k passages). Here they take 768 bytes a sentence (float16) and only the rows a question
-touches are paged in.
+touches are paged in. In server mode the same entries live in the server instead, so every
+machine has them (vectorstore/sentence_collection.py, same API).
 
 Entries are keyed by chunk id, and a chunk id is a hash of the chunk's source, position and
 text, so an entry can never be wrong for the passage it names: no commit protocol is needed.
 Entries of deleted passages are garbage, dropped when segments are merged; a passage without an
-entry (an older index, a crash before a flush, another machine in server mode) simply has its
+entry (an older index, a crash before a flush) simply has its
 sentences embedded when a question needs them: `SentenceCache` keeps those, and
 `ChunkStore.sentence_vectors(ids, embed_missing=...)` is the one place that asks for either.
 """

@@ -58,6 +58,11 @@ class StoreSettings(BaseSettings):
     collection_prefix: str = Field(
         "strategy", validation_alias=_env("collection_prefix", "CHROMA_COLLECTION_PREFIX")
     )
+    # Server mode: the writer lease (vectorstore/lease.py). A killed writer blocks others for at
+    # most `lease_seconds`; a claim is read back after `lease_settle_seconds`, so every write
+    # block waits that long once, and a claim must reach the server within half of it.
+    lease_seconds: float = Field(60.0, gt=0, validation_alias=_env("lease_seconds"))
+    lease_settle_seconds: float = Field(0.5, gt=0, validation_alias=_env("lease_settle_seconds"))
 
     @property
     def chroma_path(self) -> Path:

@@ -8,7 +8,8 @@ so a crash at any moment leaves every document either fully old, fully new, or a
 `repair()` sweeps the leftovers.
 
 Writers go through `with store.writing(purpose):` (lock, repair, then bring BM25 and the sentence
-vectors up to date); readers through `search`, `idf`, `sentence_vectors` and the document getters.
+vectors up to date; in server mode a lease in the server instead of the lock, see
+vectorstore/lease.py); readers through `search`, `idf`, `sentence_vectors` and the document getters.
 Dense search calls the Chroma collection directly, as every other read and write here does:
 langchain_chroma's wrapper added nothing for a search by vector and named a cosine distance a
 "relevance score". Record types are in vectorstore/records.py, the client in vectorstore/client.py.
@@ -31,9 +32,11 @@ from vectorstore.client import collection_names, in_memory_client, make_client
 from vectorstore.diskspace import disk_errors_explained
 from vectorstore.errors import ModelMismatchError, StoreError
 from vectorstore.index_embeddings import IndexEmbeddings
+from vectorstore.lease import WriterLease, server_holder
 from vectorstore.lexical import LexicalChanges, LexicalIndex, id_digest
 from vectorstore.lock import writer_lock
 from vectorstore.records import ChunkRecord, Collection, DocumentRecord, RecordPage, SearchHits, index_text
+from vectorstore.sentence_collection import ChromaSentenceVectors, sentences_collection_name
 from vectorstore.sentence_vectors import Sentence, SentenceCache, SentenceVectors, SpanVectors
 from vectorstore.settings import StoreSettings
 
@@ -121,7 +124,8 @@ class ChunkStore:
         self._seen_generation = -1
         self._wrote = False  # since the last finish_writes
         self._changes = LexicalChanges()
-        self._sentences: SentenceVectors | None = None
+        self._sentences: SentenceVectors | ChromaSentenceVectors | None = None
+        self._lease: WriterLease | None = None
         self._embedded = SentenceCache(embeddings.embed_documents)
 
     @property
@@ -237,15 +241,12 @@ class ChunkStore:
         over when another embedding model built the index (`ingest --reindex`); `repair=False`
         only holds the lock (an export reads a stable index).
         """
-        # The one place a writer is admitted: a lease for writers on several machines goes here.
-        with (
-            writer_lock(self.settings.data_dir, purpose=purpose),
-            disk_errors_explained(self.settings.data_dir),
-        ):
+        with self._admitted(purpose), disk_errors_explained(self.settings.data_dir):
             if drop_other_model:
                 self.drop_if_other_model()
             if repair:
                 self.repair()
+                self._upload_local_sentences()
             try:
                 yield
             except Exception:
@@ -257,6 +258,49 @@ class ChunkStore:
                 raise
             if self._wrote:
                 self.finish_writes()
+
+    @contextlib.contextmanager
+    def _admitted(self, purpose: str) -> Iterator[None]:
+        """The one place a writer is admitted: the file lock of the data directory (embedded), or
+        the lease in the Chroma server that writers on every machine share (server mode)."""
+        if not self.settings.chroma_host:
+            with writer_lock(self.settings.data_dir, purpose=purpose):
+                yield
+            return
+        s = self.settings
+        lease = WriterLease(
+            self._client,
+            s.collection_prefix,
+            f"the Chroma server {s.chroma_host}:{s.chroma_port} (collections {s.collection_prefix}_*)",
+            server_holder(purpose, str(s.data_dir.resolve())),
+            seconds=s.lease_seconds,
+            settle=s.lease_settle_seconds,
+        )
+        with lease.held():
+            self._lease = lease
+            try:
+                yield
+            finally:
+                self._lease = None
+
+    def _upload_local_sentences(self) -> None:
+        """Server mode, once after an upgrade: sentence vectors an earlier version kept in this
+        machine's data directory move to the server, so no replica has to embed them."""
+        local = self.settings.sentences_path
+        if not self.settings.chroma_host or not local.is_dir():
+            return
+        found = SentenceVectors(local, self.embeddings.dimension).get(self.passage_ids())
+        if found:
+            log.info("moving the sentence vectors of %d passages from %s to the server", len(found), local)
+            server = self._sentence_vectors()
+            server.add((cid, list(rows), np.stack(list(rows.values()))) for cid, rows in found.items())
+            server.flush()
+        shutil.rmtree(local, ignore_errors=True)
+
+    def _check_writer(self) -> None:
+        """Stop a writer whose server lease was lost before it writes anything more."""
+        if self._lease is not None:
+            self._lease.check()
 
     def _fault(self, step: WriteStep, source: str) -> None:
         if self.faults is not None:
@@ -293,6 +337,7 @@ class ChunkStore:
         """Store a document's chunks and commit it (see the module docstring for the order)."""
         if len(chunks) != len(vectors):
             raise ValueError("one vector per chunk is required")
+        self._check_writer()
         cols = self._collections(create=True)
         assert cols is not None
         passages, documents = cols
@@ -323,6 +368,7 @@ class ChunkStore:
     @_reopening
     def delete_document(self, source: str) -> bool:
         """Uncommit first, then remove the passages: a crash in between leaves only orphans."""
+        self._check_writer()
         cols = self._collections()
         if cols is None or not cols[1].get(ids=[source], include=[])["ids"]:
             return False
@@ -411,9 +457,19 @@ class ChunkStore:
         got = cols[0].get(ids=list(chunk_ids), include=["embeddings"])
         return {i: [float(x) for x in v] for i, v in zip(got["ids"], got["embeddings"], strict=True)}
 
-    def _sentence_vectors(self) -> SentenceVectors:
+    def _sentence_vectors(self) -> SentenceVectors | ChromaSentenceVectors:
+        """Local files next to an embedded index; a collection of the server in server mode, so
+        a replica with an empty data directory has them too."""
         if self._sentences is None:
-            self._sentences = SentenceVectors(self.settings.sentences_path, self.embeddings.dimension)
+            if self.settings.chroma_host:
+                self._sentences = ChromaSentenceVectors(
+                    self._client,
+                    self.settings.collection_prefix,
+                    self.embeddings.model_id,
+                    self.embeddings.dimension,
+                )
+            else:
+                self._sentences = SentenceVectors(self.settings.sentences_path, self.embeddings.dimension)
         return self._sentences
 
     def sentence_vectors(
@@ -421,7 +477,7 @@ class ChunkStore:
     ) -> SpanVectors:
         """chunk id -> {sentence span: unit vector}, as embedded at ingest (passages without any
         are left out). `embed_missing` maps chunk ids to the sentences the caller needs: those
-        without a stored vector (an older index, a server-mode replica) are embedded now, cached."""
+        without a stored vector (an older index, a crash before a flush) are embedded now, cached."""
         return self._embedded.fill(self._sentence_vectors().get(ids), embed_missing or {})
 
     def _committed_map(self) -> dict[str, str]:
@@ -503,6 +559,7 @@ class ChunkStore:
 
     def put_records(self, collection: Collection, records: RecordPage) -> None:
         """Upsert raw records as they are (an import; ingest goes through `write_document`)."""
+        self._check_writer()
         cols = self._collections(create=True)
         assert cols is not None
         _upsert(cols[0] if collection == "passages" else cols[1], records)
@@ -524,7 +581,7 @@ class ChunkStore:
         """Delete this store's collections and derived files (a failed staging, a replaced index)."""
         names = collection_names(self._client)
         prefix = self.settings.collection_prefix
-        for name in (f"{prefix}_passages", f"{prefix}_documents"):
+        for name in (f"{prefix}_passages", f"{prefix}_documents", sentences_collection_name(prefix)):
             if name in names:
                 self._client.delete_collection(name)
         for path in (self.settings.lexical_path, self.settings.sentences_path):
