@@ -59,6 +59,13 @@ def public_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
+def default_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Default mode (chat with feedback, no login) on its own data folder."""
+    tmp = tmp_path_factory.mktemp("default")
+    yield from start_app([], tmp / "data", tmp)
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
@@ -70,18 +77,47 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+def open_app(browser: Any, server: Server, *, staff: bool = False, **context: Any) -> Any:
+    """A page on `server` in a fresh browser context, logged in when `staff`, the chat ready."""
+    options: dict[str, Any] = {"viewport": {"width": 1400, "height": 1000}, **context}
+    page = browser.new_context(**options).new_page()
+    page.set_default_timeout(ANSWER_TIMEOUT_MS)
+    page.goto(server.url)
+    if staff:
+        page.locator("input").first.fill(STAFF_USER)
+        page.locator("input[type=password]").fill(STAFF_PASSWORD)
+        page.locator(
+            "button[type=submit], button:has-text('Login'), button:has-text('Logg inn')"
+        ).first.click()
+    page.locator("#question textarea").wait_for()
+    return page
+
+
 @pytest.fixture
 def staff_page(browser: Any, staff_server: Server) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(ANSWER_TIMEOUT_MS)
-    page.goto(staff_server.url)
-    page.locator("input").first.fill(STAFF_USER)
-    page.locator("input[type=password]").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Login").click()
-    page.locator("#question textarea").wait_for()
+    page = open_app(browser, staff_server, staff=True)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture(params=["public", "default", "staff"])
+def any_mode_page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
+    """The chat page in each of the three modes."""
+    server = request.getfixturevalue(f"{request.param}_server")
+    page = open_app(browser, server, staff=request.param == "staff")
+    yield page
+    page.context.close()
+
+
+def test_an_example_question_is_answered_with_a_citation_in_every_mode(any_mode_page: Any) -> None:
+    page = any_mode_page
+    example = page.locator("#examples .example-question").filter(has_text="Kompetansepiloter").first
+    example.click()
+    answer = page.locator("#chat .bot").last
+    answer.get_by_text("6,3 millioner").first.wait_for()
+    assert "[1]" in answer.inner_text()
+    assert "Kompetansepiloter" in page.locator("#chat .user").last.inner_text()
+    page.wait_for_function("() => document.querySelector('#sources').innerText.includes('[1]')")
 
 
 def scrolled_to_target(page: Any) -> bool:

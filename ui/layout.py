@@ -14,7 +14,7 @@ from assistant.library import DocumentLibrary
 from assistant.ui_text import EXAMPLE_QUESTIONS, ui_lang, ui_text
 from ui.chat import ChatHandlers, ChatView, FeedbackView, Labels
 from ui.overview import OverviewHandlers, build_overview_tab, wire_overview
-from ui.render import escape_text, render_sources
+from ui.render import escape_text, render_examples, render_sources
 from ui.settings import AppSettings, Mode
 from ui.staff import StaffHandlers, build_staff_tab, wire_staff
 
@@ -116,10 +116,14 @@ def _chat_tab(
                     gr.Button(ui_text("ask", lang), variant="primary", scale=1, elem_id="ask"),
                     _button("ask"),
                 )
-            examples = gr.Examples(
-                [[q] for q in EXAMPLE_QUESTIONS], [question], label=ui_text("examples", lang)
+            # Plain buttons that app.js sends: gr.Examples loads through /run/predict, which the
+            # direct-run guard refuses, and gr.HTML renders through eval, which the CSP refuses.
+            labels.add(
+                gr.Markdown(
+                    render_examples(EXAMPLE_QUESTIONS, lang), latex_delimiters=[], elem_id="examples"
+                ),
+                lambda lang: gr.update(value=render_examples(EXAMPLE_QUESTIONS, lang)),
             )
-            labels.add(examples.dataset, _label("examples"))
             new_chat = labels.add(
                 gr.Button(ui_text("new_chat", lang), size="sm", elem_id="new-chat"), _button("new_chat")
             )

@@ -28,6 +28,7 @@ __all__ = [
     "render_answer",
     "render_corpus_table",
     "render_document",
+    "render_examples",
     "render_sources",
     "report_markdown",
     "source_choices",
@@ -76,12 +77,27 @@ def _citation_numbers(answer: Answer) -> list[int]:
     return list(dict.fromkeys(c.n for c in answer.citations))
 
 
+def _preview(answer: Answer | None, n: int) -> str:
+    """Citation `n`'s quotes as an attribute value: the hover preview of its marker."""
+    quotes = [f"«{c.quote}»" for c in answer.citations if c.n == n] if answer else []
+    return escape_text(" … ".join(dict.fromkeys(quotes))[:400], newline=" ")
+
+
+def _marker(n: int, answer: Answer | None, label: str | None = None) -> str:
+    """A citation marker as a button: app.js opens source `n` at its passage on a click, and its
+    title previews the quote (the sanitizer keeps `value` and `title`, not data attributes)."""
+    preview = _preview(answer, n)
+    title = f' title="{preview}"' if preview else ""
+    return f'<button type="button" class="cite" value="{n}"{title}>{label or f"&#91;{n}&#93;"}</button>'
+
+
 def render_answer(answer: Answer | None, text: str | None = None) -> str:
-    """The chat message: the answer with bold [n] markers, then one line per cited document.
+    """The chat message: the answer with [n] markers that open their source, then one line per
+    cited document.
 
     With `text`, only that text (a part of the answer while it streams) is rendered."""
     body = escape_text(text if text is not None else answer.text if answer else "")
-    body = re.sub(r"&#91;(\d+)&#93;", r'<b class="cite">&#91;\1&#93;</b>', body)
+    body = re.sub(r"&#91;(\d+)&#93;", lambda m: _marker(int(m.group(1)), answer), body)
     # A generated sentence its sources do not support carries a flag: make it stand out.
     body = re.sub(r"&#40;(⚠[^&]*)&#41;", r'<span class="unverified">&#40;\1&#41;</span>', body)
     if text is not None or answer is None:
@@ -98,18 +114,15 @@ def render_answer(answer: Answer | None, text: str | None = None) -> str:
         meta = " · ".join(
             p for p in (passage.publisher if passage else "", passage.lang if passage else "") if p
         )
-        lines.append(
-            f'<span class="cite-line">&#91;{n}&#93; {escape_text(first.title)}'
-            + (f" · {escape_text(meta)}" if meta else "")
-            + "</span>"
-        )
+        label = f"&#91;{n}&#93; {escape_text(first.title)}" + (f" · {escape_text(meta)}" if meta else "")
+        lines.append(f'<span class="cite-line">{_marker(n, answer, label)}</span>')
     return "<br>".join(lines)
 
 
 def render_corpus_table(answer: Answer) -> str:
     """A corpus-wide answer as a table: a comparison side by side, other kinds one row per document."""
     cells = [
-        (escape_text(f.title), escape_text(f.text) + "".join(f" <b>&#91;{n}&#93;</b>" for n in f.citations))
+        (escape_text(f.title), escape_text(f.text) + "".join(f" {_marker(n, answer)}" for n in f.citations))
         for f in answer.per_document
         if f.mentioned
     ]
@@ -135,6 +148,17 @@ OVERVIEW_COLUMNS = {
 def overview_table(rows: Sequence[dict[str, str]], kind: str) -> list[list[str]]:
     """The Overview tab's table: the columns that matter for `kind` (cells are shown as plain text)."""
     return [[row[c] for c in OVERVIEW_COLUMNS[kind]] for row in rows]
+
+
+def render_examples(questions: Sequence[str], lang: str) -> str:
+    """Example questions as plain buttons. The page's script puts a clicked one's text in the
+    question box (the sanitizer drops data attributes) and sends it with the ordinary ask event,
+    so examples need no server handler of their own."""
+    label = escape_text(ui_text("examples", lang))
+    buttons = "".join(
+        f'<button type="button" class="example-question">{escape_text(q)}</button>' for q in questions
+    )
+    return f'<div class="examples" role="group"><span class="examples-label">{label}</span>{buttons}</div>'
 
 
 def render_sources(answer: Answer | None, lang: str) -> str:

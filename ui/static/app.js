@@ -14,3 +14,14 @@
   };
   new MutationObserver(() => scroll()).observe(document.documentElement, {childList: true, subtree: true});
 })();
+
+// An example question: put it in the question box and send it with the Ask button, the same
+// event a typed question uses (Svelte reads the box on its `input` event).
+document.addEventListener('click', (event) => {
+  const example = event.target instanceof Element ? event.target.closest('.example-question') : null;
+  const box = document.querySelector('#question textarea');
+  if (!example || !box) return;
+  box.value = (example.textContent || '').trim();
+  box.dispatchEvent(new Event('input', {bubbles: true}));
+  setTimeout(() => document.querySelector('#ask')?.click(), 50);
+});
