@@ -331,3 +331,44 @@ def test_document_filter_limits_the_search_to_the_chosen_documents(
     assert "herning-uddannelsesstrategi.txt" in sources
     assert "innlandet-kompetansepiloter.txt" not in sources and "hamar" not in sources
     page.close()
+
+
+def test_a_citation_marker_previews_its_quote_and_opens_the_source_at_the_passage(
+    browser: Any, public_server: Server
+) -> None:
+    page = open_app(browser, public_server)
+    ask(page, QUESTION, "6,3 millioner")
+    marker = page.locator("#chat .bot").last.locator("button.cite").first
+    assert "«" in (marker.get_attribute("title") or "")  # the quote, shown on hover
+    marker.click()
+    page.locator("#document-viewer mark").first.wait_for()
+    assert "Tretorget" in page.locator("#document-viewer").inner_text()  # the whole document
+    page.wait_for_function(
+        "() => { const t = document.querySelector('#document-viewer .scroll-target'); if (!t) return false;"
+        " let b = t.parentElement; while (b && b.scrollTop === 0) b = b.parentElement; return !!b; }"
+    )
+    page.context.close()
+
+
+def test_on_a_phone_the_sources_follow_the_answer_and_touch_targets_are_44_px(
+    browser: Any, public_server: Server
+) -> None:
+    page = open_app(
+        browser, public_server, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    ask(page, QUESTION, "6,3 millioner")
+    answer_bottom = page.locator("#chat .bot").last.bounding_box()
+    first_source = page.locator("#sources .source-card").first.bounding_box()
+    assert answer_bottom and first_source
+    # Within one screen below the answer, not after the examples, feedback and export.
+    assert 0 < first_source["y"] - (answer_bottom["y"] + answer_bottom["height"]) < 844
+    targets = page.locator("#chat .icon-button, #chat button.cite, #examples button, #ask, #new-chat")
+    small = [
+        (t.get_attribute("aria-label") or t.inner_text(), box["width"], box["height"])
+        for t in targets.all()
+        if (box := t.bounding_box()) and min(box["width"], box["height"]) < 44
+    ]
+    assert small == []
+    page.locator("#source-panel > button, #source-panel .label-wrap").first.click()  # it folds away
+    page.wait_for_function("() => !document.querySelector('#sources')?.getClientRects().length")
+    page.context.close()

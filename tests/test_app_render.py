@@ -88,7 +88,9 @@ def _answer() -> Answer:
 
 def test_answer_markers_open_their_source_and_preview_the_quote() -> None:
     rendered = render_answer(_answer())
-    marker = re.search(r'<button type="button" class="cite" value="1" title="([^"]*)">&#91;1&#93;</button>', rendered)
+    marker = re.search(
+        r'<button type="button" class="cite" value="1" title="([^"]*)">&#91;1&#93;</button>', rendered
+    )
     assert marker and html.unescape(marker.group(1)) == "«Til sammen blir det nesten 6,3 millioner kroner.»"
     assert "<i>" not in rendered  # the title's markup is text
     assert "Kompetansepiloter &#60;i&#62;i&#60;&#47;i&#62; Innlandet" in rendered

@@ -4,6 +4,7 @@ document pages. The three modes differ only in which handlers are registered."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
@@ -83,8 +84,8 @@ def _chat_tab(
 ) -> ChatView:
     """The chat tab's components, with the session `states` made before any visible component;
     every fixed text goes into `labels` to follow the question's language."""
-    with gr.Tab(ui_text("chat_tab", lang), id="chat"), gr.Row(equal_height=False):
-        with gr.Column(scale=3):
+    with gr.Tab(ui_text("chat_tab", lang), id="chat"), gr.Row(equal_height=False, elem_id="chat-row"):
+        with gr.Column(scale=3, elem_id="chat-column"):
             chatbot = labels.add(
                 gr.Chatbot(
                     label=ui_text("chat_label", lang),
@@ -98,7 +99,7 @@ def _chat_tab(
                 ),
                 _label("chat_label"),
             )
-            with gr.Row():
+            with gr.Row(elem_id="question-row"):
                 question = labels.add(
                     gr.Textbox(
                         label=ui_text("question_label", lang),
@@ -132,33 +133,21 @@ def _chat_tab(
                 export = gr.Textbox(
                     show_label=False, lines=8, interactive=False, buttons=["copy"], elem_id="export"
                 )
-        with gr.Column(scale=2):
+        with gr.Column(scale=2, elem_id="side-column"):
             doc_filter = labels.add(
                 gr.Dropdown(
                     choices=[], multiselect=True, label=ui_text("filter_label", lang), elem_id="doc-filter"
                 ),
                 _label("filter_label"),
             )
-            source_pick = labels.add(
-                gr.Radio(choices=[], label=ui_text("open_source", lang), elem_id="source-pick"),
-                _label("open_source"),
-            )
-            # Sources and the whole document share the column; a click on a source
-            # switches to the document, a new answer back to its sources.
-            with gr.Tabs(selected="sources", elem_id="side-tabs") as side_tabs:
-                with labels.add(gr.Tab(ui_text("sources", lang), id="sources"), _label("sources")):
-                    sources = gr.Markdown(
-                        render_sources(None, lang), latex_delimiters=[], max_height=600, elem_id="sources"
-                    )
-                with labels.add(gr.Tab(ui_text("document", lang), id="document"), _label("document")):
-                    viewer = gr.Markdown(
-                        escape_text(ui_text("no_document", lang)),
-                        latex_delimiters=[],
-                        max_height=600,
-                        container=True,
-                        padding=True,
-                        elem_id="document-viewer",
-                    )
+            # On a phone app.css moves this panel right under the answer; it folds away.
+            panel = gr.Accordion(ui_text("sources", lang), open=True, elem_id="source-panel")
+            with labels.add(panel, _label("sources")):
+                source_pick = labels.add(
+                    gr.Radio(choices=[], label=ui_text("open_source", lang), elem_id="source-pick"),
+                    _label("open_source"),
+                )
+                side_tabs = _side_tabs(lang, labels)
     return ChatView(
         chatbot=chatbot,
         question=question,
@@ -166,14 +155,43 @@ def _chat_tab(
         new_chat=new_chat,
         doc_filter=doc_filter,
         source_pick=source_pick,
-        sources=sources,
-        viewer=viewer,
-        side_tabs=side_tabs,
+        sources=side_tabs.sources,
+        viewer=side_tabs.viewer,
+        side_tabs=side_tabs.tabs,
         export=export,
         **states,
         labels=labels,
         feedback=feedback,
     )
+
+
+@dataclass
+class SideTabs:
+    """The side column's tabs and what they show."""
+
+    tabs: Any
+    sources: Any
+    viewer: Any
+
+
+def _side_tabs(lang: str, labels: Labels) -> SideTabs:
+    """Sources and the whole document share the column; a click on a source switches to the
+    document, a new answer back to its sources."""
+    with gr.Tabs(selected="sources", elem_id="side-tabs") as tabs:
+        with labels.add(gr.Tab(ui_text("sources", lang), id="sources"), _label("sources")):
+            sources = gr.Markdown(
+                render_sources(None, lang), latex_delimiters=[], max_height=600, elem_id="sources"
+            )
+        with labels.add(gr.Tab(ui_text("document", lang), id="document"), _label("document")):
+            viewer = gr.Markdown(
+                escape_text(ui_text("no_document", lang)),
+                latex_delimiters=[],
+                max_height=600,
+                container=True,
+                padding=True,
+                elem_id="document-viewer",
+            )
+    return SideTabs(tabs, sources, viewer)
 
 
 def _feedback_row(labels: Labels, lang: str) -> FeedbackView:

@@ -25,3 +25,22 @@ document.addEventListener('click', (event) => {
   box.dispatchEvent(new Event('input', {bubbles: true}));
   setTimeout(() => document.querySelector('#ask')?.click(), 50);
 });
+
+// A citation marker in the latest answer opens its source at the passage: it picks the matching
+// entry of the source list, whose own event loads the document. Older answers' markers only
+// preview their quote (their title), since the source list belongs to the latest answer.
+document.addEventListener('click', (event) => {
+  const marker = event.target instanceof Element ? event.target.closest('#chat button.cite') : null;
+  if (!marker) return;
+  const answers = document.querySelectorAll('#chat .bot');
+  if (!answers.length || !answers[answers.length - 1].contains(marker)) return;
+  const entry = [...document.querySelectorAll('#source-pick label')]
+    .find((label) => label.textContent.trim().startsWith(`[${marker.value}]`));
+  if (!entry) return;
+  const panel = document.querySelector('#source-panel');
+  if (panel && !panel.querySelector('#source-pick')?.getClientRects().length) {
+    panel.querySelector('button')?.click();  // unfold the sources first
+  }
+  entry.click();
+  if (window.matchMedia('(max-width: 768px)').matches) panel?.scrollIntoView({block: 'start'});
+});
