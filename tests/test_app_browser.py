@@ -372,3 +372,16 @@ def test_on_a_phone_the_sources_follow_the_answer_and_touch_targets_are_44_px(
     page.locator("#source-panel > button, #source-panel .label-wrap").first.click()  # it folds away
     page.wait_for_function("() => !document.querySelector('#sources')?.getClientRects().length")
     page.context.close()
+
+
+def test_copying_an_answer_gives_plain_text_with_its_sources(browser: Any, public_server: Server) -> None:
+    page = open_app(browser, public_server, permissions=["clipboard-read", "clipboard-write"])
+    ask(page, QUESTION, "6,3 millioner")
+    page.locator("#chat .message-buttons").last.locator("button").first.click()
+    page.wait_for_function("() => navigator.clipboard.readText().then(t => t.includes('«'))")
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied.startswith("Dokumentene sier: «") and "6,3 millioner" in copied
+    assert "[1] 6,3 millioner kroner til kompetanseheving" in copied
+    assert re.search(r"^\[1\] .+ \(innlandet-kompetansepiloter\.txt\): «.+»$", copied, re.MULTILINE)
+    assert "<" not in copied and "&#" not in copied
+    page.context.close()

@@ -15,6 +15,7 @@ from ui.render import (
     document_target,
     escape_text,
     export_text,
+    plain_answer,
     render_answer,
     render_document,
     render_sources,
@@ -144,11 +145,20 @@ def test_document_view_shades_the_passage_marks_the_quote_and_scrolls_there() ->
     assert document in _visible(rendered)  # the whole cleaned document, character for character
 
 
-def test_export_holds_the_answer_and_each_citation() -> None:
+def test_export_holds_the_answer_and_each_citation_as_plain_text() -> None:
     exported = export_text(_answer(), "en")
-    assert exported.startswith("Question: Hvor mye penger får Kompetansepiloter?")
-    assert "[1] Kompetansepiloter <i>i</i> Innlandet — Innlandet fylkeskommune (innlandet.txt)" in exported
-    assert "«Til sammen blir det nesten 6,3 millioner kroner.»" in exported
+    assert exported.startswith("Question: Hvor mye penger får Kompetansepiloter?\n\nDokumentene sier: «")
+    assert exported.endswith(
+        "\n\n[1] Kompetansepiloter <i>i</i> Innlandet (innlandet.txt): "
+        "«Til sammen blir det nesten 6,3 millioner kroner.»"
+    )
+    assert "&#" not in exported
+
+
+def test_the_message_carries_its_plain_text_for_the_copy_button() -> None:
+    hidden = re.search(r'<span class="plain" hidden>(.*?)</span>', render_answer(_answer()))
+    assert hidden and "<" not in hidden.group(1) and "\n" not in hidden.group(1)
+    assert html.unescape(hidden.group(1)) == plain_answer(_answer())
 
 
 def test_rate_limiter_allows_the_limit_per_window_and_key() -> None:

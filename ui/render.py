@@ -25,6 +25,7 @@ __all__ = [
     "escape_text",
     "export_text",
     "overview_table",
+    "plain_answer",
     "render_answer",
     "render_corpus_table",
     "render_document",
@@ -116,6 +117,8 @@ def render_answer(answer: Answer | None, text: str | None = None) -> str:
         )
         label = f"&#91;{n}&#93; {escape_text(first.title)}" + (f" · {escape_text(meta)}" if meta else "")
         lines.append(f'<span class="cite-line">{_marker(n, answer, label)}</span>')
+    # What the message's copy button gives (app.js): plain text, kept hidden in the message.
+    lines.append(f'<span class="plain" hidden>{escape_text(plain_answer(answer), newline="&#10;")}</span>')
     return "<br>".join(lines)
 
 
@@ -249,22 +252,26 @@ def document_target(answer: Answer, key: str) -> tuple[str, tuple[int, int] | No
     return cited[0].source, span, [(c.char_start, c.char_end) for c in cited]
 
 
-def export_text(answer: Answer | None, lang: str) -> str:
-    """The answer with its citations as plain text, for copying or saving."""
-    if answer is None:
-        return ""
-    lines = [f"{ui_text('question_label', lang)}: {answer.question}", "", answer.text]
+def plain_answer(answer: Answer) -> str:
+    """The answer as plain text, then each source as `[n] title (file): «quote»`: what a reader
+    pastes into a mail or a report."""
+    lines = [answer.text]
     if answer.notice:
         lines += ["", answer.notice]
     if answer.citations:
-        lines += ["", f"{ui_text('sources', lang)}:"]
+        lines.append("")
         for n in _citation_numbers(answer):
             cited = [c for c in answer.citations if c.n == n]
-            passage = answer.passage(cited[0].chunk_id)
-            publisher = f" — {passage.publisher}" if passage and passage.publisher else ""
-            lines.append(f"[{n}] {cited[0].title}{publisher} ({cited[0].source})")
-            lines += [f"    «{c.quote}» (chars {c.char_start}–{c.char_end})" for c in cited]
+            quotes = " ".join(dict.fromkeys(f"«{c.quote}»" for c in cited))
+            lines.append(f"[{n}] {cited[0].title} ({cited[0].source}): {quotes}")
     return "\n".join(lines)
+
+
+def export_text(answer: Answer | None, lang: str) -> str:
+    """The question, then the answer with its sources as plain text, for copying or saving."""
+    if answer is None:
+        return ""
+    return f"{ui_text('question_label', lang)}: {answer.question}\n\n{plain_answer(answer)}"
 
 
 def report_markdown(report: IngestReport) -> str:

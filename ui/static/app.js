@@ -44,3 +44,19 @@ document.addEventListener('click', (event) => {
   entry.click();
   if (window.matchMedia('(max-width: 768px)').matches) panel?.scrollIntoView({block: 'start'});
 });
+
+// A message's copy button gives plain text: for an answer the text its message keeps hidden
+// (the answer, then each source as "[n] title (file): «quote»"), otherwise the text as shown.
+// Gradio's own button would copy the message's markup, so its click stops here (capture phase).
+window.addEventListener('click', (event) => {
+  const button = event.target instanceof Element ? event.target.closest('#chat .message-buttons button') : null;
+  const message = button?.closest('.message-buttons')?.previousElementSibling;
+  if (!button || !message) return;
+  event.stopPropagation();
+  event.preventDefault();
+  const plain = message.querySelector('.plain')?.textContent ?? message.innerText;
+  navigator.clipboard?.writeText(plain.trim()).then(() => {
+    button.setAttribute('data-copied', 'true');
+    setTimeout(() => button.removeAttribute('data-copied'), 1500);
+  });
+}, true);
