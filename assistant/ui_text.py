@@ -317,6 +317,21 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "Arbetar",
         "en": "Working",
     },
+    # The staff's upload and re-index report: the statuses, then the summary line.
+    "report_status": {
+        "nb": "lagt til|oppdatert|uendret|fjernet|hoppet over",
+        "nn": "lagt til|oppdatert|uendra|fjerna|hoppa over",
+        "da": "tilføjet|opdateret|uændret|fjernet|sprunget over",
+        "sv": "tillagd|uppdaterad|oförändrad|borttagen|överhoppad",
+        "en": "added|updated|unchanged|removed|skipped",
+    },
+    "report_summary": {
+        "nb": "{files} filer: {counts}; {chunks} tekstbiter skrevet på {seconds} s",
+        "nn": "{files} filer: {counts}; {chunks} tekstbitar skrivne på {seconds} s",
+        "da": "{files} filer: {counts}; {chunks} tekststykker skrevet på {seconds} s",
+        "sv": "{files} filer: {counts}; {chunks} textbitar skrivna på {seconds} s",
+        "en": "{files} files: {counts}; {chunks} chunks written in {seconds} s",
+    },
     "columns": {
         "nb": "Tittel|Fil|Utgiver|Språk|Avsnitt|Indeksert",
         "nn": "Tittel|Fil|Utgjevar|Språk|Avsnitt|Indeksert",

@@ -86,9 +86,7 @@ def open_app(browser: Any, server: Server, *, staff: bool = False, **context: An
     if staff:
         page.locator("input").first.fill(STAFF_USER)
         page.locator("input[type=password]").fill(STAFF_PASSWORD)
-        page.locator(
-            "button[type=submit], button:has-text('Login'), button:has-text('Logg inn')"
-        ).first.click()
+        page.get_by_role("button", name="Logg inn").click()
     page.locator("#question textarea").wait_for()
     return page
 
@@ -134,13 +132,17 @@ def scrolled_to_target(page: Any) -> bool:
     )
 
 
-def test_wrong_staff_password_is_refused(browser: Any, staff_server: Server) -> None:
-    page = browser.new_page()
+def test_wrong_staff_password_is_refused_on_a_login_page_in_the_ui_language(
+    browser: Any, staff_server: Server
+) -> None:
+    page = browser.new_page(locale="en-US")  # the page's language, not the browser's
     page.goto(staff_server.url)
+    page.get_by_text("Brukernavn").wait_for()
+    assert page.evaluate("() => document.documentElement.lang") == "nb"
     page.locator("input").first.fill(STAFF_USER)
     page.locator("input[type=password]").fill("admin")
-    page.get_by_role("button", name="Login").click()
-    page.get_by_text(re.compile("incorrect|invalid", re.IGNORECASE)).first.wait_for(timeout=15_000)
+    page.get_by_role("button", name="Logg inn").click()
+    page.get_by_text("Feil påloggingsinformasjon").first.wait_for(timeout=15_000)
     assert page.locator("#question").count() == 0
     page.close()
 
@@ -225,16 +227,17 @@ def test_staff_lists_uploads_reindexes_and_deletes_documents(
     page.locator("#upload").get_by_text("tom", exact=True).wait_for()  # name and suffix are shown apart
     page.locator("#add-documents").click()
     status = page.locator("#staff-status")
-    status.get_by_text("skipped").wait_for()  # the report replaces the progress bar
-    assert "added" in status.inner_text() and re.search(r"tom\.txt — skipped: .*empty", status.inner_text())
+    status.get_by_text("hoppet over").first.wait_for()  # the report replaces the progress bar
+    assert "1 lagt til" in status.inner_text()
+    assert re.search(r"tom\.txt — hoppet over: .*empty", status.inner_text())
     table.get_by_text("lillehammer-plan.txt").wait_for()
 
     page.locator("#staff-document input").fill("lillehammer")
     page.get_by_role("option", name="lillehammer-plan.txt").click()
     page.locator("#reindex").click()
     # The re-index's own report line: the upload report's summary already says "0 updated".
-    status.get_by_text(re.compile(r"lillehammer-plan\.txt — updated \(\d+\)")).wait_for()
-    assert "1 updated" in status.inner_text()
+    status.get_by_text(re.compile(r"lillehammer-plan\.txt — oppdatert \(\d+\)")).wait_for()
+    assert "1 oppdatert" in status.inner_text()
 
     page.locator("#delete").click()
     status.get_by_text("Kryss av").wait_for()  # not without the confirmation box
@@ -245,6 +248,19 @@ def test_staff_lists_uploads_reindexes_and_deletes_documents(
         "() => !document.querySelector('#document-table').innerText.includes('lillehammer')"
     )
     assert not (staff_server.data_dir / "uploads" / "lillehammer-plan.txt").exists()
+
+
+def test_the_page_speaks_the_ui_language_even_to_an_empty_question(
+    browser: Any, public_server: Server
+) -> None:
+    page = open_app(browser, public_server, locale="en-US")
+    assert page.evaluate("() => document.documentElement.lang") == "nb"
+    assert page.locator("h1").count() == 1
+    page.locator("#ask").click()
+    page.locator("#chat .bot").last.get_by_text("Skriv et spørsmål").wait_for()
+    ask(page, "What are Hamar's goals for knowledge and competence?", "Goals in")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
+    page.context.close()
 
 
 def test_public_page_has_no_upload_feedback_or_document_pages(browser: Any, public_server: Server) -> None:

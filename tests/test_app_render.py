@@ -203,3 +203,13 @@ def test_staff_mode_without_credentials_refuses_to_start(
     monkeypatch.setenv("ASSISTANT_STAFF_PASSWORD", "admin")
     assert app.main(["--staff"]) == 2
     assert "too easy to guess" in capsys.readouterr().err
+
+
+def test_every_page_starts_in_the_ui_language() -> None:
+    from ui.page_lang import PageLanguage
+
+    page = PageLanguage(lambda *a: None, lang="nn").localized(
+        b'<!doctype html><html lang="en"><head><title>x'
+    )
+    assert page.startswith(b'<!doctype html><html lang="nn"><head><script>')
+    assert b'"nb"' in page  # Gradio's nearest texts for Nynorsk

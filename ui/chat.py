@@ -141,7 +141,8 @@ class ChatHandlers:
         if not self.per_session.allow(session) or not self.per_client.allow(client):
             return ui_text("rate_limited", lang)
         try:
-            self.assistant.check_question(question, lang_hint="auto")
+            # An empty question says nothing about its language: answer in the page's.
+            self.assistant.check_question(question, lang_hint="auto" if question.strip() else lang)
         except QuestionRejected as exc:
             return str(exc)
         return None

@@ -15,7 +15,7 @@ from assistant.library import DocumentLibrary
 from assistant.ui_text import EXAMPLE_QUESTIONS, ui_lang, ui_text
 from ui.chat import ChatHandlers, ChatView, FeedbackView, Labels
 from ui.overview import OverviewHandlers, build_overview_tab, wire_overview
-from ui.render import escape_text, render_examples, render_sources
+from ui.render import escape_text, render_examples, render_sources, render_title
 from ui.settings import AppSettings, Mode
 from ui.staff import StaffHandlers, build_staff_tab, wire_staff
 
@@ -54,7 +54,10 @@ def build_app(
     with demo:
         chat_state, answers_state, lang_state = gr.State([]), gr.State([]), gr.State(lang)
         labels = Labels()
-        labels.add(gr.Markdown("## " + escape_text(ui_text("title", lang))), _text("title", "## "))
+        labels.add(
+            gr.Markdown(render_title(lang), elem_id="page-title"),
+            lambda lang: gr.update(value=render_title(lang)),
+        )
         intro = "intro" if assistant.settings.llm_provider == "none" else "intro_generative"
         labels.add(gr.Markdown(escape_text(ui_text(intro, lang))), _text(intro))
         with gr.Tabs():

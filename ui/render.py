@@ -31,6 +31,7 @@ __all__ = [
     "render_document",
     "render_examples",
     "render_sources",
+    "render_title",
     "report_markdown",
     "source_choices",
 ]
@@ -151,6 +152,11 @@ OVERVIEW_COLUMNS = {
 def overview_table(rows: Sequence[dict[str, str]], kind: str) -> list[list[str]]:
     """The Overview tab's table: the columns that matter for `kind` (cells are shown as plain text)."""
     return [[row[c] for c in OVERVIEW_COLUMNS[kind]] for row in rows]
+
+
+def render_title(lang: str) -> str:
+    """The page's one h1; its `lang` is the UI language, which app.js gives the whole page."""
+    return f'<h1 class="page-title" lang="{lang}">{escape_text(ui_text("title", lang))}</h1>'
 
 
 def render_examples(questions: Sequence[str], lang: str) -> str:
@@ -274,12 +280,23 @@ def export_text(answer: Answer | None, lang: str) -> str:
     return f"{ui_text('question_label', lang)}: {answer.question}\n\n{plain_answer(answer)}"
 
 
-def report_markdown(report: IngestReport) -> str:
-    """A staff upload's or re-index's report: the summary, then one line per file."""
-    lines = [escape_text(report.summary())]
+_REPORT_STATUSES = ("added", "updated", "unchanged", "removed", "skipped")
+
+
+def report_markdown(report: IngestReport, lang: str = "en") -> str:
+    """A staff upload's or re-index's report in the UI language: the summary, then one line per
+    file (a skipped file's reason comes from ingestion as it is)."""
+    names = dict(zip(_REPORT_STATUSES, ui_text("report_status", lang).split("|"), strict=True))
+    counts = ", ".join(f"{report.count(s)} {names[s]}" for s in _REPORT_STATUSES)
+    summary = ui_text(
+        "report_summary", lang, files=len(report.files), counts=counts,
+        chunks=report.chunks_written, seconds=f"{report.seconds:.1f}",
+    )  # fmt: skip
+    lines = [escape_text(summary)]
     for f in report.files:
+        status = names.get(f.status, f.status)
         mark = "✖" if f.status == "skipped" else "✔"
-        detail = f"{f.status} ({f.chunks})" if f.status != "skipped" else f"{f.status}: {f.reason}"
+        detail = f"{status}: {f.reason}" if f.status == "skipped" else f"{status} ({f.chunks})"
         lines.append(f"{mark} {escape_text(f.source)} — {escape_text(detail)}")
     return "<br>".join(lines)
 

@@ -74,7 +74,7 @@ class StaffHandlers:
 
     def _run(self, work: Callable[[], IngestReport], keep: str | None = None) -> Updates:
         try:
-            status = report_markdown(work())
+            status = report_markdown(work(), self.lang)
         except Exception as exc:  # another writer holds the lock, a file is gone: say so, keep serving
             status = escape_text(f"{type(exc).__name__}: {exc}")
         return {self.view.status: status, **self.listing(keep)}

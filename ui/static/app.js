@@ -1,3 +1,16 @@
+// <html lang> follows the title's, which changes with the language of the question (ui/page_lang.py
+// sets the first one and gives Gradio's own texts the UI language).
+(() => {
+  const lang = typeof UI_LANG === 'string' ? UI_LANG : 'nb';
+  const follow = () => {
+    const title = document.querySelector('#page-title [lang]');
+    const wanted = title ? title.getAttribute('lang') : lang;
+    if (document.documentElement.lang !== wanted) document.documentElement.lang = wanted;
+  };
+  follow();
+  new MutationObserver(follow).observe(document.documentElement, {childList: true, subtree: true, attributes: true, attributeFilter: ['lang']});
+})();
+
 // Scroll the document viewer to the cited passage whenever it is rendered and shown (its tab may
 // become visible a moment after its content arrives).
 (() => {
@@ -60,3 +73,28 @@ window.addEventListener('click', (event) => {
     setTimeout(() => button.removeAttribute('data-copied'), 1500);
   });
 }, true);
+
+// Scroll boxes are reachable by keyboard and named after their tab; the source list is named by
+// its label (Gradio leaves both unnamed).
+(() => {
+  const boxes = {'#sources': 0, '#document-viewer': 1, '#overview-document': 1};
+  const fix = () => {
+    const tabs = document.querySelectorAll('#side-tabs button[role="tab"]');
+    for (const [selector, tab] of Object.entries(boxes)) {
+      const box = document.querySelector(selector);
+      const name = tabs[tab]?.textContent.trim();
+      if (box && name && box.getAttribute('aria-label') !== name) {
+        box.setAttribute('tabindex', '0');
+        box.setAttribute('role', 'region');
+        box.setAttribute('aria-label', name);
+      }
+    }
+    const group = document.querySelector('#source-pick');
+    const label = document.querySelector('#source-pick [data-testid="block-info"]');
+    const name = label?.textContent.trim();
+    if (group && name && group.getAttribute('aria-label') !== name) {
+      group.setAttribute('aria-label', name);
+    }
+  };
+  new MutationObserver(fix).observe(document.documentElement, {childList: true, subtree: true});
+})();
