@@ -401,3 +401,77 @@ def test_copying_an_answer_gives_plain_text_with_its_sources(browser: Any, publi
     assert re.search(r"^\[1\] .+ \(innlandet-kompetansepiloter\.txt\): «.+»$", copied, re.MULTILINE)
     assert "<" not in copied and "&#" not in copied
     page.context.close()
+
+
+AXE = Path(__file__).resolve().parent / ".axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now."""
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
+        for v in found["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("mode", ["public", "default", "staff"])
+def test_axe_finds_nothing_serious_on_the_chat_and_overview(
+    browser: Any, request: pytest.FixtureRequest, mode: str, scheme: str
+) -> None:
+    if not AXE.exists():
+        pytest.skip(f"no axe-core at {AXE} (make axe)")
+    server = request.getfixturevalue(f"{mode}_server")
+    page = open_app(browser, server, staff=mode == "staff", color_scheme=scheme)
+    ask(page, QUESTION, "6,3 millioner")
+    page.locator("#chat .bot").last.locator("button.cite").first.click()
+    page.locator("#document-viewer mark").first.wait_for()  # a highlighted quote is on the page
+    page.locator("#side-tabs").get_by_role("tab").first.click()
+    assert serious_violations(page) == []
+    page.get_by_role("tab", name="Oversikt").click()
+    page.locator("#overview-table").get_by_role("row").nth(1).wait_for()
+    assert serious_violations(page) == []
+    page.context.close()
+
+
+def test_overview_has_readable_columns_a_chart_and_opens_a_row_at_its_sentence(
+    browser: Any, public_server: Server
+) -> None:
+    page = open_app(browser, public_server)
+    page.get_by_role("tab", name="Oversikt").click()
+    table = page.locator("#overview-table")
+    table.get_by_text("Finansiør").first.wait_for()
+    page.locator("#funding-chart").get_by_text("Kommunal- og moderniseringsdepartementet").first.wait_for()
+    table.get_by_text("4,4 millioner").first.wait_for()
+    rows = [r.strip() for r in table.get_by_role("row").all_inner_texts()]
+    assert len(rows) == len(set(rows))  # no row twice
+    table.get_by_role("row").filter(has_text="4,4 millioner").first.get_by_role("gridcell").first.click()
+    viewer = page.locator("#overview-document")
+    viewer.locator("mark").first.wait_for()
+    assert "4,4 millioner" in viewer.locator("mark").first.inner_text()
+    page.wait_for_function(
+        "() => { const t = document.querySelector('#overview-document .scroll-target'); if (!t) return false;"
+        " let b = t.parentElement; while (b && b.scrollTop === 0) b = b.parentElement; return !!b; }"
+    )
+    page.context.close()
+
+
+def test_a_reload_keeps_the_conversation_in_the_browser_and_new_conversation_clears_it(
+    browser: Any, public_server: Server
+) -> None:
+    page = open_app(browser, public_server)
+    ask(page, QUESTION, "6,3 millioner")
+    assert page.evaluate("() => !!localStorage.getItem('strategy-assistant-chat')")
+    page.reload()
+    page.locator("#chat .bot").last.get_by_text("6,3 millioner").first.wait_for()
+    assert "Kompetansepiloter" in page.locator("#chat .user").last.inner_text()
+    page.locator("#new-chat").click()
+    page.wait_for_function("() => document.querySelectorAll('#chat .bot').length === 0")
+    page.reload()
+    page.locator("#question textarea").wait_for()
+    page.wait_for_timeout(1500)  # the page's load events have run
+    assert page.locator("#chat .bot").count() == 0
+    page.context.close()

@@ -53,6 +53,9 @@ def build_app(
     demo = gr.Blocks(title=ui_text("title", lang), analytics_enabled=False)
     with demo:
         chat_state, answers_state, lang_state = gr.State([]), gr.State([]), gr.State(lang)
+        # The conversation as shown, kept in this browser's localStorage only (encrypted with a
+        # key of this server process): a reload shows it again; nothing is stored on the server.
+        saved_chat = gr.BrowserState([], storage_key="strategy-assistant-chat")
         labels = Labels()
         labels.add(
             gr.Markdown(render_title(lang), elem_id="page-title"),
@@ -63,7 +66,7 @@ def build_app(
         with gr.Tabs():
             view = _chat_tab(assistant, lang, labels, with_feedback=feedback is not None,
                              states={"chat_state": chat_state, "answers_state": answers_state,
-                                     "lang_state": lang_state})  # fmt: skip
+                                     "lang_state": lang_state, "saved_chat": saved_chat})  # fmt: skip
             overview = build_overview_tab(lang)
             staff = build_staff_tab(library, lang, view.doc_filter) if mode is Mode.STAFF else None
 
@@ -228,6 +231,7 @@ def _wire_chat(demo: gr.Blocks, chat: ChatHandlers) -> None:
     view.new_chat.click(chat.reset, view.lang_state, view.reset_outputs(), **_PRIVATE)
     view.chatbot.clear(chat.reset, view.lang_state, view.reset_outputs(), **_PRIVATE)
     demo.load(chat.filter_choices, None, view.doc_filter, **_PRIVATE)
+    demo.load(chat.restore, view.saved_chat, [view.chatbot, view.chat_state], **_PRIVATE)
     if view.feedback is not None:
         row = view.feedback
         inputs, outputs = [row.comment, view.answers_state, view.lang_state], [row.comment, row.status]

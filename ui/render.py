@@ -20,10 +20,13 @@ from vectorstore.store import DocumentRecord
 __all__ = [
     "OVERVIEW_COLUMNS",
     "OVERVIEW_KINDS",
+    "distinct_rows",
     "document_choices",
     "document_target",
     "escape_text",
     "export_text",
+    "funding_chart",
+    "overview_headers",
     "overview_table",
     "plain_answer",
     "render_answer",
@@ -33,6 +36,7 @@ __all__ = [
     "render_sources",
     "render_title",
     "report_markdown",
+    "short_names",
     "source_choices",
 ]
 
@@ -142,16 +146,94 @@ def render_corpus_table(answer: Answer) -> str:
 
 
 OVERVIEW_KINDS = ("funding", "partner", "goal")
+# "name" is the document's short name (`short_names`); headers come from ui_text.
 OVERVIEW_COLUMNS = {
-    "funding": ["title", "item", "amount", "currency", "funder", "recipient", "period", "quote"],
-    "partner": ["title", "item", "role", "quote"],
-    "goal": ["title", "section", "quote"],
+    "funding": ["name", "item", "funder", "recipient", "period", "quote"],
+    "partner": ["name", "item", "role", "quote"],
+    "goal": ["name", "section", "quote"],
 }
 
 
-def overview_table(rows: Sequence[dict[str, str]], kind: str) -> list[list[str]]:
+def overview_headers(kind: str, lang: str) -> list[str]:
+    """The column headers of `kind`'s table in `lang`."""
+    return ui_text(f"overview_columns_{kind}", lang).split("|")
+
+
+def short_names(records: Sequence[DocumentRecord]) -> dict[str, str]:
+    """source -> a short name for narrow tables: the publisher when it published only this
+    document, otherwise the title cut to about 40 characters."""
+    publishers = [r.publisher for r in records if r.publisher]
+    names = {}
+    for r in records:
+        if r.publisher and publishers.count(r.publisher) == 1:
+            names[r.source] = r.publisher
+        else:
+            names[r.source] = r.title if len(r.title) <= 40 else r.title[:39].rsplit(" ", 1)[0] + "…"
+    return names
+
+
+def distinct_rows(rows: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    """The rows without repeats: one funding item per document, amount and funder (a title that
+    repeats a body sentence's sum without a funder is the same item), one partner per document,
+    one quote per document. The fuller row of two is kept, in the place of the first."""
+    kept: list[dict[str, str]] = []
+    for row in rows:
+        same = next((i for i, k in enumerate(kept) if _same_item(k, row)), None)
+        if same is None:
+            kept.append(row)
+        elif sum(map(bool, row.values())) > sum(map(bool, kept[same].values())):
+            kept[same] = row
+    return kept
+
+
+def _same_item(a: dict[str, str], b: dict[str, str]) -> bool:
+    if a["source"] != b["source"] or a["kind"] != b["kind"]:
+        return False
+    if a["kind"] == "funding":
+        funders_agree = not a["funder"] or not b["funder"] or a["funder"] == b["funder"]
+        return (a["amount"], a["currency"]) == (b["amount"], b["currency"]) and funders_agree
+    if a["kind"] == "partner":
+        return a["item"].casefold() == b["item"].casefold()
+    return a["quote"] == b["quote"]
+
+
+def overview_table(
+    rows: Sequence[dict[str, str]], kind: str, names: dict[str, str] | None = None
+) -> list[list[str]]:
     """The Overview tab's table: the columns that matter for `kind` (cells are shown as plain text)."""
-    return [[row[c] for c in OVERVIEW_COLUMNS[kind]] for row in rows]
+    names = names or {}
+    return [
+        [names.get(row["source"], row["title"]) if c == "name" else row[c] for c in OVERVIEW_COLUMNS[kind]]
+        for row in rows
+    ]
+
+
+def funding_chart(rows: Sequence[dict[str, str]], names: dict[str, str], lang: str) -> str:
+    """Funding by document and funder as plain HTML bars (no script, no outside resource): the
+    largest amount named for each pair, since a total and its parts must not be added up."""
+    largest: dict[tuple[str, str], tuple[float, str]] = {}
+    for row in rows:
+        if row["kind"] != "funding" or not row["amount"]:
+            continue
+        key = (names.get(row["source"], row["title"]), row["funder"] or ui_text("funder_unnamed", lang))
+        amount = float(row["amount"])
+        if amount > largest.get(key, (0.0, ""))[0]:
+            largest[key] = (amount, row["item"])
+    if not largest:
+        return ""
+    top = max(amount for amount, _ in largest.values())
+    bars = []
+    for (document, funder), (amount, shown) in sorted(largest.items(), key=lambda kv: -kv[1][0]):
+        width = max(1, round(100 * amount / top))
+        bars.append(
+            '<div class="bar-row">'
+            f'<div class="bar-label">{escape_text(document)} · {escape_text(funder)}</div>'
+            f'<div class="bar-track"><div class="bar" style="width: {width}%"></div></div>'
+            f'<div class="bar-value">{escape_text(shown)}</div>'
+            "</div>"
+        )
+    title = escape_text(ui_text("funding_chart", lang))
+    return f'<div class="funding-chart"><div class="chart-title">{title}</div>{"".join(bars)}</div>'
 
 
 def render_title(lang: str) -> str:

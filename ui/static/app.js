@@ -11,19 +11,23 @@
   new MutationObserver(follow).observe(document.documentElement, {childList: true, subtree: true, attributes: true, attributeFilter: ['lang']});
 })();
 
-// Scroll the document viewer to the cited passage whenever it is rendered and shown (its tab may
-// become visible a moment after its content arrives).
+// Scroll a document viewer (the chat's, the Overview's) to the marked passage whenever it is
+// rendered and shown (its tab may become visible a moment after its content arrives).
 (() => {
   const seen = new WeakSet();
   const scroll = (tries = 20) => {
-    const target = document.querySelector('#document-viewer .scroll-target');
-    if (!target || seen.has(target)) return;
-    if (target.getClientRects().length === 0) {
-      if (tries > 0) setTimeout(() => scroll(tries - 1), 100);
-      return;
+    const pending = [...document.querySelectorAll('#document-viewer .scroll-target, #overview-document .scroll-target')]
+      .filter((target) => !seen.has(target));
+    let hidden = false;
+    for (const target of pending) {
+      if (target.getClientRects().length === 0) {
+        hidden = true;
+        continue;
+      }
+      seen.add(target);
+      target.scrollIntoView({block: 'center'});
     }
-    seen.add(target);
-    target.scrollIntoView({block: 'center'});
+    if (hidden && tries > 0) setTimeout(() => scroll(tries - 1), 100);
   };
   new MutationObserver(() => scroll()).observe(document.documentElement, {childList: true, subtree: true});
 })();
