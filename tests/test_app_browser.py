@@ -475,3 +475,13 @@ def test_a_reload_keeps_the_conversation_in_the_browser_and_new_conversation_cle
     page.wait_for_timeout(1500)  # the page's load events have run
     assert page.locator("#chat .bot").count() == 0
     page.context.close()
+
+
+def test_the_staff_document_table_fits_a_desktop_screen(staff_page: Any) -> None:
+    page = staff_page
+    page.get_by_role("tab", name="Dokumenter").click()
+    page.locator("#document-table").get_by_text("hamar-kunnskap-og-kompetanse.txt").wait_for()
+    box = page.locator("#document-table").bounding_box()
+    table = page.locator("#document-table table").first.bounding_box()
+    assert box and table and table["width"] <= box["width"]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1400

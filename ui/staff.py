@@ -113,6 +113,8 @@ def build_staff_tab(library: DocumentLibrary, lang: str, doc_filter: Any) -> Sta
             headers=ui_text("columns", lang).split("|"),
             datatype="str",
             interactive=False,
+            wrap=True,
+            column_widths=["30%", "24%", "18%", "8%", "8%", "12%"],
             elem_id="document-table",
         )
         refresh = gr.Button(ui_text("refresh", lang), size="sm", elem_id="refresh")
