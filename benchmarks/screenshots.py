@@ -5,7 +5,7 @@
 Drives a running app (any mode without a login, e.g. `python app.py --public`) in Debian's
 headless Chromium: asks one question, opens its first source, and saves `chat-desktop.png`,
 `chat-phone.png`, `overview-desktop.png` and `overview-phone.png` (desktop 1366x900, phone
-390x844, the page from its top).
+390x844; the phone's chat down to its first source).
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
             page.locator("#question textarea").wait_for()
             ask(page, QUESTION, "6,3 millioner")
             if phone:  # the answer and, right under the question box, its sources
-                page.locator("#chat").scroll_into_view_if_needed()
-                page.screenshot(path=args.out / f"chat-{name}.png", full_page=False)
+                clip = {"x": 0, "y": 0, "width": 390, "height": 1500}
+                page.screenshot(path=args.out / f"chat-{name}.png", full_page=True, clip=clip)
             else:
                 page.locator("#chat .bot").last.locator("button.cite").first.click()
                 page.locator("#document-viewer mark").first.wait_for()
@@ -51,10 +51,9 @@ def main(argv: list[str] | None = None) -> int:
                 page.screenshot(path=args.out / f"chat-{name}.png")
             page.get_by_role("tab", name="Oversikt").click()
             table = page.locator("#overview-table")
-            table.get_by_text("4,4 millioner").first.wait_for()
-            table.get_by_role("row").filter(has_text="4,4 millioner").first.get_by_role(
-                "gridcell"
-            ).first.click()
+            row = table.get_by_role("row").filter(has_text="4,4 millioner").first
+            row.wait_for()
+            row.get_by_role("gridcell").first.click()
             page.locator("#overview-document mark").first.wait_for()
             page.wait_for_timeout(500)
             page.evaluate("() => window.scrollTo(0, 0)")

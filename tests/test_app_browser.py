@@ -445,7 +445,9 @@ def test_overview_has_readable_columns_a_chart_and_opens_a_row_at_its_sentence(
     table = page.locator("#overview-table")
     table.get_by_text("Finansiør").first.wait_for()
     page.locator("#funding-chart").get_by_text("Kommunal- og moderniseringsdepartementet").first.wait_for()
-    table.get_by_text("4,4 millioner").first.wait_for()
+    table.get_by_role("row").filter(has_text="4,4 millioner").first.wait_for()
+    quote = table.get_by_role("gridcell").filter(has_text="Gjennom ordningen").first.bounding_box()
+    assert quote and quote["x"] + 40 < 1400  # the quote column is on screen
     rows = [r.strip() for r in table.get_by_role("row").all_inner_texts()]
     assert len(rows) == len(set(rows))  # no row twice
     table.get_by_role("row").filter(has_text="4,4 millioner").first.get_by_role("gridcell").first.click()

@@ -13,6 +13,7 @@ from assistant.overview import CSV_COLUMNS, Overview, build_overview
 from assistant.ui_text import ui_text
 from ui.render import (
     OVERVIEW_KINDS,
+    OVERVIEW_WIDTHS,
     distinct_rows,
     escape_text,
     funding_chart,
@@ -62,7 +63,9 @@ class OverviewHandlers:
         table = overview_table(rows, kind, names)
         return {
             self.view.chart: funding_chart(distinct_rows(overview.rows("funding")), names, lang),
-            self.view.table: gr.update(value=table, headers=overview_headers(kind, lang)),
+            self.view.table: gr.update(
+                value=table, headers=overview_headers(kind, lang), column_widths=OVERVIEW_WIDTHS[kind]
+            ),
             self.view.csv: "\n".join([",".join(CSV_COLUMNS), *_csv_lines(rows)]),
             self.view.rows: rows,
         }
@@ -91,9 +94,16 @@ def build_overview_tab(lang: str) -> OverviewView:
             contains = gr.Textbox(label=ui_text("overview_contains", lang), max_length=200)
         gr.Markdown(escape_text(ui_text("overview_hint", lang)))
         chart = gr.Markdown(latex_delimiters=[], elem_id="funding-chart")
-        table = gr.Dataframe(headers=overview_headers("funding", lang), datatype="str", interactive=False,
-                             wrap=True, elem_id="overview-table", label=ui_text("overview_tab", lang),
-                             show_label=False)  # fmt: skip
+        table = gr.Dataframe(
+            headers=overview_headers("funding", lang),
+            datatype="str",
+            interactive=False,
+            wrap=True,
+            column_widths=list[str | int](OVERVIEW_WIDTHS["funding"]),
+            label=ui_text("overview_tab", lang),
+            show_label=False,
+            elem_id="overview-table",
+        )
         viewer = gr.Markdown(latex_delimiters=[], max_height=400, elem_id="overview-document")
         with gr.Accordion("CSV", open=False):
             csv = gr.Textbox(show_label=False, lines=6, interactive=False, buttons=["copy"])

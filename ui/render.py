@@ -20,6 +20,7 @@ from vectorstore.store import DocumentRecord
 __all__ = [
     "OVERVIEW_COLUMNS",
     "OVERVIEW_KINDS",
+    "OVERVIEW_WIDTHS",
     "distinct_rows",
     "document_choices",
     "document_target",
@@ -151,6 +152,14 @@ OVERVIEW_COLUMNS = {
     "funding": ["name", "item", "funder", "recipient", "period", "quote"],
     "partner": ["name", "item", "role", "quote"],
     "goal": ["name", "section", "quote"],
+}
+
+
+# Column widths that keep the quote on screen beside the other columns.
+OVERVIEW_WIDTHS = {
+    "funding": ["15%", "13%", "17%", "14%", "11%", "30%"],
+    "partner": ["18%", "22%", "12%", "48%"],
+    "goal": ["18%", "22%", "60%"],
 }
 
 
