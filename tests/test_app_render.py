@@ -156,7 +156,7 @@ def test_export_holds_the_answer_and_each_citation_as_plain_text() -> None:
 
 
 def test_the_message_carries_its_plain_text_for_the_copy_button() -> None:
-    hidden = re.search(r'<span class="plain" hidden>(.*?)</span>', render_answer(_answer()))
+    hidden = re.search(r'<div class="plain" hidden>(.*?)</div>', render_answer(_answer()))
     assert hidden and "<" not in hidden.group(1) and "\n" not in hidden.group(1)
     assert html.unescape(hidden.group(1)) == plain_answer(_answer())
 

@@ -123,9 +123,10 @@ def render_answer(answer: Answer | None, text: str | None = None) -> str:
         )
         label = f"&#91;{n}&#93; {escape_text(first.title)}" + (f" · {escape_text(meta)}" if meta else "")
         lines.append(f'<span class="cite-line">{_marker(n, answer, label)}</span>')
-    # What the message's copy button gives (app.js): plain text, kept hidden in the message.
-    lines.append(f'<span class="plain" hidden>{escape_text(plain_answer(answer), newline="&#10;")}</span>')
-    return "<br>".join(lines)
+    # What the message's copy button gives (app.js): plain text, kept hidden beside what is shown
+    # (a sibling, so that finding a text on the page finds the visible one).
+    plain = escape_text(plain_answer(answer), newline="&#10;")
+    return f'<div class="answer">{"<br>".join(lines)}</div><div class="plain" hidden>{plain}</div>'
 
 
 def render_corpus_table(answer: Answer) -> str:
