@@ -1,11 +1,13 @@
 # Two commands on a fresh Debian machine with Python 3.11:
 #   make run    set up, index the bundled corpus if the index is empty, serve the chat on 127.0.0.1:7860
-#   make test   set up (including headless Chromium for the browser tests) and run every test
+#   make test   set up (including headless Chromium and axe-core for the browser tests) and run every test
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup browser-deps run test test-fast check eval-seed loadtest clean
+AXE := tests/.axe/node_modules/axe-core/axe.min.js
+
+.PHONY: setup browser-deps axe run test test-fast check eval-seed loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +27,16 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
+# axe-core from npm for the accessibility tests, into a folder git ignores.
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix tests/.axe axe-core@4.14.1
+
+axe: $(AXE)
+
 run: setup
 	$(BIN)/python app.py
 
-test: setup browser-deps
+test: setup browser-deps axe
 	$(BIN)/python -m pytest
 
 # Without the real model, Chroma server processes, Chromium and Gradio servers: about a minute.

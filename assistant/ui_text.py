@@ -99,6 +99,42 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "Finansiering|Partner|Mål",
         "en": "Funding|Partners|Goals",
     },
+    # The Overview table's column headers, per kind (the columns of ui.render.OVERVIEW_COLUMNS).
+    "overview_columns_funding": {
+        "nb": "Dokument|Beløp|Finansiør|Mottaker|Periode|Sitat",
+        "nn": "Dokument|Beløp|Finansiør|Mottakar|Periode|Sitat",
+        "da": "Dokument|Beløb|Finansieret af|Modtager|Periode|Citat",
+        "sv": "Dokument|Belopp|Finansiär|Mottagare|Period|Citat",
+        "en": "Document|Amount|Funder|Recipient|Period|Quote",
+    },
+    "overview_columns_partner": {
+        "nb": "Dokument|Partner|Rolle|Sitat",
+        "nn": "Dokument|Partnar|Rolle|Sitat",
+        "da": "Dokument|Partner|Rolle|Citat",
+        "sv": "Dokument|Partner|Roll|Citat",
+        "en": "Document|Partner|Role|Quote",
+    },
+    "overview_columns_goal": {
+        "nb": "Dokument|Del|Sitat",
+        "nn": "Dokument|Del|Sitat",
+        "da": "Dokument|Afsnit|Citat",
+        "sv": "Dokument|Avsnitt|Citat",
+        "en": "Document|Section|Quote",
+    },
+    "funding_chart": {
+        "nb": "Finansiering per dokument og finansiør",
+        "nn": "Finansiering per dokument og finansiør",
+        "da": "Finansiering pr. dokument og bevillingsgiver",
+        "sv": "Finansiering per dokument och finansiär",
+        "en": "Funding by document and funder",
+    },
+    "funder_unnamed": {
+        "nb": "finansiør ikke nevnt",
+        "nn": "finansiør ikkje nemnd",
+        "da": "bevillingsgiver ikke nævnt",
+        "sv": "finansiär inte nämnd",
+        "en": "funder not named",
+    },
     "overview_contains": {"nb": "Filter", "nn": "Filter", "da": "Filter", "sv": "Filter", "en": "Filter"},
     "overview_hint": {
         "nb": "Klikk en rad for å åpne avsnittet i dokumentet.",
@@ -316,6 +352,21 @@ _TEXTS: dict[str, dict[str, str]] = {
         "da": "Arbejder",
         "sv": "Arbetar",
         "en": "Working",
+    },
+    # The staff's upload and re-index report: the statuses, then the summary line.
+    "report_status": {
+        "nb": "lagt til|oppdatert|uendret|fjernet|hoppet over",
+        "nn": "lagt til|oppdatert|uendra|fjerna|hoppa over",
+        "da": "tilføjet|opdateret|uændret|fjernet|sprunget over",
+        "sv": "tillagd|uppdaterad|oförändrad|borttagen|överhoppad",
+        "en": "added|updated|unchanged|removed|skipped",
+    },
+    "report_summary": {
+        "nb": "{files} filer: {counts}; {chunks} tekstbiter skrevet på {seconds} s",
+        "nn": "{files} filer: {counts}; {chunks} tekstbitar skrivne på {seconds} s",
+        "da": "{files} filer: {counts}; {chunks} tekststykker skrevet på {seconds} s",
+        "sv": "{files} filer: {counts}; {chunks} textbitar skrivna på {seconds} s",
+        "en": "{files} files: {counts}; {chunks} chunks written in {seconds} s",
     },
     "columns": {
         "nb": "Tittel|Fil|Utgiver|Språk|Avsnitt|Indeksert",

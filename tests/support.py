@@ -226,7 +226,7 @@ def ask(page: Any, question: str, expect: str) -> None:
     """Type a question, send it, and wait until the answer, its sources and its export are shown."""
     page.locator("#question textarea").fill(question)
     page.locator("#ask").click()
-    page.locator("#chat").get_by_text(expect).last.wait_for()
+    page.locator("#chat .bot").last.get_by_text(expect).first.wait_for()
     # The last streamed step fills the sources (headed by the question) and the picker together.
     page.wait_for_function(
         "q => document.querySelector('#sources').innerText.includes(q) && "

@@ -59,6 +59,13 @@ def public_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
+def default_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Default mode (chat with feedback, no login) on its own data folder."""
+    tmp = tmp_path_factory.mktemp("default")
+    yield from start_app([], tmp / "data", tmp)
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
@@ -70,18 +77,45 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+def open_app(browser: Any, server: Server, *, staff: bool = False, **context: Any) -> Any:
+    """A page on `server` in a fresh browser context, logged in when `staff`, the chat ready."""
+    options: dict[str, Any] = {"viewport": {"width": 1400, "height": 1000}, **context}
+    page = browser.new_context(**options).new_page()
+    page.set_default_timeout(ANSWER_TIMEOUT_MS)
+    page.goto(server.url)
+    if staff:
+        page.locator("input").first.fill(STAFF_USER)
+        page.locator("input[type=password]").fill(STAFF_PASSWORD)
+        page.get_by_role("button", name="Logg inn").click()
+    page.locator("#question textarea").wait_for()
+    return page
+
+
 @pytest.fixture
 def staff_page(browser: Any, staff_server: Server) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(ANSWER_TIMEOUT_MS)
-    page.goto(staff_server.url)
-    page.locator("input").first.fill(STAFF_USER)
-    page.locator("input[type=password]").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Login").click()
-    page.locator("#question textarea").wait_for()
+    page = open_app(browser, staff_server, staff=True)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture(params=["public", "default", "staff"])
+def any_mode_page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
+    """The chat page in each of the three modes."""
+    server = request.getfixturevalue(f"{request.param}_server")
+    page = open_app(browser, server, staff=request.param == "staff")
+    yield page
+    page.context.close()
+
+
+def test_an_example_question_is_answered_with_a_citation_in_every_mode(any_mode_page: Any) -> None:
+    page = any_mode_page
+    example = page.locator("#examples .example-question").filter(has_text="Kompetansepiloter").first
+    example.click()
+    answer = page.locator("#chat .bot").last
+    answer.get_by_text("6,3 millioner").first.wait_for()
+    assert "[1]" in answer.inner_text()
+    assert "Kompetansepiloter" in page.locator("#chat .user").last.inner_text()
+    page.wait_for_function("() => document.querySelector('#sources').innerText.includes('[1]')")
 
 
 def scrolled_to_target(page: Any) -> bool:
@@ -98,13 +132,17 @@ def scrolled_to_target(page: Any) -> bool:
     )
 
 
-def test_wrong_staff_password_is_refused(browser: Any, staff_server: Server) -> None:
-    page = browser.new_page()
+def test_wrong_staff_password_is_refused_on_a_login_page_in_the_ui_language(
+    browser: Any, staff_server: Server
+) -> None:
+    page = browser.new_page(locale="en-US")  # the page's language, not the browser's
     page.goto(staff_server.url)
+    page.get_by_text("Brukernavn").wait_for()
+    assert page.evaluate("() => document.documentElement.lang") == "nb"
     page.locator("input").first.fill(STAFF_USER)
     page.locator("input[type=password]").fill("admin")
-    page.get_by_role("button", name="Login").click()
-    page.get_by_text(re.compile("incorrect|invalid", re.IGNORECASE)).first.wait_for(timeout=15_000)
+    page.get_by_role("button", name="Logg inn").click()
+    page.get_by_text("Feil påloggingsinformasjon").first.wait_for(timeout=15_000)
     assert page.locator("#question").count() == 0
     page.close()
 
@@ -189,16 +227,17 @@ def test_staff_lists_uploads_reindexes_and_deletes_documents(
     page.locator("#upload").get_by_text("tom", exact=True).wait_for()  # name and suffix are shown apart
     page.locator("#add-documents").click()
     status = page.locator("#staff-status")
-    status.get_by_text("skipped").wait_for()  # the report replaces the progress bar
-    assert "added" in status.inner_text() and re.search(r"tom\.txt — skipped: .*empty", status.inner_text())
+    status.get_by_text("hoppet over").first.wait_for()  # the report replaces the progress bar
+    assert "1 lagt til" in status.inner_text()
+    assert re.search(r"tom\.txt — hoppet over: .*empty", status.inner_text())
     table.get_by_text("lillehammer-plan.txt").wait_for()
 
     page.locator("#staff-document input").fill("lillehammer")
     page.get_by_role("option", name="lillehammer-plan.txt").click()
     page.locator("#reindex").click()
     # The re-index's own report line: the upload report's summary already says "0 updated".
-    status.get_by_text(re.compile(r"lillehammer-plan\.txt — updated \(\d+\)")).wait_for()
-    assert "1 updated" in status.inner_text()
+    status.get_by_text(re.compile(r"lillehammer-plan\.txt — oppdatert \(\d+\)")).wait_for()
+    assert "1 oppdatert" in status.inner_text()
 
     page.locator("#delete").click()
     status.get_by_text("Kryss av").wait_for()  # not without the confirmation box
@@ -209,6 +248,19 @@ def test_staff_lists_uploads_reindexes_and_deletes_documents(
         "() => !document.querySelector('#document-table').innerText.includes('lillehammer')"
     )
     assert not (staff_server.data_dir / "uploads" / "lillehammer-plan.txt").exists()
+
+
+def test_the_page_speaks_the_ui_language_even_to_an_empty_question(
+    browser: Any, public_server: Server
+) -> None:
+    page = open_app(browser, public_server, locale="en-US")
+    assert page.evaluate("() => document.documentElement.lang") == "nb"
+    assert page.locator("h1").count() == 1
+    page.locator("#ask").click()
+    page.locator("#chat .bot").last.get_by_text("Skriv et spørsmål").wait_for()
+    ask(page, "What are Hamar's goals for knowledge and competence?", "Goals in")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
+    page.context.close()
 
 
 def test_public_page_has_no_upload_feedback_or_document_pages(browser: Any, public_server: Server) -> None:
@@ -295,3 +347,143 @@ def test_document_filter_limits_the_search_to_the_chosen_documents(
     assert "herning-uddannelsesstrategi.txt" in sources
     assert "innlandet-kompetansepiloter.txt" not in sources and "hamar" not in sources
     page.close()
+
+
+def test_a_citation_marker_previews_its_quote_and_opens_the_source_at_the_passage(
+    browser: Any, public_server: Server
+) -> None:
+    page = open_app(browser, public_server)
+    ask(page, QUESTION, "6,3 millioner")
+    marker = page.locator("#chat .bot").last.locator("button.cite").first
+    assert "«" in (marker.get_attribute("title") or "")  # the quote, shown on hover
+    marker.click()
+    page.locator("#document-viewer mark").first.wait_for()
+    assert "Tretorget" in page.locator("#document-viewer").inner_text()  # the whole document
+    page.wait_for_function(
+        "() => { const t = document.querySelector('#document-viewer .scroll-target'); if (!t) return false;"
+        " let b = t.parentElement; while (b && b.scrollTop === 0) b = b.parentElement; return !!b; }"
+    )
+    page.context.close()
+
+
+def test_on_a_phone_the_sources_follow_the_answer_and_touch_targets_are_44_px(
+    browser: Any, public_server: Server
+) -> None:
+    page = open_app(
+        browser, public_server, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    ask(page, QUESTION, "6,3 millioner")
+    answer_bottom = page.locator("#chat .bot").last.bounding_box()
+    first_source = page.locator("#sources .source-card").first.bounding_box()
+    assert answer_bottom and first_source
+    # Within one screen below the answer, not after the examples, feedback and export.
+    assert 0 < first_source["y"] - (answer_bottom["y"] + answer_bottom["height"]) < 844
+    targets = page.locator("#chat .icon-button, #chat button.cite, #examples button, #ask, #new-chat")
+    small = [
+        (t.get_attribute("aria-label") or t.inner_text(), box["width"], box["height"])
+        for t in targets.all()
+        if (box := t.bounding_box()) and min(box["width"], box["height"]) < 44
+    ]
+    assert small == []
+    page.locator("#source-panel > button, #source-panel .label-wrap").first.click()  # it folds away
+    page.wait_for_function("() => !document.querySelector('#sources')?.getClientRects().length")
+    page.context.close()
+
+
+def test_copying_an_answer_gives_plain_text_with_its_sources(browser: Any, public_server: Server) -> None:
+    page = open_app(browser, public_server, permissions=["clipboard-read", "clipboard-write"])
+    ask(page, QUESTION, "6,3 millioner")
+    page.locator("#chat .message-buttons").last.locator("button").first.click()
+    page.wait_for_function("() => navigator.clipboard.readText().then(t => t.includes('«'))")
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied.startswith("Dokumentene sier: «") and "6,3 millioner" in copied
+    assert "[1] 6,3 millioner kroner til kompetanseheving" in copied
+    assert re.search(r"^\[1\] .+ \(innlandet-kompetansepiloter\.txt\): «.+»$", copied, re.MULTILINE)
+    assert "<" not in copied and "&#" not in copied
+    page.context.close()
+
+
+AXE = Path(__file__).resolve().parent / ".axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now."""
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
+        for v in found["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("mode", ["public", "default", "staff"])
+def test_axe_finds_nothing_serious_on_the_chat_and_overview(
+    browser: Any, request: pytest.FixtureRequest, mode: str, scheme: str
+) -> None:
+    if not AXE.exists():
+        pytest.skip(f"no axe-core at {AXE} (make axe)")
+    server = request.getfixturevalue(f"{mode}_server")
+    page = open_app(browser, server, staff=mode == "staff", color_scheme=scheme)
+    ask(page, QUESTION, "6,3 millioner")
+    page.locator("#chat .bot").last.locator("button.cite").first.click()
+    page.locator("#document-viewer mark").first.wait_for()  # a highlighted quote is on the page
+    page.locator("#side-tabs").get_by_role("tab").first.click()
+    assert serious_violations(page) == []
+    page.get_by_role("tab", name="Oversikt").click()
+    page.locator("#overview-table").get_by_role("row").nth(1).wait_for()
+    assert serious_violations(page) == []
+    page.context.close()
+
+
+def test_overview_has_readable_columns_a_chart_and_opens_a_row_at_its_sentence(
+    browser: Any, public_server: Server
+) -> None:
+    page = open_app(browser, public_server)
+    page.get_by_role("tab", name="Oversikt").click()
+    table = page.locator("#overview-table")
+    table.get_by_text("Finansiør").first.wait_for()
+    page.locator("#funding-chart").get_by_text("Kommunal- og moderniseringsdepartementet").first.wait_for()
+    table.get_by_role("row").filter(has_text="4,4 millioner").first.wait_for()
+    quote = table.get_by_role("gridcell").filter(has_text="Gjennom ordningen").first.bounding_box()
+    assert quote and quote["x"] + 40 < 1400  # the quote column is on screen
+    rows = [r.strip() for r in table.get_by_role("row").all_inner_texts()]
+    assert len(rows) == len(set(rows))  # no row twice
+    table.get_by_role("row").filter(has_text="4,4 millioner").first.get_by_role("gridcell").first.click()
+    viewer = page.locator("#overview-document")
+    viewer.locator("mark").first.wait_for()
+    assert "4,4 millioner" in viewer.locator("mark").first.inner_text()
+    page.wait_for_function(
+        "() => { const t = document.querySelector('#overview-document .scroll-target'); if (!t) return false;"
+        " let b = t.parentElement; while (b && b.scrollTop === 0) b = b.parentElement; return !!b; }"
+    )
+    page.context.close()
+
+
+def test_a_reload_keeps_the_conversation_in_the_browser_and_new_conversation_clears_it(
+    browser: Any, public_server: Server
+) -> None:
+    page = open_app(browser, public_server)
+    ask(page, QUESTION, "6,3 millioner")
+    assert page.evaluate("() => !!localStorage.getItem('strategy-assistant-chat')")
+    page.reload()
+    page.locator("#chat .bot").last.get_by_text("6,3 millioner").first.wait_for()
+    assert "Kompetansepiloter" in page.locator("#chat .user").last.inner_text()
+    page.locator("#new-chat").click()
+    page.wait_for_function("() => document.querySelectorAll('#chat .bot').length === 0")
+    page.reload()
+    page.locator("#question textarea").wait_for()
+    page.wait_for_timeout(1500)  # the page's load events have run
+    assert page.locator("#chat .bot").count() == 0
+    page.context.close()
+
+
+def test_the_staff_document_table_fits_a_desktop_screen(staff_page: Any) -> None:
+    page = staff_page
+    page.get_by_role("tab", name="Dokumenter").click()
+    page.locator("#document-table").get_by_text("hamar-kunnskap-og-kompetanse.txt").wait_for()
+    box = page.locator("#document-table").bounding_box()
+    table = page.locator("#document-table table").first.bounding_box()
+    assert box and table and table["width"] <= box["width"]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1400

@@ -52,7 +52,15 @@ def test_overview_table_and_opening_a_row(store: ChunkStore) -> None:
     handlers = OverviewHandlers(DocumentLibrary(store), view)
     shown = handlers.table("funding", ["innlandet-kompetansepiloter.txt"], "")
     csv_text, state = shown[view.csv], shown[view.rows]
-    assert csv_text.startswith("kind,source") and "1882000" in csv_text and len(state) == 4
+    assert csv_text.startswith("kind,source") and "1882000" in csv_text
+    # The title's "6,3 millioner kroner" is the body's total again: one row, the fuller one.
+    assert sorted(r["amount"] for r in state) == ["1882000", "4400000", "6300000"]
+    table = shown[view.table]
+    assert table["headers"] == ["Dokument", "Beløp", "Finansiør", "Mottaker", "Periode", "Sitat"]
+    assert {row[0] for row in table["value"]} == {"Innlandet fylkeskommune"}  # short, not the title
+    chart = shown[view.chart]
+    assert "Kommunal- og moderniseringsdepartementet" in html_lib.unescape(chart)
+    assert 'style="width: 100%"' in chart and "<script" not in chart
     clicked = next(i for i, r in enumerate(state) if r["amount"] == "4400000")
     html = handlers.open_item(state, "nb", SimpleNamespace(index=[clicked, 0]))  # type: ignore[arg-type]
     marked = re.findall(r"<mark>(.*?)</mark>", html)

@@ -15,6 +15,7 @@ from ui.render import (
     document_target,
     escape_text,
     export_text,
+    plain_answer,
     render_answer,
     render_document,
     render_sources,
@@ -86,9 +87,12 @@ def _answer() -> Answer:
     )
 
 
-def test_answer_shows_bold_markers_and_its_cited_documents() -> None:
+def test_answer_markers_open_their_source_and_preview_the_quote() -> None:
     rendered = render_answer(_answer())
-    assert '<b class="cite">&#91;1&#93;</b>' in rendered
+    marker = re.search(
+        r'<button type="button" class="cite" value="1" title="([^"]*)">&#91;1&#93;</button>', rendered
+    )
+    assert marker and html.unescape(marker.group(1)) == "«Til sammen blir det nesten 6,3 millioner kroner.»"
     assert "<i>" not in rendered  # the title's markup is text
     assert "Kompetansepiloter &#60;i&#62;i&#60;&#47;i&#62; Innlandet" in rendered
     assert "Innlandet fylkeskommune" in _visible(rendered)
@@ -141,11 +145,20 @@ def test_document_view_shades_the_passage_marks_the_quote_and_scrolls_there() ->
     assert document in _visible(rendered)  # the whole cleaned document, character for character
 
 
-def test_export_holds_the_answer_and_each_citation() -> None:
+def test_export_holds_the_answer_and_each_citation_as_plain_text() -> None:
     exported = export_text(_answer(), "en")
-    assert exported.startswith("Question: Hvor mye penger får Kompetansepiloter?")
-    assert "[1] Kompetansepiloter <i>i</i> Innlandet — Innlandet fylkeskommune (innlandet.txt)" in exported
-    assert "«Til sammen blir det nesten 6,3 millioner kroner.»" in exported
+    assert exported.startswith("Question: Hvor mye penger får Kompetansepiloter?\n\nDokumentene sier: «")
+    assert exported.endswith(
+        "\n\n[1] Kompetansepiloter <i>i</i> Innlandet (innlandet.txt): "
+        "«Til sammen blir det nesten 6,3 millioner kroner.»"
+    )
+    assert "&#" not in exported
+
+
+def test_the_message_carries_its_plain_text_for_the_copy_button() -> None:
+    hidden = re.search(r'<div class="plain" hidden>(.*?)</div>', render_answer(_answer()))
+    assert hidden and "<" not in hidden.group(1) and "\n" not in hidden.group(1)
+    assert html.unescape(hidden.group(1)) == plain_answer(_answer())
 
 
 def test_rate_limiter_allows_the_limit_per_window_and_key() -> None:
@@ -190,3 +203,13 @@ def test_staff_mode_without_credentials_refuses_to_start(
     monkeypatch.setenv("ASSISTANT_STAFF_PASSWORD", "admin")
     assert app.main(["--staff"]) == 2
     assert "too easy to guess" in capsys.readouterr().err
+
+
+def test_every_page_starts_in_the_ui_language() -> None:
+    from ui.page_lang import PageLanguage
+
+    page = PageLanguage(lambda *a: None, lang="nn").localized(
+        b'<!doctype html><html lang="en"><head><title>x'
+    )
+    assert page.startswith(b'<!doctype html><html lang="nn"><head><script>')
+    assert b'"nb"' in page  # Gradio's nearest texts for Nynorsk

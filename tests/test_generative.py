@@ -287,7 +287,7 @@ def test_the_chat_renders_flags_visibly_and_no_outside_address(
     flagged = _assistant(corpus_store, url, "wrong_number").ask(PILOT)
     html = render_answer(flagged)
     assert '<span class="unverified">&#40;⚠' in html and "5 år" in html
-    assert '<b class="cite">&#91;' in html
+    assert '<button type="button" class="cite" value="' in html
     leaked = _assistant(corpus_store, url, "exfiltration").ask(FUNDING)
     page = render_answer(leaked) + render_sources(leaked, "nb")
     assert "evil.example" not in page and "evil&#46;example" not in page

@@ -85,3 +85,18 @@ def test_text_without_letters_gives_the_default(text: str) -> None:
     assert language_confidences(text) == {}
     assert detect_language(text) == "nb"
     assert detect_language(text, default="da") == "da"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("nb", "Kommunen vil satse på kompetanse og utdanning."),
+        ("nb", "Vi skal styrke samarbeidet med næringslivet i regionen."),
+        ("nb", "Handlingsplan for folkehelse i Gjøvik kommune 2026–2029"),
+        ("nb", "Lillehammer kommune plan\n\nKommunen vil bruke 2 millioner kroner på etterutdanning."),
+        ("nn", "Kommunen vil satse på kompetanse, og det er viktig for heile fylket."),
+        ("nn", "Kommunen skal gje alle elevar eit godt tilbod i skulen."),
+    ],
+)
+def test_short_documents_get_bokmal_or_nynorsk_right(lang: str, text: str) -> None:
+    assert detect_language(text) == lang

@@ -84,6 +84,7 @@ class ChatView:
     chat_state: Any
     answers_state: Any
     lang_state: Any
+    saved_chat: Any
     labels: Labels
     feedback: FeedbackView | None = None
 
@@ -91,14 +92,14 @@ class ChatView:
         """Everything an answer may change, each component once (several also carry a label)."""
         fixed = [
             self.chatbot, self.chat_state, self.answers_state, self.question, self.sources,
-            self.source_pick, self.viewer, self.side_tabs, self.export, self.lang_state,
+            self.source_pick, self.viewer, self.side_tabs, self.export, self.lang_state, self.saved_chat,
         ]  # fmt: skip
         return list(dict.fromkeys([*fixed, *self.labels.components]))
 
     def reset_outputs(self) -> list[Any]:
         return [
             self.chatbot, self.chat_state, self.answers_state, self.sources, self.source_pick,
-            self.viewer, self.side_tabs, self.export,
+            self.viewer, self.side_tabs, self.export, self.saved_chat,
         ]  # fmt: skip
 
 
@@ -141,7 +142,8 @@ class ChatHandlers:
         if not self.per_session.allow(session) or not self.per_client.allow(client):
             return ui_text("rate_limited", lang)
         try:
-            self.assistant.check_question(question, lang_hint="auto")
+            # An empty question says nothing about its language: answer in the page's.
+            self.assistant.check_question(question, lang_hint="auto" if question.strip() else lang)
         except QuestionRejected as exc:
             return str(exc)
         return None
@@ -173,7 +175,7 @@ class ChatHandlers:
 
         def say(text: str) -> Updates:
             said = [*chat, {"role": "assistant", "content": escape_text(text)}]
-            return {view.chatbot: said, view.chat_state: said, view.question: ""}
+            return {view.chatbot: said, view.chat_state: said, view.saved_chat: said, view.question: ""}
 
         def partial(html: str) -> Updates:
             return {view.chatbot: [*chat, {"role": "assistant", "content": html}]}
@@ -214,6 +216,7 @@ class ChatHandlers:
         final = {
             view.chatbot: chat,
             view.chat_state: chat,
+            view.saved_chat: chat,
             view.answers_state: [*answers, answer][-MAX_TURNS:],
             view.question: "",
             view.sources: render_sources(answer, lang),
@@ -250,6 +253,7 @@ class ChatHandlers:
         return {
             view.chatbot: [],
             view.chat_state: [],
+            view.saved_chat: [],
             view.answers_state: [],
             view.sources: render_sources(None, lang),
             view.source_pick: gr.update(choices=[], value=None),
@@ -257,6 +261,18 @@ class ChatHandlers:
             view.side_tabs: gr.Tabs(selected="sources"),
             view.export: "",
         }
+
+    def restore(self, saved: Any) -> Updates:
+        """The conversation this browser kept (see `saved_chat`), shown again after a reload.
+        Only well-formed messages pass, at most `MAX_TURNS` turns; the chat sanitizes them as any."""
+        messages = [
+            {"role": m["role"], "content": m["content"]}
+            for m in (saved if isinstance(saved, list) else [])
+            if isinstance(m, dict)
+            and m.get("role") in {"user", "assistant"}
+            and isinstance(m.get("content"), str)
+        ][-2 * MAX_TURNS :]
+        return {self.view.chatbot: messages, self.view.chat_state: messages}
 
     def record_helpful(self, comment: str, answers: list[Answer], lang: str) -> Updates:
         return self._record(True, comment, answers, lang)

@@ -4,6 +4,7 @@ document pages. The three modes differ only in which handlers are registered."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
@@ -14,7 +15,7 @@ from assistant.library import DocumentLibrary
 from assistant.ui_text import EXAMPLE_QUESTIONS, ui_lang, ui_text
 from ui.chat import ChatHandlers, ChatView, FeedbackView, Labels
 from ui.overview import OverviewHandlers, build_overview_tab, wire_overview
-from ui.render import escape_text, render_sources
+from ui.render import escape_text, render_examples, render_sources, render_title
 from ui.settings import AppSettings, Mode
 from ui.staff import StaffHandlers, build_staff_tab, wire_staff
 
@@ -52,14 +53,20 @@ def build_app(
     demo = gr.Blocks(title=ui_text("title", lang), analytics_enabled=False)
     with demo:
         chat_state, answers_state, lang_state = gr.State([]), gr.State([]), gr.State(lang)
+        # The conversation as shown, kept in this browser's localStorage only (encrypted with a
+        # key of this server process): a reload shows it again; nothing is stored on the server.
+        saved_chat = gr.BrowserState([], storage_key="strategy-assistant-chat")
         labels = Labels()
-        labels.add(gr.Markdown("## " + escape_text(ui_text("title", lang))), _text("title", "## "))
+        labels.add(
+            gr.Markdown(render_title(lang), elem_id="page-title"),
+            lambda lang: gr.update(value=render_title(lang)),
+        )
         intro = "intro" if assistant.settings.llm_provider == "none" else "intro_generative"
         labels.add(gr.Markdown(escape_text(ui_text(intro, lang))), _text(intro))
         with gr.Tabs():
             view = _chat_tab(assistant, lang, labels, with_feedback=feedback is not None,
                              states={"chat_state": chat_state, "answers_state": answers_state,
-                                     "lang_state": lang_state})  # fmt: skip
+                                     "lang_state": lang_state, "saved_chat": saved_chat})  # fmt: skip
             overview = build_overview_tab(lang)
             staff = build_staff_tab(library, lang, view.doc_filter) if mode is Mode.STAFF else None
 
@@ -83,8 +90,8 @@ def _chat_tab(
 ) -> ChatView:
     """The chat tab's components, with the session `states` made before any visible component;
     every fixed text goes into `labels` to follow the question's language."""
-    with gr.Tab(ui_text("chat_tab", lang), id="chat"), gr.Row(equal_height=False):
-        with gr.Column(scale=3):
+    with gr.Tab(ui_text("chat_tab", lang), id="chat"), gr.Row(equal_height=False, elem_id="chat-row"):
+        with gr.Column(scale=3, elem_id="chat-column"):
             chatbot = labels.add(
                 gr.Chatbot(
                     label=ui_text("chat_label", lang),
@@ -98,7 +105,7 @@ def _chat_tab(
                 ),
                 _label("chat_label"),
             )
-            with gr.Row():
+            with gr.Row(elem_id="question-row"):
                 question = labels.add(
                     gr.Textbox(
                         label=ui_text("question_label", lang),
@@ -116,10 +123,14 @@ def _chat_tab(
                     gr.Button(ui_text("ask", lang), variant="primary", scale=1, elem_id="ask"),
                     _button("ask"),
                 )
-            examples = gr.Examples(
-                [[q] for q in EXAMPLE_QUESTIONS], [question], label=ui_text("examples", lang)
+            # Plain buttons that app.js sends: gr.Examples loads through /run/predict, which the
+            # direct-run guard refuses, and gr.HTML renders through eval, which the CSP refuses.
+            labels.add(
+                gr.Markdown(
+                    render_examples(EXAMPLE_QUESTIONS, lang), latex_delimiters=[], elem_id="examples"
+                ),
+                lambda lang: gr.update(value=render_examples(EXAMPLE_QUESTIONS, lang)),
             )
-            labels.add(examples.dataset, _label("examples"))
             new_chat = labels.add(
                 gr.Button(ui_text("new_chat", lang), size="sm", elem_id="new-chat"), _button("new_chat")
             )
@@ -128,33 +139,21 @@ def _chat_tab(
                 export = gr.Textbox(
                     show_label=False, lines=8, interactive=False, buttons=["copy"], elem_id="export"
                 )
-        with gr.Column(scale=2):
+        with gr.Column(scale=2, elem_id="side-column"):
             doc_filter = labels.add(
                 gr.Dropdown(
                     choices=[], multiselect=True, label=ui_text("filter_label", lang), elem_id="doc-filter"
                 ),
                 _label("filter_label"),
             )
-            source_pick = labels.add(
-                gr.Radio(choices=[], label=ui_text("open_source", lang), elem_id="source-pick"),
-                _label("open_source"),
-            )
-            # Sources and the whole document share the column; a click on a source
-            # switches to the document, a new answer back to its sources.
-            with gr.Tabs(selected="sources", elem_id="side-tabs") as side_tabs:
-                with labels.add(gr.Tab(ui_text("sources", lang), id="sources"), _label("sources")):
-                    sources = gr.Markdown(
-                        render_sources(None, lang), latex_delimiters=[], max_height=600, elem_id="sources"
-                    )
-                with labels.add(gr.Tab(ui_text("document", lang), id="document"), _label("document")):
-                    viewer = gr.Markdown(
-                        escape_text(ui_text("no_document", lang)),
-                        latex_delimiters=[],
-                        max_height=600,
-                        container=True,
-                        padding=True,
-                        elem_id="document-viewer",
-                    )
+            # On a phone app.css moves this panel right under the answer; it folds away.
+            panel = gr.Accordion(ui_text("sources", lang), open=True, elem_id="source-panel")
+            with labels.add(panel, _label("sources")):
+                source_pick = labels.add(
+                    gr.Radio(choices=[], label=ui_text("open_source", lang), elem_id="source-pick"),
+                    _label("open_source"),
+                )
+                side_tabs = _side_tabs(lang, labels)
     return ChatView(
         chatbot=chatbot,
         question=question,
@@ -162,14 +161,43 @@ def _chat_tab(
         new_chat=new_chat,
         doc_filter=doc_filter,
         source_pick=source_pick,
-        sources=sources,
-        viewer=viewer,
-        side_tabs=side_tabs,
+        sources=side_tabs.sources,
+        viewer=side_tabs.viewer,
+        side_tabs=side_tabs.tabs,
         export=export,
         **states,
         labels=labels,
         feedback=feedback,
     )
+
+
+@dataclass
+class SideTabs:
+    """The side column's tabs and what they show."""
+
+    tabs: Any
+    sources: Any
+    viewer: Any
+
+
+def _side_tabs(lang: str, labels: Labels) -> SideTabs:
+    """Sources and the whole document share the column; a click on a source switches to the
+    document, a new answer back to its sources."""
+    with gr.Tabs(selected="sources", elem_id="side-tabs") as tabs:
+        with labels.add(gr.Tab(ui_text("sources", lang), id="sources"), _label("sources")):
+            sources = gr.Markdown(
+                render_sources(None, lang), latex_delimiters=[], max_height=600, elem_id="sources"
+            )
+        with labels.add(gr.Tab(ui_text("document", lang), id="document"), _label("document")):
+            viewer = gr.Markdown(
+                escape_text(ui_text("no_document", lang)),
+                latex_delimiters=[],
+                max_height=600,
+                container=True,
+                padding=True,
+                elem_id="document-viewer",
+            )
+    return SideTabs(tabs, sources, viewer)
 
 
 def _feedback_row(labels: Labels, lang: str) -> FeedbackView:
@@ -203,6 +231,7 @@ def _wire_chat(demo: gr.Blocks, chat: ChatHandlers) -> None:
     view.new_chat.click(chat.reset, view.lang_state, view.reset_outputs(), **_PRIVATE)
     view.chatbot.clear(chat.reset, view.lang_state, view.reset_outputs(), **_PRIVATE)
     demo.load(chat.filter_choices, None, view.doc_filter, **_PRIVATE)
+    demo.load(chat.restore, view.saved_chat, [view.chatbot, view.chat_state], **_PRIVATE)
     if view.feedback is not None:
         row = view.feedback
         inputs, outputs = [row.comment, view.answers_state, view.lang_state], [row.comment, row.status]

@@ -11,7 +11,17 @@ import gradio as gr
 from assistant.library import DocumentLibrary
 from assistant.overview import CSV_COLUMNS, Overview, build_overview
 from assistant.ui_text import ui_text
-from ui.render import OVERVIEW_COLUMNS, OVERVIEW_KINDS, escape_text, overview_table, render_document
+from ui.render import (
+    OVERVIEW_KINDS,
+    OVERVIEW_WIDTHS,
+    distinct_rows,
+    escape_text,
+    funding_chart,
+    overview_headers,
+    overview_table,
+    render_document,
+    short_names,
+)
 
 __all__ = ["OverviewHandlers", "OverviewView", "build_overview_tab", "wire_overview"]
 
@@ -23,16 +33,18 @@ class OverviewView:
     kind: Any
     docs: Any
     contains: Any
+    chart: Any
     table: Any
     viewer: Any
     csv: Any
     rows: Any
+    lang: Any = None  # the page's language state, set when wired
 
     def inputs(self) -> list[Any]:
-        return [self.kind, self.docs, self.contains]
+        return [self.kind, self.docs, self.contains, self.lang]
 
     def outputs(self) -> list[Any]:
-        return [self.table, self.csv, self.rows]
+        return [self.chart, self.table, self.csv, self.rows]
 
 
 class OverviewHandlers:
@@ -42,12 +54,18 @@ class OverviewHandlers:
         self.library = library
         self.view = view
 
-    def table(self, kind: str, chosen: list[str] | None, contains: str) -> dict[Any, Any]:
-        """The table, its CSV, and the rows behind it."""
+    def table(self, kind: str, chosen: list[str] | None, contains: str, lang: str = "nb") -> dict[Any, Any]:
+        """The funding chart, the table (no repeated rows), its CSV, and the rows behind it."""
         kind = kind if kind in OVERVIEW_KINDS else "funding"
-        rows = build_overview(self.library.store, chosen or None).rows(kind, contains=(contains or "")[:200])
+        overview = build_overview(self.library.store, chosen or None)
+        rows = distinct_rows(overview.rows(kind, contains=(contains or "")[:200]))
+        names = short_names(self.library.documents())
+        table = overview_table(rows, kind, names)
         return {
-            self.view.table: gr.update(value=overview_table(rows, kind), headers=OVERVIEW_COLUMNS[kind]),
+            self.view.chart: funding_chart(distinct_rows(overview.rows("funding")), names, lang),
+            self.view.table: gr.update(
+                value=table, headers=overview_headers(kind, lang), column_widths=OVERVIEW_WIDTHS[kind]
+            ),
             self.view.csv: "\n".join([",".join(CSV_COLUMNS), *_csv_lines(rows)]),
             self.view.rows: rows,
         }
@@ -75,18 +93,28 @@ def build_overview_tab(lang: str) -> OverviewView:
             docs = gr.Dropdown(choices=[], multiselect=True, show_label=False, elem_id="overview-docs")
             contains = gr.Textbox(label=ui_text("overview_contains", lang), max_length=200)
         gr.Markdown(escape_text(ui_text("overview_hint", lang)))
-        table = gr.Dataframe(headers=OVERVIEW_COLUMNS["funding"], datatype="str", interactive=False,
-                             wrap=True, elem_id="overview-table")  # fmt: skip
+        chart = gr.Markdown(latex_delimiters=[], elem_id="funding-chart")
+        table = gr.Dataframe(
+            headers=overview_headers("funding", lang),
+            datatype="str",
+            interactive=False,
+            wrap=True,
+            column_widths=list[str | int](OVERVIEW_WIDTHS["funding"]),
+            label=ui_text("overview_tab", lang),
+            show_label=False,
+            elem_id="overview-table",
+        )
         viewer = gr.Markdown(latex_delimiters=[], max_height=400, elem_id="overview-document")
         with gr.Accordion("CSV", open=False):
             csv = gr.Textbox(show_label=False, lines=6, interactive=False, buttons=["copy"])
         rows = gr.State([])
-    return OverviewView(kind, docs, contains, table, viewer, csv, rows)
+    return OverviewView(kind, docs, contains, chart, table, viewer, csv, rows)
 
 
 def wire_overview(demo: gr.Blocks, handlers: OverviewHandlers, filter_choices: Any, lang_state: Any) -> None:
     """Register the tab's read-only handlers; `filter_choices` fills its document picker."""
     view = handlers.view
+    view.lang = lang_state
     private: dict[str, Any] = {"api_visibility": "private"}
     demo.load(handlers.table, view.inputs(), view.outputs(), **private)
     demo.load(filter_choices, None, view.docs, **private)

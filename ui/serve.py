@@ -3,6 +3,7 @@ monitoring, MCP, PWA or SSR, and the origin guard outside Gradio's own CORS laye
 
 from __future__ import annotations
 
+import json
 from importlib.resources import files
 from typing import Any
 
@@ -11,6 +12,7 @@ from starlette.middleware import Middleware
 
 from assistant.ui_text import ui_lang, ui_text
 from ui.guards import CONTENT_SECURITY_POLICY, SecurityHeaders, credential_checker, guard_origins
+from ui.page_lang import PageLanguage
 from ui.settings import AppSettings, Mode
 
 __all__ = ["launch_app"]
@@ -33,6 +35,7 @@ def launch_app(
     Uploads are accepted only with a staff login; otherwise the upload route is refused by the
     middleware and `max_file_size` is tiny as well. Errors are shown except in public mode.
     """
+    lang = json.dumps(ui_lang(settings.ui_lang))
     app, local_url, share_url = demo.launch(
         server_name=settings.host,
         server_port=settings.port,
@@ -52,12 +55,13 @@ def launch_app(
         run_history=False,
         app_kwargs={
             "middleware": [
-                Middleware(SecurityHeaders, csp=CONTENT_SECURITY_POLICY, block_uploads=staff_login is None)
+                Middleware(SecurityHeaders, csp=CONTENT_SECURITY_POLICY, block_uploads=staff_login is None),
+                Middleware(PageLanguage, lang=ui_lang(settings.ui_lang)),
             ],
             "lifespan": guard_origins,
         },
         theme=gr.themes.Default(),
         css=_static("app.css"),
-        head=f"<script>\n{_static('app.js')}</script>\n",
+        head=f"<script>\nconst UI_LANG = {lang};\n{_static('app.js')}</script>\n",
     )
     return app, local_url, share_url

@@ -74,7 +74,7 @@ class StaffHandlers:
 
     def _run(self, work: Callable[[], IngestReport], keep: str | None = None) -> Updates:
         try:
-            status = report_markdown(work())
+            status = report_markdown(work(), self.lang)
         except Exception as exc:  # another writer holds the lock, a file is gone: say so, keep serving
             status = escape_text(f"{type(exc).__name__}: {exc}")
         return {self.view.status: status, **self.listing(keep)}
@@ -113,6 +113,8 @@ def build_staff_tab(library: DocumentLibrary, lang: str, doc_filter: Any) -> Sta
             headers=ui_text("columns", lang).split("|"),
             datatype="str",
             interactive=False,
+            wrap=True,
+            column_widths=["30%", "24%", "18%", "8%", "8%", "12%"],
             elem_id="document-table",
         )
         refresh = gr.Button(ui_text("refresh", lang), size="sm", elem_id="refresh")
