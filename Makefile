@@ -29,6 +29,9 @@ browser-deps:
 
 # axe-core from npm for the accessibility tests, into a folder git ignores.
 $(AXE):
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq npm >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq npm >/dev/null; fi; }
 	npm install --silent --no-audit --no-fund --prefix tests/.axe axe-core@4.14.1
 
 axe: $(AXE)
