@@ -9,7 +9,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.library import DocumentLibrary
-from assistant.overview import CSV_COLUMNS, Overview, build_overview
+from assistant.overview import CSV_COLUMNS, Overview
 from assistant.ui_text import ui_text
 from ui.render import (
     OVERVIEW_KINDS,
@@ -57,7 +57,7 @@ class OverviewHandlers:
     def table(self, kind: str, chosen: list[str] | None, contains: str, lang: str = "nb") -> dict[Any, Any]:
         """The funding chart, the table (no repeated rows), its CSV, and the rows behind it."""
         kind = kind if kind in OVERVIEW_KINDS else "funding"
-        overview = build_overview(self.library.store, chosen or None)
+        overview = self.library.overview(chosen or None)
         rows = distinct_rows(overview.rows(kind, contains=(contains or "")[:200]))
         names = short_names(self.library.documents())
         table = overview_table(rows, kind, names)

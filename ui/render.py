@@ -15,7 +15,7 @@ from typing import Any
 from assistant.types import Answer
 from assistant.ui_text import ui_text
 from ingest.pipeline import IngestReport
-from vectorstore.store import DocumentRecord
+from vectorstore.records import DocumentRecord
 
 __all__ = [
     "OVERVIEW_COLUMNS",
