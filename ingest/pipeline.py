@@ -25,12 +25,13 @@ from ingest.language import detect_language
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadError
 from ingest.sandbox import LoadFn, parser
 from ingest.settings import IngestSettings
+from vectorstore.index_embeddings import IndexEmbeddings, PassageVectors
 from vectorstore.store import ChunkRecord, ChunkStore, DocumentRecord, index_text
 
 __all__ = ["FileResult", "IngestReport", "ProgressFn", "discover", "ingest_paths", "tqdm_progress"]
 
 # Bump when cleaning, chunking or what gets embedded changes, so documents are re-processed.
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"  # 7: sentence vectors by late chunking
 _LOOKAHEAD = 4
 
 
@@ -161,15 +162,27 @@ def ingest_paths(
     with (
         store.writing("ingest", drop_other_model=reindex),
         parser(settings.sandbox, settings.parse_timeout_s, settings.parse_memory_mb) as load,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-write") as writer,
     ):
         existing = {r.source: r for r in store.list_documents()}
         batch: list[_Prepared] = []
+        writing: Future[list[FileResult]] | None = None
+
+        def finish_writing() -> None:
+            nonlocal writing
+            if writing is not None:
+                for written in writing.result():
+                    report.files.append(written)
+                    if progress:
+                        progress(len(report.files), len(candidates), written.source)
+                writing = None
 
         def write_batch() -> None:
-            for written in _embed_and_write(store, batch):
-                report.files.append(written)
-                if progress:
-                    progress(len(report.files), len(candidates), written.source)
+            # The model encodes this batch while the writer thread stores the previous one.
+            nonlocal writing
+            embedded = _embed(store.embeddings, batch)
+            finish_writing()
+            writing = writer.submit(_write, store, list(batch), embedded)
             batch.clear()
 
         if progress:
@@ -185,6 +198,7 @@ def ingest_paths(
                 write_batch()
         if batch:
             write_batch()
+        finish_writing()
         if prune:
             present = {c.source for c in candidates}
             roots = {str(c.root) for c in candidates} | {
@@ -284,26 +298,44 @@ def _prepared_in_order(
             yield result
 
 
-def _embed_and_write(store: ChunkStore, batch: Sequence[_Prepared]) -> Iterator[FileResult]:
-    """Embed the passages of several documents in one model call and their quotable sentences
-    in another, then write and commit each document on its own.
+def _embed(embeddings: IndexEmbeddings, batch: Sequence[_Prepared]) -> list[PassageVectors]:
+    """The vectors of several documents' passages and of their quotable sentences, one model call.
 
-    Two calls, not one: a batch is padded to its longest text, and a 20-word sentence padded to
-    a 250-word passage costs as much as the passage (it made ingest ten times slower). Several
+    The sentences cost no second pass: their vectors are pooled from the passage's own token
+    states (late chunking, vectorstore/late_chunking.py). Only a sentence the encoder did not see
+    whole (past its 512 tokens) is embedded on its own, in one call for the batch. Several
     documents per call, not one: short documents otherwise make batches of two or three.
     """
-    passages = [index_text(d.record.title, c.section, c.text) for d in batch for c in d.chunks]
-    sentences = [s.embed_text for d in batch for per in d.sentences for s in per]
-    passage_vectors = iter(store.embeddings.embed_documents(passages))
-    sentence_vectors = store.embeddings.embed_documents(sentences)
-    offset = 0
+    passages: list[str] = []
+    spans: list[list[tuple[int, int]]] = []
+    for d in batch:
+        for c, per_chunk in zip(d.chunks, d.sentences, strict=True):
+            text = index_text(d.record.title, c.section, c.text)
+            shift = len(text) - len(c.text)  # the passage ends with the chunk's own text
+            passages.append(text)
+            spans.append([(s.start + shift, s.end + shift) for s in per_chunk])
+    embedded = embeddings.embed_passages(passages, spans)
+    chunk_sentences = [per for d in batch for per in d.sentences]
+    unseen = [(p, i) for p, e in enumerate(embedded) for i in e.missing]
+    if unseen:
+        extra = embeddings.embed_documents([chunk_sentences[p][i].embed_text for p, i in unseen])
+        for (p, i), vector in zip(unseen, extra, strict=True):
+            embedded[p].span_vectors[i] = vector
+    return embedded
+
+
+def _write(
+    store: ChunkStore, batch: Sequence[_Prepared], embedded: Sequence[PassageVectors]
+) -> list[FileResult]:
+    """Write and commit each document of an embedded batch on its own."""
+    results = iter(embedded)
+    written: list[FileResult] = []
     for doc in batch:
         records: list[ChunkRecord] = []
         vectors = []
         for c, per_chunk in zip(doc.chunks, doc.sentences, strict=True):
-            rows = sentence_vectors[offset : offset + len(per_chunk)]
-            offset += len(per_chunk)
-            vectors.append(next(passage_vectors))
+            result = next(results)
+            vectors.append(result.vector)
             records.append(
                 ChunkRecord(
                     c.chunk_id,
@@ -313,8 +345,9 @@ def _embed_and_write(store: ChunkStore, batch: Sequence[_Prepared]) -> Iterator[
                     c.char_end,
                     c.section,
                     sentence_spans=tuple((s.start, s.end) for s in per_chunk),
-                    sentence_vectors=rows if per_chunk else None,
+                    sentence_vectors=result.span_vectors if per_chunk else None,
                 )
             )
         store.write_document(doc.record, records, vectors)
-        yield FileResult(doc.record.source, "updated" if doc.replaces else "added", len(records))
+        written.append(FileResult(doc.record.source, "updated" if doc.replaces else "added", len(records)))
+    return written
