@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ingest.chunking import AnswerSentence, Chunk, answer_sentences, chunk_text
 from ingest.clean import clean_text
 from ingest.extract import extract
@@ -31,7 +33,7 @@ from vectorstore.store import ChunkRecord, ChunkStore, DocumentRecord, index_tex
 __all__ = ["FileResult", "IngestReport", "ProgressFn", "discover", "ingest_paths", "tqdm_progress"]
 
 # Bump when cleaning, chunking or what gets embedded changes, so documents are re-processed.
-PIPELINE_VERSION = "7"  # 7: sentence vectors by late chunking
+PIPELINE_VERSION = "6"
 _LOOKAHEAD = 4
 
 
@@ -126,8 +128,10 @@ def _publisher(title: str, text: str) -> str:
     return mentions.most_common(1)[0][0] if mentions else ""
 
 
-def _content_hash(data: bytes) -> str:
-    return hashlib.sha256(PIPELINE_VERSION.encode() + b"\0" + data).hexdigest()
+def _content_hash(data: bytes, sentence_vectors: str = "separate") -> str:
+    # Late-chunked sentence vectors mean something else: switching the setting re-embeds a file.
+    version = PIPELINE_VERSION + ("" if sentence_vectors == "separate" else f"+{sentence_vectors}")
+    return hashlib.sha256(version.encode() + b"\0" + data).hexdigest()
 
 
 ProgressFn = Callable[[int, int, str], None]
@@ -180,7 +184,7 @@ def ingest_paths(
         def write_batch() -> None:
             # The model encodes this batch while the writer thread stores the previous one.
             nonlocal writing
-            embedded = _embed(store.embeddings, batch)
+            embedded = _embed(store.embeddings, batch, late=settings.sentence_vectors == "late")
             finish_writing()
             writing = writer.submit(_write, store, list(batch), embedded)
             batch.clear()
@@ -236,7 +240,7 @@ def _prepare(
         return FileResult(cand.source, "skipped", reason=reason)
     try:
         data = cand.path.read_bytes() if cand.path.stat().st_size <= settings.max_file_mb * 1e6 else b""
-        digest = _content_hash(data) if data else ""
+        digest = _content_hash(data, settings.sentence_vectors) if data else ""
         if previous and digest and previous.content_hash == digest and not reindex:
             return FileResult(cand.source, "unchanged", previous.n_chunks)
         loaded = load(cand.path, int(settings.max_file_mb * 1e6))
@@ -298,13 +302,15 @@ def _prepared_in_order(
             yield result
 
 
-def _embed(embeddings: IndexEmbeddings, batch: Sequence[_Prepared]) -> list[PassageVectors]:
-    """The vectors of several documents' passages and of their quotable sentences, one model call.
+def _embed(embeddings: IndexEmbeddings, batch: Sequence[_Prepared], *, late: bool) -> list[PassageVectors]:
+    """The vectors of several documents' passages and of their quotable sentences.
 
-    The sentences cost no second pass: their vectors are pooled from the passage's own token
-    states (late chunking, vectorstore/late_chunking.py). Only a sentence the encoder did not see
-    whole (past its 512 tokens) is embedded on its own, in one call for the batch. Several
-    documents per call, not one: short documents otherwise make batches of two or three.
+    Several documents per call, not one: short documents otherwise make batches of two or three.
+    With `late`, the sentences cost no second pass: their vectors are pooled from the passage's
+    own token states (late chunking, vectorstore/late_chunking.py). Otherwise, and for a sentence
+    the encoder did not see whole (past its 512 tokens), a sentence is embedded on its own, in a
+    call apart from the passages: a batch is padded to its longest text, and a 20-word sentence
+    padded to a 250-word passage costs as much as the passage.
     """
     passages: list[str] = []
     spans: list[list[tuple[int, int]]] = []
@@ -314,7 +320,15 @@ def _embed(embeddings: IndexEmbeddings, batch: Sequence[_Prepared]) -> list[Pass
             shift = len(text) - len(c.text)  # the passage ends with the chunk's own text
             passages.append(text)
             spans.append([(s.start + shift, s.end + shift) for s in per_chunk])
-    embedded = embeddings.embed_passages(passages, spans)
+    if late:
+        embedded = embeddings.embed_passages(passages, spans)
+    else:
+        embedded = [
+            PassageVectors(
+                v, np.zeros((len(s), embeddings.dimension), dtype=np.float32), tuple(range(len(s)))
+            )
+            for v, s in zip(embeddings.embed_documents(passages), spans, strict=True)
+        ]
     chunk_sentences = [per for d in batch for per in d.sentences]
     unseen = [(p, i) for p, e in enumerate(embedded) for i in e.missing]
     if unseen:

@@ -9,6 +9,7 @@ import numpy as np
 
 from ingest.chunking import answer_sentences
 from ingest.pipeline import ingest_paths
+from ingest.settings import IngestSettings
 from tests.conftest import CORPUS
 from tests.fakes import FakeLateEmbeddings
 from vectorstore.late_chunking import pool_spans
@@ -16,6 +17,7 @@ from vectorstore.settings import StoreSettings
 from vectorstore.store import ChunkStore, index_text
 
 INNLANDET = CORPUS / "innlandet-kompetansepiloter.txt"
+LATE = IngestSettings(sentence_vectors="late")
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -50,7 +52,7 @@ def test_a_sentence_past_the_models_input_is_reported_missing() -> None:
 def test_ingest_stores_late_chunked_sentence_vectors_without_a_second_pass(_isolated_data_dir: Path) -> None:
     embeddings = FakeLateEmbeddings()
     store = ChunkStore(StoreSettings(data_dir=_isolated_data_dir), embeddings)
-    ingest_paths([INNLANDET], store)
+    ingest_paths([INNLANDET], store, settings=LATE)
     assert embeddings.passage_calls >= 1
     assert embeddings.calls == 0, "no sentence was embedded on its own"
     passages = list(store.iter_passages())
@@ -75,7 +77,7 @@ def test_ingest_stores_late_chunked_sentence_vectors_without_a_second_pass(_isol
 def test_sentences_past_the_input_limit_are_embedded_on_their_own(_isolated_data_dir: Path) -> None:
     embeddings = FakeLateEmbeddings(max_tokens=40)
     store = ChunkStore(StoreSettings(data_dir=_isolated_data_dir), embeddings)
-    ingest_paths([INNLANDET], store)
+    ingest_paths([INNLANDET], store, settings=LATE)
     passages = list(store.iter_passages())
     stored = store.sentence_vectors([str(p.id) for p in passages])
     assert embeddings.texts_embedded > 0
@@ -83,3 +85,24 @@ def test_sentences_past_the_input_limit_are_embedded_on_their_own(_isolated_data
         for s in answer_sentences(p.page_content, str(p.metadata["section"])):
             vector = stored[str(p.id)][(s.start, s.end)]
             assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-2, "every sentence has a unit vector"
+
+
+def test_by_default_each_sentence_is_embedded_on_its_own(_isolated_data_dir: Path) -> None:
+    """The default keeps the sentence vectors answer quality was measured with."""
+    embeddings = FakeLateEmbeddings()
+    store = ChunkStore(StoreSettings(data_dir=_isolated_data_dir), embeddings)
+    ingest_paths([INNLANDET], store)
+    assert embeddings.passage_calls == 0
+    passages = list(store.iter_passages())
+    stored = store.sentence_vectors([str(p.id) for p in passages])
+    p = passages[0]
+    s = answer_sentences(p.page_content, str(p.metadata["section"]))[0]
+    own = np.asarray(embeddings.embed_documents([s.embed_text])[0])
+    assert np.allclose(stored[str(p.id)][(s.start, s.end)], own, atol=2e-3)
+
+
+def test_switching_to_late_chunking_re_embeds_unchanged_files(_isolated_data_dir: Path) -> None:
+    store = ChunkStore(StoreSettings(data_dir=_isolated_data_dir), FakeLateEmbeddings())
+    assert ingest_paths([INNLANDET], store).count("added") == 1
+    assert ingest_paths([INNLANDET], store).count("unchanged") == 1
+    assert ingest_paths([INNLANDET], store, settings=LATE).count("updated") == 1

@@ -13,6 +13,7 @@ from assistant.core import Assistant
 from assistant.evaluation import fold
 from ingest.chunking import answer_sentences
 from ingest.pipeline import ingest_paths
+from ingest.settings import IngestSettings
 from tests.conftest import CORPUS, SHARED
 from vectorstore.embeddings import load_embeddings
 from vectorstore.onnx_backend import OnnxEmbeddings
@@ -20,6 +21,8 @@ from vectorstore.settings import StoreSettings
 from vectorstore.store import ChunkStore, index_text
 
 pytestmark = pytest.mark.integration
+
+LATE = IngestSettings(sentence_vectors="late")
 
 SEED = SHARED / "eval" / "seed-dev.jsonl"
 
@@ -47,7 +50,7 @@ def counted(tmp_path_factory: pytest.TempPathFactory) -> tuple[ChunkStore, _Coun
     counter = _CountingSession(embeddings._session)
     embeddings._session = counter
     store = ChunkStore(StoreSettings(data_dir=tmp_path_factory.mktemp("late")), embeddings)
-    report = ingest_paths([CORPUS], store)
+    report = ingest_paths([CORPUS], store, settings=LATE)
     assert report.count("added") == 4, report.summary()
     return store, counter
 
