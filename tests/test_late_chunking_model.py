@@ -106,3 +106,24 @@ def test_the_loaded_graph_outputs_token_states() -> None:
     names = [o.name for o in embeddings._session.get_outputs()]
     assert names == ["sentence_embedding", "token_embeddings"]
     assert (embeddings.cache_dir / "onnx" / key / "model.onnx").is_file()
+
+
+def test_torch_and_onnx_pool_the_same_sentence_vectors(counted: tuple[ChunkStore, _CountingSession]) -> None:
+    """An index built on one backend and extended on the other gets the same late-chunked rows."""
+    store, _ = counted
+    torch_embeddings = load_embeddings(StoreSettings(embedding_backend="torch"))
+    passages = list(store.iter_passages())[:6]
+    texts, spans = [], []
+    for p in passages:
+        section = str(p.metadata["section"])
+        texts.append(index_text(str(p.metadata["title"]), section, p.page_content))
+        shift = len(texts[-1]) - len(p.page_content)
+        spans.append([(s.start + shift, s.end + shift) for s in answer_sentences(p.page_content, section)])
+    for a, b in zip(
+        store.embeddings.embed_passages(texts, spans),
+        torch_embeddings.embed_passages(texts, spans),
+        strict=True,
+    ):
+        assert float(np.dot(a.vector, b.vector)) > 0.999
+        assert ((a.span_vectors * b.span_vectors).sum(axis=1) > 0.999).all()
+        assert a.missing == b.missing == ()
