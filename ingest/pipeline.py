@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -170,15 +171,20 @@ def ingest_paths(
     ):
         existing = {r.source: r for r in store.list_documents()}
         batch: list[_Prepared] = []
-        writing: Future[list[FileResult]] | None = None
+        writing: Future[None] | None = None
+        reporting = threading.Lock()
+
+        def done(result: FileResult) -> None:
+            # Called by the writer thread as each document commits, and by this one for the rest.
+            with reporting:
+                report.files.append(result)
+                if progress:
+                    progress(len(report.files), len(candidates), result.source)
 
         def finish_writing() -> None:
             nonlocal writing
             if writing is not None:
-                for written in writing.result():
-                    report.files.append(written)
-                    if progress:
-                        progress(len(report.files), len(candidates), written.source)
+                writing.result()
                 writing = None
 
         def write_batch() -> None:
@@ -186,16 +192,14 @@ def ingest_paths(
             nonlocal writing
             embedded = _embed(store.embeddings, batch, late=settings.sentence_vectors == "late")
             finish_writing()
-            writing = writer.submit(_write, store, list(batch), embedded)
+            writing = writer.submit(_write, store, list(batch), embedded, done)
             batch.clear()
 
         if progress:
             progress(0, len(candidates), candidates[0].source if candidates else "")
         for result in _prepared_in_order(candidates, existing, reindex, settings, load):
             if isinstance(result, FileResult):
-                report.files.append(result)
-                if progress:
-                    progress(len(report.files), len(candidates), result.source)
+                done(result)
                 continue
             batch.append(result)
             if sum(len(d.chunks) for d in batch) >= settings.embed_batch_passages:
@@ -339,11 +343,13 @@ def _embed(embeddings: IndexEmbeddings, batch: Sequence[_Prepared], *, late: boo
 
 
 def _write(
-    store: ChunkStore, batch: Sequence[_Prepared], embedded: Sequence[PassageVectors]
-) -> list[FileResult]:
-    """Write and commit each document of an embedded batch on its own."""
+    store: ChunkStore,
+    batch: Sequence[_Prepared],
+    embedded: Sequence[PassageVectors],
+    done: Callable[[FileResult], None],
+) -> None:
+    """Write and commit each document of an embedded batch on its own, reporting each as it commits."""
     results = iter(embedded)
-    written: list[FileResult] = []
     for doc in batch:
         records: list[ChunkRecord] = []
         vectors = []
@@ -363,5 +369,4 @@ def _write(
                 )
             )
         store.write_document(doc.record, records, vectors)
-        written.append(FileResult(doc.record.source, "updated" if doc.replaces else "added", len(records)))
-    return written
+        done(FileResult(doc.record.source, "updated" if doc.replaces else "added", len(records)))
