@@ -4,7 +4,10 @@
                                           [--backend torch|onnx|onnx-int8]
 
 Passages are the real chunks the ingest pipeline makes from the corpus (NorQuAD by default), with
-the same title/section prefix, so the number is comparable to the ingest rate.
+the same title/section prefix, so the number is comparable to the ingest rate. The same passages
+then go through `embed_passages` (late chunking: passage vector plus pooled sentence vectors),
+which should cost the same, and the sentences that reach past the model's 512 tokens (embedded on
+their own at ingest) are counted.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import get_args
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.runtime import offline_environment
-from ingest.chunking import chunk_text
+from ingest.chunking import answer_sentences, chunk_text
 from ingest.clean import clean_text
 from vectorstore.embeddings import load_embeddings
 from vectorstore.settings import EmbeddingBackend, StoreSettings
@@ -38,13 +41,17 @@ def main() -> None:
     offline_environment()
 
     passages: list[str] = []
+    spans: list[list[tuple[int, int]]] = []
     for path in sorted(args.corpus.glob("*.txt")):
         text = clean_text(path.read_text(encoding="utf-8"))
         title = text.split("\n", 1)[0]
-        passages += [index_text(title, c.section, c.text) for c in chunk_text(path.name, text)]
+        for c in chunk_text(path.name, text):
+            passages.append(index_text(title, c.section, c.text))
+            shift = len(passages[-1]) - len(c.text)
+            spans.append([(s.start + shift, s.end + shift) for s in answer_sentences(c.text, c.section)])
         if len(passages) >= args.passages:
             break
-    passages = passages[: args.passages]
+    passages, spans = passages[: args.passages], spans[: args.passages]
     settings = StoreSettings(embedding_batch_size=args.batch_size)
     if args.backend:
         settings = settings.model_copy(update={"embedding_backend": args.backend})
@@ -59,6 +66,15 @@ def main() -> None:
         f"{words:.0f} words on average, batch {args.batch_size}, {os.cpu_count()} CPUs"
     )
     print(f"encode: {len(passages) / seconds:.1f} passages/s ({seconds:.1f} s)")
+    started = time.perf_counter()
+    late = embeddings.embed_passages(passages, spans)
+    seconds = time.perf_counter() - started
+    missing = sum(len(p.missing) for p in late)
+    print(
+        f"late chunking: {len(passages) / seconds:.1f} passages/s ({seconds:.1f} s) with "
+        f"{sum(map(len, spans))} sentence vectors; {missing} sentences past the model's input "
+        f"({sum(1 for p in late if p.missing)} passages) are embedded on their own"
+    )
 
 
 if __name__ == "__main__":

