@@ -349,10 +349,12 @@ def test_document_filter_limits_the_search_to_the_chosen_documents(
     page.close()
 
 
+@pytest.mark.parametrize("mode", ["public", "default", "staff"])
 def test_a_citation_marker_previews_its_quote_and_opens_the_source_at_the_passage(
-    browser: Any, public_server: Server
+    browser: Any, request: pytest.FixtureRequest, mode: str
 ) -> None:
-    page = open_app(browser, public_server)
+    server = request.getfixturevalue(f"{mode}_server")
+    page = open_app(browser, server, staff=mode == "staff")
     ask(page, QUESTION, "6,3 millioner")
     marker = page.locator("#chat .bot").last.locator("button.cite").first
     assert "«" in (marker.get_attribute("title") or "")  # the quote, shown on hover
@@ -390,8 +392,12 @@ def test_on_a_phone_the_sources_follow_the_answer_and_touch_targets_are_44_px(
     page.context.close()
 
 
-def test_copying_an_answer_gives_plain_text_with_its_sources(browser: Any, public_server: Server) -> None:
-    page = open_app(browser, public_server, permissions=["clipboard-read", "clipboard-write"])
+@pytest.mark.parametrize("mode", ["public", "default", "staff"])
+def test_copying_an_answer_gives_plain_text_with_its_sources(
+    browser: Any, request: pytest.FixtureRequest, mode: str
+) -> None:
+    server = request.getfixturevalue(f"{mode}_server")
+    page = open_app(browser, server, staff=mode == "staff", permissions=["clipboard-read", "clipboard-write"])
     ask(page, QUESTION, "6,3 millioner")
     page.locator("#chat .message-buttons").last.locator("button").first.click()
     page.wait_for_function("() => navigator.clipboard.readText().then(t => t.includes('«'))")
