@@ -180,6 +180,10 @@ _NEEDS_TYPE = {"amount", "count", "time", "org"}
 # At most this share of new content words: the sentence restates the question (a heading, a lead-in
 # such as "Then they are linked to relevant courses."), and the answer is in the one after it.
 _RESTATES = 0.5
+# A sentence that opens with a demonstrative goes on about the one before it (nb/nn/da/sv/en/de).
+_REFERS_BACK = re.compile(
+    r"^\W*(?:dette|disse|denne|desse|detta|dessa|denna|this|these|those|such|dies(?:e[rsn]?)?)\b", re.I
+)
 
 
 def _novelty(text: str, question_words: set[str]) -> float:
@@ -336,11 +340,14 @@ def select(
         return Composition(ranked[:3], [], confidence, True)
 
     chosen = [best]
-    if best.novelty <= _RESTATES:
-        # A sentence that only restates the question (a heading, a title) needs the one after it.
-        following = [s for s in scored if s.passage_index == best.passage_index and s.start >= best.end]
-        if following and not carries_links(nearest := min(following, key=lambda s: s.start)):
-            chosen.append(nearest)
+    following = [s for s in scored if s.passage_index == best.passage_index and s.start >= best.end]
+    nearest = min(following, key=lambda s: s.start) if following else None
+    # A sentence that only restates the question (a heading, a title) needs the one after it; so
+    # does a list or an explanation whose next sentence goes on about it ("Dette kan for eksempel
+    # være …", "These include …"): the items or the reason are there.
+    continues = question.plan != "fact" and nearest is not None and bool(_REFERS_BACK.match(nearest.text))
+    if nearest is not None and (best.novelty <= _RESTATES or continues) and not carries_links(nearest):
+        chosen.append(nearest)
     listing = question.plan == "list"
     limit = plan.list_items if listing else plan.max_sentences
     meta = selector.meta or {}

@@ -11,8 +11,20 @@ Measured 2026-12-01 (1 thread, shared machine, 14 minutes = 0.48 epoch, 172k tra
 validation top-1 among the 8: selector 0.697, reader alone 0.680, selector + 2 x reader 0.729
 (+3.2 points); inference 0.24 s per question at 1 thread. The gold sentence is among the 8 for
 0.919. A frozen encoder (no LoRA) reading jointly scored 0.19-0.28, below the bi-encoder cosine
-(0.56): the adapter is what carries the signal. Next: a full epoch or two, the mixing weight
-chosen on a held-out part of train, onnx export for speed, then the selector feature.
+(0.56): the adapter is what carries the signal.
+
+**That gain was memory, not reading.** 466 of the 472 validation questions ask about a passage
+some train question asks about too (NorQuAD's README warns of it), and a cross-encoder can learn
+which sentences of a passage are answers. Trained again (2026-12-01, second session) only on the
+1,601 usable train questions over the 399 passages validation never asks about, with 15 % of
+those passages held out whole for early stopping and the mixing weight: held-out top-1 0.727 ->
+0.799 (best after 1,200 questions, weight 3), but validation 0.697 -> 0.699, and through the
+whole answer path (`eval`, answers with the reader vs without): NorQuAD answer_match 0.7712 ->
+0.7712 (20 became right, 20 became wrong), calibration-strategy 0.711 -> 0.689, latency p50
+30 -> 173 ms. A full epoch over all of train gave validation 0.714 (against 0.697) but the
+held-out-by-question split showed +7 points: the passage overlap. So the product does not use it.
+What would have to change: far more passages than NorQuAD's 755 (the adapter sees ~340), or a
+reader that cannot memorise (frozen encoder, features only).
 """
 
 from __future__ import annotations

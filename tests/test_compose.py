@@ -101,3 +101,17 @@ def test_of_three_names_one_may_be_left_implicit_but_of_two_both_must_occur() ->
     )
     assert not _ask("Hva kalles perioden da England og Frankrike ikke angrep Tyskland?", [war]).abstained
     assert _ask("Hva kalles perioden da England ikke angrep Tyskland?", [war]).abstained
+
+
+OFFERS = _passage(
+    "Små bedrifter i Fjellregionen skal få tilbud om å øke kompetansen gjennom ordningen. "
+    "Dette kan for eksempel være tilbud på videregående skole, fagskolen eller høgskolen. "
+    "Kompetansepiloten gir både den enkelte og bedriftene nye muligheter."
+)
+
+
+def test_a_list_answer_takes_the_sentence_that_goes_on_about_the_best_one() -> None:
+    """"Dette kan for eksempel være …" names the items the sentence before it only announces."""
+    listing = _ask("Hvilke tilbud kan bedriftene i Fjellregionen få?", [OFFERS])
+    assert listing.citations[0].quote.startswith("Små bedrifter i Fjellregionen")
+    assert any(c.quote.startswith("Dette kan for eksempel") for c in listing.citations)
