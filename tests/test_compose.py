@@ -111,7 +111,7 @@ OFFERS = _passage(
 
 
 def test_a_list_answer_takes_the_sentence_that_goes_on_about_the_best_one() -> None:
-    """"Dette kan for eksempel være …" names the items the sentence before it only announces."""
+    """ "Dette kan for eksempel være …" names the items the sentence before it only announces."""
     listing = _ask("Hvilke tilbud kan bedriftene i Fjellregionen få?", [OFFERS])
     assert listing.citations[0].quote.startswith("Små bedrifter i Fjellregionen")
     assert any(c.quote.startswith("Dette kan for eksempel") for c in listing.citations)
