@@ -35,7 +35,6 @@ __all__ = ["FileResult", "IngestReport", "ProgressFn", "discover", "ingest_paths
 
 # Bump when cleaning, chunking or what gets embedded changes, so documents are re-processed.
 PIPELINE_VERSION = "6"
-_LOOKAHEAD = 4
 
 
 @dataclass(frozen=True)
@@ -190,7 +189,7 @@ def ingest_paths(
         def write_batch() -> None:
             # The model encodes this batch while the writer thread stores the previous one.
             nonlocal writing
-            embedded = _embed(store.embeddings, batch, late=settings.sentence_vectors == "late")
+            embedded = _embed(store.embeddings, batch, mode=settings.sentence_vectors)
             finish_writing()
             writing = writer.submit(_write, store, list(batch), embedded, done)
             batch.clear()
@@ -283,11 +282,15 @@ def _prepared_in_order(
     settings: IngestSettings,
     load: LoadFn,
 ) -> Iterator[FileResult | _Prepared]:
-    """`_prepare` every candidate in a background thread, a few files ahead of the consumer.
+    """`_prepare` every candidate in a background thread, ahead of the consumer.
 
-    Parsing and cleaning the next files then overlaps with embedding the current ones (torch
-    releases the GIL while it computes); the look-ahead is bounded so memory stays flat.
+    Parsing and cleaning the next files then overlaps with embedding the current batch (the model
+    releases the GIL while it computes). The look-ahead covers about one embedding batch of short
+    files (half as many files as the batch has passages): four files ahead left the next batch's
+    parsing mostly after the model's work, about a fifth of an ingest of small files. It is
+    bounded, so memory stays flat.
     """
+    lookahead = max(4, settings.embed_batch_passages // 2)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-prepare") as pool:
         pending: deque[Future[FileResult | _Prepared]] = deque()
         remaining = iter(candidates)
@@ -298,7 +301,7 @@ def _prepared_in_order(
                 previous = existing.get(cand.source)
                 pending.append(pool.submit(_prepare, cand, previous, reindex, settings, load))
 
-        for _ in range(_LOOKAHEAD):
+        for _ in range(lookahead):
             submit_next()
         while pending:
             result = pending.popleft().result()
@@ -306,13 +309,15 @@ def _prepared_in_order(
             yield result
 
 
-def _embed(embeddings: IndexEmbeddings, batch: Sequence[_Prepared], *, late: bool) -> list[PassageVectors]:
+def _embed(embeddings: IndexEmbeddings, batch: Sequence[_Prepared], *, mode: str) -> list[PassageVectors]:
     """The vectors of several documents' passages and of their quotable sentences.
 
     Several documents per call, not one: short documents otherwise make batches of two or three.
-    With `late`, the sentences cost no second pass: their vectors are pooled from the passage's
-    own token states (late chunking, vectorstore/late_chunking.py). Otherwise, and for a sentence
-    the encoder did not see whole (past its 512 tokens), a sentence is embedded on its own, in a
+    With "lazy", only the passages: a sentence is embedded when a question first needs it (the
+    store's sentence cache). With "late", the sentences cost no second pass: their vectors are
+    pooled from the passage's own token states (late chunking, vectorstore/late_chunking.py).
+    Otherwise, and for a sentence the encoder did not see whole (past its 512 tokens), a sentence
+    is embedded on its own, in a
     call apart from the passages: a batch is padded to its longest text, and a 20-word sentence
     padded to a 250-word passage costs as much as the passage.
     """
@@ -324,7 +329,10 @@ def _embed(embeddings: IndexEmbeddings, batch: Sequence[_Prepared], *, late: boo
             shift = len(text) - len(c.text)  # the passage ends with the chunk's own text
             passages.append(text)
             spans.append([(s.start + shift, s.end + shift) for s in per_chunk])
-    if late:
+    if mode == "lazy":
+        empty = np.zeros((0, embeddings.dimension), dtype=np.float32)
+        return [PassageVectors(v, empty, ()) for v in embeddings.embed_documents(passages)]
+    if mode == "late":
         embedded = embeddings.embed_passages(passages, spans)
     else:
         embedded = [
@@ -348,8 +356,10 @@ def _write(
     embedded: Sequence[PassageVectors],
     done: Callable[[FileResult], None],
 ) -> None:
-    """Write and commit each document of an embedded batch on its own, reporting each as it commits."""
+    """Write and commit an embedded batch (one store call: see `write_documents`), then report
+    each document."""
     results = iter(embedded)
+    documents = []
     for doc in batch:
         records: list[ChunkRecord] = []
         vectors = []
@@ -365,8 +375,10 @@ def _write(
                     c.char_end,
                     c.section,
                     sentence_spans=tuple((s.start, s.end) for s in per_chunk),
-                    sentence_vectors=result.span_vectors if per_chunk else None,
+                    sentence_vectors=result.span_vectors if per_chunk and len(result.span_vectors) else None,
                 )
             )
-        store.write_document(doc.record, records, vectors)
+        documents.append((doc.record, records, vectors))
+    store.write_documents(documents)
+    for doc, (_, records, _) in zip(batch, documents, strict=True):
         done(FileResult(doc.record.source, "updated" if doc.replaces else "added", len(records)))

@@ -335,35 +335,73 @@ class ChunkStore:
         self, record: DocumentRecord, chunks: Sequence[ChunkRecord], vectors: Sequence[Sequence[float]]
     ) -> None:
         """Store a document's chunks and commit it (see the module docstring for the order)."""
-        if len(chunks) != len(vectors):
-            raise ValueError("one vector per chunk is required")
+        self.write_documents([(record, chunks, vectors)])
+
+    def write_documents(
+        self, documents: Sequence[tuple[DocumentRecord, Sequence[ChunkRecord], Sequence[Sequence[float]]]]
+    ) -> None:
+        """Store several documents' chunks and commit them, in the order of `write_document`
+        phase by phase: every passage is written before any of the documents' records, so a crash
+        leaves each document whole or absent. One Chroma call per phase, not per document: on 200
+        small files the per-document calls took 10 of an ingest's 66 seconds."""
+        for record, chunks, vectors in documents:
+            if len(chunks) != len(vectors):
+                raise ValueError(f"one vector per chunk is required ({record.source})")
+        if not documents:
+            return
         self._check_writer()
         cols = self._collections(create=True)
         assert cols is not None
-        passages, documents = cols
+        passages, records = cols
         sentences = self._sentence_vectors()
-        sentences.add((c.chunk_id, c.sentence_spans, c.sentence_vectors) for c in chunks if c.sentence_spans)
-        keep = {c.chunk_id for c in chunks}
-        if keep.intersection(self._ids_where({"source": record.source})):
-            # Upserting an id the committed version also uses relabels that passage as the new
-            # version; uncommit first so a crash leaves the document absent, never half present.
-            documents.delete(ids=[record.source])
-            self._fault("uncommitted", record.source)
-        texts, metas = [c.text for c in chunks], [c.metadata(record) for c in chunks]
-        page = RecordPage([c.chunk_id for c in chunks], texts, metas, np.asarray(vectors, dtype=np.float32))
-        _upsert(passages, page)
-        self._fault("passages_written", record.source)
-        mean = _mean_vector(vectors, self.embeddings.dimension)
-        _upsert(
-            documents, RecordPage([record.source], [record.text], [record.metadata()], np.asarray([mean]))
+        sentences.add(
+            (c.chunk_id, c.sentence_spans, c.sentence_vectors)
+            for _, chunks, _ in documents
+            for c in chunks
+            if c.sentence_spans and c.sentence_vectors is not None  # None: embedded when first asked
         )
-        self._fault("committed", record.source)
-        stale = [i for i in self._ids_where({"source": record.source}) if i not in keep]
+        sources = [record.source for record, _, _ in documents]
+        before: dict[str, set[str]] = {source: set() for source in sources}
+        got = passages.get(where={"source": {"$in": sources}}, include=["metadatas"])
+        for i, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+            before[str((meta or {}).get("source"))].add(i)
+        keep = {r.source: {c.chunk_id for c in chunks} for r, chunks, _ in documents}
+        # Upserting an id the committed version also uses relabels that passage as the new
+        # version; uncommit first so a crash leaves the document absent, never half present.
+        reused = [source for source in sources if keep[source] & before[source]]
+        if reused:
+            records.delete(ids=reused)
+            for source in reused:
+                self._fault("uncommitted", source)
+        ids, texts, metas, rows = [], [], [], []
+        for record, chunks, vectors in documents:
+            ids += [c.chunk_id for c in chunks]
+            texts += [c.text for c in chunks]
+            metas += [c.metadata(record) for c in chunks]
+            rows += [np.asarray(v, dtype=np.float32) for v in vectors]
+        if ids:
+            _upsert(passages, RecordPage(ids, texts, metas, np.asarray(rows, dtype=np.float32)))
+        for source in sources:
+            self._fault("passages_written", source)
+        means = [_mean_vector(vectors, self.embeddings.dimension) for _, _, vectors in documents]
+        _upsert(
+            records,
+            RecordPage(
+                sources,
+                [record.text for record, _, _ in documents],
+                [record.metadata() for record, _, _ in documents],
+                np.asarray(means, dtype=np.float32),
+            ),
+        )
+        for source in sources:
+            self._fault("committed", source)
+        stale = [i for source in sources for i in sorted(before[source] - keep[source])]
         if stale:
             passages.delete(ids=stale)
         self._bump_generation()
-        added = [(c.chunk_id, index_text(record.title, c.section, c.text), record.lang) for c in chunks]
-        self._changes.note(added, stale)
+        for record, chunks, _ in documents:
+            added = [(c.chunk_id, index_text(record.title, c.section, c.text), record.lang) for c in chunks]
+            self._changes.note(added, [i for i in stale if i in before[record.source]])
 
     @_reopening
     def delete_document(self, source: str) -> bool:
