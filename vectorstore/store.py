@@ -395,13 +395,13 @@ class ChunkStore:
         )
         for source in sources:
             self._fault("committed", source)
-        stale = [i for source in sources for i in sorted(before[source] - keep[source])]
-        if stale:
-            passages.delete(ids=stale)
+        stale = {source: sorted(before[source] - keep[source]) for source in sources}
+        if any(stale.values()):
+            passages.delete(ids=[i for ids in stale.values() for i in ids])
         self._bump_generation()
         for record, chunks, _ in documents:
             added = [(c.chunk_id, index_text(record.title, c.section, c.text), record.lang) for c in chunks]
-            self._changes.note(added, [i for i in stale if i in before[record.source]])
+            self._changes.note(added, stale[record.source])
 
     @_reopening
     def delete_document(self, source: str) -> bool:
