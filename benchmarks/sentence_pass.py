@@ -153,8 +153,8 @@ def main() -> None:
     timed = {"separate fp32": fp32_s, "separate int8": int8_s, "late": 0.0, "late + linear": 0.0}
     for kind, seconds in timed.items():
         share = seconds / passage_s
-        found = float(np.mean(hits[kind]))
-        print(f"{kind:<16} {seconds:>7.1f} {share:>5.2f} {1 / (ceiling + share):>8.2f} {found:>7.3f}")
+        top = float(np.mean(hits[kind]))
+        print(f"{kind:<16} {seconds:>7.1f} {share:>5.2f} {1 / (ceiling + share):>8.2f} {top:>7.3f}")
 
 
 if __name__ == "__main__":
