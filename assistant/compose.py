@@ -177,6 +177,12 @@ def _lexical_overlap(concepts: Sequence[tuple[set[str], float]], terms: set[str]
 
 
 _NEEDS_TYPE = {"amount", "count", "time", "org"}
+# Late-chunked sentences embedded on their own per question: the selector's best REFINE_SENTENCES
+# (twice as many for a question in another language than the passages) and the neighbours of its
+# best _REFINE_NEIGHBOURS_OF. On NorQuAD validation this gives the answers of separate sentence
+# vectors (README, "Ingest speed").
+REFINE_SENTENCES = 8
+_REFINE_NEIGHBOURS_OF = 3
 # At most this share of new content words: the sentence restates the question (a heading, a lead-in
 # such as "Then they are linked to relevant courses."), and the answer is in the one after it.
 _RESTATES = 0.5
@@ -222,11 +228,14 @@ def sentence_features(
     vectors: SentenceVectorsFn,
     idf: IdfFn,
     max_passages: int,
+    refine: int = REFINE_SENTENCES,
 ) -> list[ScoredSentence]:
     """Every candidate sentence of the top passages with its evidence (score left at 0).
 
     Sentence vectors come from `vectors` (`ChunkStore.sentence_vectors`: embedded at ingest, or
-    now for an index built by an older version).
+    now for an index built by an older version). Where they were pooled from the passage's own
+    forward pass (late chunking), the `refine` likeliest sentences are embedded on their own
+    (see `_refined`).
     """
     pool = list(passages[:max_passages])
     candidates = [(pi, s) for pi, p in enumerate(pool) for s in answer_sentences(p.text, p.section)]
@@ -247,26 +256,99 @@ def sentence_features(
         wanted.setdefault(pool[pi].chunk_id, []).append(s)
     found = vectors([p.chunk_id for p in pool], embed_missing=wanted)
     dense = np.stack([found[pool[pi].chunk_id][(s.start, s.end)] for pi, s in candidates]) @ query_vector
-    features: list[ScoredSentence] = []
-    for (pi, sentence), cos in zip(candidates, dense, strict=True):
-        start, end, text = sentence.start, sentence.end, sentence.text
-        own = [c for c in concepts if not c[0] <= context_terms[pi]] or concepts
-        features.append(
+    evidence = [
+        (
+            _lexical_overlap(
+                [c for c in concepts if not c[0] <= context_terms[pi]] or concepts, _stems(s.text, langs)
+            ),
+            has_type_evidence(question.kind, s.text, question.text),
+            _novelty(s.text, q_words),
+        )
+        for pi, s in candidates
+    ]
+
+    def scored(dense: np.ndarray) -> list[ScoredSentence]:
+        return [
             ScoredSentence(
                 passage_index=pi,
-                start=start,
-                end=end,
-                text=text,
+                start=sentence.start,
+                end=sentence.end,
+                text=sentence.text,
                 score=0.0,
                 dense=float(cos),
-                lexical=_lexical_overlap(own, _stems(text, langs)),
-                typed=has_type_evidence(question.kind, text, question.text),
+                lexical=lexical,
+                typed=typed,
                 grounded=grounded[pi],
                 passage_score=pool[pi].score / top_score,
-                novelty=_novelty(text, q_words),
+                novelty=novelty,
             )
+            for (pi, sentence), cos, (lexical, typed, novelty) in zip(
+                candidates, dense, evidence, strict=True
+            )
+        ]
+
+    features = scored(dense)
+    pooled = [i for i, (pi, _) in enumerate(candidates) if pool[pi].pooled_sentences]
+    if pooled and refine > 0:
+        features = scored(
+            _refined(question, pool, candidates, features, pooled, query_vector, vectors, refine)
         )
     return features
+
+
+def _refined(
+    question: QuestionInfo,
+    pool: Sequence[Passage],
+    candidates: Sequence[tuple[int, AnswerSentence]],
+    features: Sequence[ScoredSentence],
+    pooled: Sequence[int],
+    query_vector: np.ndarray,
+    vectors: SentenceVectorsFn,
+    refine: int,
+) -> np.ndarray:
+    """Dense scores with late-chunked (pooled) sentence vectors made good where they matter.
+
+    A pooled vector is read in its passage's context, so a passage's sentences all lean towards its
+    topic and rank each other worse (benchmarks/sentence_pass.py). The selector, run on the pooled
+    scores, names the `refine` likeliest sentences; they and the neighbours of the best few (the
+    second quoted sentence and the neighbour features) are embedded on their own, once, cached.
+    The other pooled scores move by the mean difference seen on those, so they stay comparable.
+    """
+    dense = np.array([f.dense for f in features])
+    needs_type = question.kind in _NEEDS_TYPE
+    entity_words = [w for group in question_entities(question.text, question.lang) for w in group]
+    matrix = sentence_matrix(features, needs_type, question.kind, question.plan, question.text, entity_words)
+    logits = sentence_logits(load_model("selector"), matrix)
+    is_pooled = set(pooled)
+    ranked = [int(i) for i in np.argsort(-logits, kind="stable") if int(i) in is_pooled]
+    if question.lang != pool[0].lang:
+        # Across languages no word is shared, the pooled scores alone rank the sentences, and
+        # they rank worse: look twice as far.
+        refine *= 2
+    chosen = list(ranked[:refine])
+    for i in ranked[:_REFINE_NEIGHBOURS_OF]:
+        pi, sentence = candidates[i]
+        before = [j for j, (pj, s) in enumerate(candidates) if pj == pi and s.end <= sentence.start]
+        after = [j for j, (pj, s) in enumerate(candidates) if pj == pi and s.start >= sentence.end]
+        for j in ([before[-1]] if before else []) + ([after[0]] if after else []):
+            if j in is_pooled and j not in chosen:
+                chosen.append(j)
+    exact: dict[str, list[AnswerSentence]] = {}
+    for i in chosen:
+        pi, sentence = candidates[i]
+        exact.setdefault(pool[pi].chunk_id, []).append(sentence)
+    found = vectors(list(exact), exact=exact)
+    own = np.array(
+        [
+            found[pool[candidates[i][0]].chunk_id][(candidates[i][1].start, candidates[i][1].end)]
+            for i in chosen
+        ]
+    )
+    refined = own @ query_vector
+    shifted = dense.copy()
+    shifted[list(pooled)] += float(np.mean(refined - dense[chosen]))
+    shifted[chosen] = refined
+    return shifted
 
 
 def carries_links(sentence: ScoredSentence) -> bool:

@@ -30,6 +30,9 @@ class Passage:
     publisher: str = ""
     dense_score: float | None = None
     lexical_score: float | None = None
+    # Its sentence vectors were pooled from the passage's own forward pass (INGEST_SENTENCE_VECTORS
+    # =late), not embedded one by one: answer composition re-embeds the likeliest few.
+    pooled_sentences: bool = False
 
     @classmethod
     def from_document(
@@ -50,6 +53,7 @@ class Passage:
             publisher=str(meta.get("publisher", "")),
             dense_score=dense,
             lexical_score=lexical,
+            pooled_sentences=meta.get("sentence_vectors") == "pooled",
         )
 
     def to_document(self) -> Document:

@@ -166,6 +166,10 @@ def grow(source_dir: Path, data_dir: Path, target: int, seed: int) -> dict[str, 
                         char_start=offset,
                         char_end=offset + len(text),
                         section=section,
+                        # Late-chunked parents make a late-chunked child: answering refines it too.
+                        extra={"sentence_vectors": "pooled"}
+                        if a.metadata.get("sentence_vectors") == "pooled"
+                        else {},
                         sentence_spans=tuple((s.start, s.end) for s in sentences),
                         sentence_vectors=np.stack([by_text[s.text] for s in sentences])
                         if sentences

@@ -366,6 +366,8 @@ def _write(
         for c, per_chunk in zip(doc.chunks, doc.sentences, strict=True):
             result = next(results)
             vectors.append(result.vector)
+            # Late-chunked sentence vectors are marked, so answering re-embeds the few that matter.
+            pooled = len(result.span_vectors) > 0 and len(result.missing) < len(per_chunk)
             records.append(
                 ChunkRecord(
                     c.chunk_id,
@@ -374,6 +376,7 @@ def _write(
                     c.char_start,
                     c.char_end,
                     c.section,
+                    extra={"sentence_vectors": "pooled"} if pooled else {},
                     sentence_spans=tuple((s.start, s.end) for s in per_chunk),
                     sentence_vectors=result.span_vectors if per_chunk and len(result.span_vectors) else None,
                 )

@@ -22,10 +22,11 @@ class IngestSettings(BaseSettings):
     # passages 256 gave 0.48 of the bare model's rate against 0.41 with 32 (benchmarks/scale.py).
     embed_batch_passages: int = 256
     # How quotable sentences get their vectors. "separate" (default): each sentence encoded on its
-    # own at ingest, a second pass of ~1.3x the passage work. "lazy": only passages at ingest; a
+    # own at ingest, a second pass of ~0.76 of the passage pass. "lazy": only passages at ingest; a
     # sentence is encoded the first time a question needs it and kept in memory (same vectors,
     # same answers, but a question about new passages waits: p95 823 ms on NorQuAD). "late": pooled
-    # from the passage's own forward pass (late chunking), answers measurably worse (see README).
+    # from the passage's own forward pass (late chunking); answering re-encodes the likeliest few
+    # (same answer quality on NorQuAD, p95 ~200 ms; see README "Ingest speed").
     sentence_vectors: Literal["separate", "lazy", "late"] = "separate"
     max_words: int = 220
     min_words: int = 80

@@ -79,9 +79,11 @@ def embedded_sentences(embeddings: FakeEmbeddings) -> SentenceVectorsFn:
     """A `ChunkStore.sentence_vectors` with nothing stored: every wanted sentence is embedded."""
 
     def vectors(
-        ids: Sequence[str], embed_missing: Mapping[str, Sequence[Sentence]] | None = None
+        ids: Sequence[str],
+        embed_missing: Mapping[str, Sequence[Sentence]] | None = None,
+        exact: Mapping[str, Sequence[Sentence]] | None = None,
     ) -> SpanVectors:
-        wanted = embed_missing or {}
+        wanted = {**(embed_missing or {}), **(exact or {})}
         return {
             chunk_id: {
                 (s.start, s.end): np.asarray(v, dtype=np.float32)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from assistant.compose import compose, question_entities
+from assistant.compose import REFINE_SENTENCES, compose, question_entities, sentence_features
 from assistant.question import analyze_question
 from assistant.types import Passage
+from ingest.chunking import answer_sentences
 from tests.fakes import FakeEmbeddings, embedded_sentences
 
 EMB = FakeEmbeddings(dim=256)
@@ -115,3 +118,37 @@ def test_a_list_answer_takes_the_sentence_that_goes_on_about_the_best_one() -> N
     listing = _ask("Hvilke tilbud kan bedriftene i Fjellregionen få?", [OFFERS])
     assert listing.citations[0].quote.startswith("Små bedrifter i Fjellregionen")
     assert any(c.quote.startswith("Dette kan for eksempel") for c in listing.citations)
+
+
+def test_late_chunked_sentences_are_re_embedded_only_where_the_answer_is_likely() -> None:
+    """A passage whose sentence vectors were pooled (late chunking) gets its likeliest sentences
+    embedded on their own: those scores are the sentences' own, the rest move by the mean change,
+    and a passage with stored separate vectors is never re-embedded."""
+    sentences = [f"Setning nummer {i} handler om tema {i} og ordningen i kommunen." for i in range(20)]
+    pooled = replace(_passage(" ".join(sentences)), chunk_id="late", pooled_sentences=True)
+    plain = replace(_passage(FUNDING.text), chunk_id="plain")
+    question = "Hva handler setning nummer 7 om?"
+    qv = np.asarray(EMB.embed_query(question), dtype=np.float32)
+    rng = np.random.default_rng(0)
+    asked: dict[str, list[tuple[int, int]]] = {}
+
+    def vectors(ids, embed_missing=None, exact=None):  # type: ignore[no-untyped-def]
+        found = _VECTORS(ids, embed_missing=embed_missing)
+        for s in (embed_missing or {}).get("late", []):  # "pooled": close to the passage, not the sentence
+            v = rng.normal(size=EMB.dimension)
+            found["late"][(s.start, s.end)] = (v / np.linalg.norm(v)).astype(np.float32)
+        for chunk_id, wanted in (exact or {}).items():
+            asked.setdefault(chunk_id, []).extend((s.start, s.end) for s in wanted)
+        return {**found, **_VECTORS(ids, exact=exact)} if exact else found
+
+    features = sentence_features(analyze_question(question), [pooled, plain], qv, vectors, _idf, 4)
+    assert set(asked) == {"late"}, "only the pooled passage is re-embedded"
+    refined = set(asked["late"])
+    late = [f for f in features if f.passage_index == 0]
+    assert len(late) == 20 and 0 < len(refined) <= REFINE_SENTENCES + 6 < len(late)
+    own = _VECTORS(["late"], embed_missing={"late": answer_sentences(pooled.text, pooled.section)})["late"]
+    for f in late:
+        if (f.start, f.end) in refined:
+            assert abs(f.dense - float(own[(f.start, f.end)] @ qv)) < 1e-5
+    seventh = next(f for f in late if "nummer 7 " in f.text)
+    assert (seventh.start, seventh.end) in refined, "the sentence the question names is among the refined"

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from assistant.compose import REFINE_SENTENCES
 from assistant.core import Assistant
 from assistant.evaluation import fold
 from ingest.chunking import answer_sentences
@@ -127,3 +128,23 @@ def test_torch_and_onnx_pool_the_same_sentence_vectors(counted: tuple[ChunkStore
         assert float(np.dot(a.vector, b.vector)) > 0.999
         assert ((a.span_vectors * b.span_vectors).sum(axis=1) > 0.999).all()
         assert a.missing == b.missing == ()
+
+
+def test_a_question_re_embeds_only_its_likeliest_sentences_and_only_once(
+    counted: tuple[ChunkStore, _CountingSession],
+) -> None:
+    """Pooled sentence vectors are marked as such; answering embeds the question and the few
+    sentences the selector names (not every candidate, as `lazy` does), and a repeat embeds none."""
+    store, counter = counted
+    assert all(p.metadata.get("sentence_vectors") == "pooled" for p in store.iter_passages())
+    store.reopen()  # forget what earlier tests' questions embedded
+    assistant = Assistant(store=store)
+    question = "Hvor mye penger har departementet bevilget til Kompetansepiloter?"
+    before = counter.texts
+    answer = assistant.ask(question)
+    first = counter.texts - before
+    candidates = sum(len(answer_sentences(p.text, p.section)) for p in answer.passages[:4])
+    assert 1 < first <= 1 + REFINE_SENTENCES + 6 < candidates + 1, (first, candidates)
+    again = counter.texts
+    assert assistant.ask(question).text == answer.text
+    assert counter.texts - again <= 1, "the refined sentences are cached"

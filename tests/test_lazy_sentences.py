@@ -43,7 +43,8 @@ def test_lazy_answers_equal_the_default_modes_and_a_repeat_embeds_nothing(tmp_pa
     for question in QUESTIONS:
         got, expected = lazy.ask(question), default.ask(question)
         assert got.text == expected.text
-        assert [(c.source, c.quote) for c in got.citations] == [(c.source, c.quote) for c in expected.citations]
+        quoted = [(c.source, c.quote) for c in got.citations]
+        assert quoted == [(c.source, c.quote) for c in expected.citations]
     before = lazy_embeddings.texts_embedded
     lazy.ask(QUESTIONS[0])
     assert lazy_embeddings.texts_embedded == before + 1, "only the question: its sentences are cached"

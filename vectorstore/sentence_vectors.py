@@ -56,7 +56,10 @@ class SentenceVectorsFn(Protocol):
     fake): stored vectors of `ids`, plus the `embed_missing` sentences that have none, embedded."""
 
     def __call__(
-        self, ids: Sequence[str], embed_missing: Mapping[str, Sequence[Sentence]] | None = None
+        self,
+        ids: Sequence[str],
+        embed_missing: Mapping[str, Sequence[Sentence]] | None = None,
+        exact: Mapping[str, Sequence[Sentence]] | None = None,
     ) -> SpanVectors: ...
 
 
@@ -102,6 +105,17 @@ class SentenceCache:
             for (chunk_id, s), vector in zip(missing, vectors, strict=True):
                 found.setdefault(chunk_id, {})[(s.start, s.end)] = vector
         return found
+
+    def exact(self, found: SpanVectors, wanted: Mapping[str, Sequence[Sentence]]) -> SpanVectors:
+        """`found` with the `wanted` sentences' vectors replaced by their own encoding (not a
+        pooled one); the stored mappings are copied, never changed."""
+        pairs = [(chunk_id, s) for chunk_id, sentences in wanted.items() for s in sentences]
+        if not pairs:
+            return found
+        out = {chunk_id: dict(vectors) for chunk_id, vectors in found.items()}
+        for (chunk_id, s), vector in zip(pairs, self.vectors([s.embed_text for _, s in pairs]), strict=True):
+            out.setdefault(chunk_id, {})[(s.start, s.end)] = vector
+        return out
 
 
 class SentenceVectors:

@@ -511,12 +511,18 @@ class ChunkStore:
         return self._sentences
 
     def sentence_vectors(
-        self, ids: Sequence[str], embed_missing: Mapping[str, Sequence[Sentence]] | None = None
+        self,
+        ids: Sequence[str],
+        embed_missing: Mapping[str, Sequence[Sentence]] | None = None,
+        exact: Mapping[str, Sequence[Sentence]] | None = None,
     ) -> SpanVectors:
         """chunk id -> {sentence span: unit vector}, as embedded at ingest (passages without any
         are left out). `embed_missing` maps chunk ids to the sentences the caller needs: those
-        without a stored vector (an older index, a crash before a flush) are embedded now, cached."""
-        return self._embedded.fill(self._sentence_vectors().get(ids), embed_missing or {})
+        without a stored vector (an older index, a crash before a flush) are embedded now, cached.
+        `exact` names sentences whose own encoding is wanted even where a pooled (late-chunked)
+        vector is stored: embedded now, cached."""
+        found = self._embedded.fill(self._sentence_vectors().get(ids), embed_missing or {})
+        return self._embedded.exact(found, exact) if exact else found
 
     def _committed_map(self) -> dict[str, str]:
         self.refresh()
