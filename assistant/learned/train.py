@@ -88,12 +88,15 @@ class Case:
 def _store(data_dir: Path, corpus: Path) -> Any:
     from assistant.runtime import open_store
     from ingest.pipeline import ingest_paths
+    from ingest.settings import IngestSettings
     from vectorstore.settings import StoreSettings
 
     store = open_store(StoreSettings(data_dir=data_dir))
     if store.is_empty():
         print(f"ingesting {corpus} into {data_dir} (once) ...", file=sys.stderr)
-        ingest_paths([corpus], store)
+        # The weights are fitted on separate sentence vectors (answering refines pooled ones to
+        # those where it matters), so the training indexes keep them whatever the default.
+        ingest_paths([corpus], store, settings=IngestSettings(sentence_vectors="separate"))
     return store
 
 
