@@ -268,7 +268,11 @@ class AnswerGenerator:
     def _verifier(self, passages: Sequence[Passage], lang: str) -> Verifier:
         def passage_vectors(passage: Passage, sentences: list[AnswerSentence]) -> np.ndarray:
             chunk_id = passage.chunk_id
-            own = self.sentence_vectors([chunk_id], embed_missing={chunk_id: sentences}).get(chunk_id, {})
+            # A claim is checked against each sentence's own vector, never a pooled (late-chunked)
+            # one: those lean towards their passage's topic and would pass off-topic claims.
+            exact = {chunk_id: sentences} if passage.pooled_sentences else None
+            found = self.sentence_vectors([chunk_id], embed_missing={chunk_id: sentences}, exact=exact)
+            own = found.get(chunk_id, {})
             return np.asarray([own[(s.start, s.end)] for s in sentences], dtype=np.float32)
 
         def embed_claims(texts: list[str]) -> np.ndarray:

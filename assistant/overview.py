@@ -12,7 +12,7 @@ import csv
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -222,6 +222,10 @@ def _terms(topic: str, lang: str) -> list[str]:
     return list(dict.fromkeys(stems))
 
 
+# Late-chunked sentences re-encoded per document and topic (see `_best_sentence`).
+_REFINE_OVERVIEW = 5
+
+
 @dataclass(frozen=True)
 class _Best:
     passage: Passage
@@ -353,23 +357,50 @@ def _best_sentence(
     retriever: HybridRetriever,
 ) -> _Best | None:
     """The sentence of this document closest to the topic: its stored sentence vector's cosine
-    with the topic, plus a bonus per topic word it contains (names and rare words count most)."""
+    with the topic, plus a bonus per topic word it contains (names and rare words count most).
+
+    Late-chunked (pooled) vectors rank a passage's sentences worse and run at another level, so
+    the best few by the pooled score are re-encoded on their own (cached) and the rest move by
+    the mean change, as in answer composition (`compose._refined`)."""
     from ingest.chunking import answer_sentences
 
     passages = retriever.retrieve(topic, lang, 4, [record.source], query_vector=vector)
-    stored = store.sentence_vectors(
-        [p.chunk_id for p in passages],
-        embed_missing={p.chunk_id: answer_sentences(p.text, p.section) for p in passages},
-    )
+    sentences = {p.chunk_id: answer_sentences(p.text, p.section) for p in passages}
+    stored = store.sentence_vectors([p.chunk_id for p in passages], embed_missing=sentences)
     terms = _terms(topic, lang)
-    best: _Best | None = None
+    found: list[_Best] = []
     for passage in passages:
         for (start, end), sentence_vector in stored.get(passage.chunk_id, {}).items():
             words = re.findall(r"[\wæøåäö-]+", passage.text[start:end].lower())
             matched = sum(1 for t in terms if any(w.startswith(t) for w in words))
-            cosine = float(
-                np.dot(vector, sentence_vector) / (np.linalg.norm(vector) * np.linalg.norm(sentence_vector))
+            found.append(_Best(passage, start, end, _cosine(vector, sentence_vector), matched))
+    if not found:
+        return None
+    ranked = sorted(found, key=lambda b: b.score + 0.05 * b.matched, reverse=True)
+    pooled = [b for b in ranked if b.passage.pooled_sentences]
+    if pooled:
+        top = pooled[:_REFINE_OVERVIEW]
+        spans = {(b.passage.chunk_id, b.start, b.end) for b in top}
+        exact = {
+            chunk_id: [s for s in own if (chunk_id, s.start, s.end) in spans]
+            for chunk_id, own in sentences.items()
+        }
+        own_vectors = store.sentence_vectors(list(exact), exact={k: v for k, v in exact.items() if v})
+        refined = {
+            (b.passage.chunk_id, b.start, b.end): _cosine(
+                vector, own_vectors[b.passage.chunk_id][(b.start, b.end)]
             )
-            if best is None or cosine + 0.05 * matched > best.score + 0.05 * best.matched:
-                best = _Best(passage, start, end, cosine, matched)
-    return best
+            for b in top
+        }
+        shift = float(np.mean([refined[(b.passage.chunk_id, b.start, b.end)] - b.score for b in top]))
+        found = [
+            replace(b, score=refined.get((b.passage.chunk_id, b.start, b.end), b.score + shift))
+            if b.passage.pooled_sentences
+            else b
+            for b in found
+        ]
+    return max(found, key=lambda b: b.score + 0.05 * b.matched)
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))

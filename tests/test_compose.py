@@ -152,3 +152,33 @@ def test_late_chunked_sentences_are_re_embedded_only_where_the_answer_is_likely(
             assert abs(f.dense - float(own[(f.start, f.end)] @ qv)) < 1e-5
     seventh = next(f for f in late if "nummer 7 " in f.text)
     assert (seventh.start, seventh.end) in refined, "the sentence the question names is among the refined"
+
+
+def test_a_generated_claim_is_checked_against_sentences_own_vectors_not_pooled_ones() -> None:
+    """With a model server, each generated sentence is verified against the cited passage's
+    sentences: for a late-chunked passage those are re-encoded on their own (a pooled vector leans
+    towards its passage's topic and would let an off-topic claim pass)."""
+    from langchain_core.language_models import FakeListChatModel
+
+    from assistant.generate import AnswerGenerator
+    from assistant.settings import AssistantSettings
+    from assistant.types import Answer
+
+    requested: dict[str, bool] = {}
+
+    def vectors(ids, embed_missing=None, exact=None):  # type: ignore[no-untyped-def]
+        requested.update({chunk_id: chunk_id in (exact or {}) for chunk_id in ids})
+        return _VECTORS(ids, embed_missing={**(embed_missing or {}), **(exact or {})})
+
+    pooled = replace(FUNDING, chunk_id="late", pooled_sentences=True)
+    plain = replace(_passage("Hamar kommune samarbeider med Høgskolen i Innlandet."), chunk_id="plain")
+    reply = (
+        "Kommunal- og moderniseringsdepartementet finansierer ordningen [1]. "
+        "Hamar samarbeider med høgskolen [2]."
+    )
+    model = FakeListChatModel(responses=[reply])
+    generator = AnswerGenerator(model, AssistantSettings(), EMB, vectors)
+    extractive = Answer("Hvem finansierer ordningen?", "nb", "", False, passages=[pooled, plain])
+    checked = generator.answer(extractive).sentences
+    assert len(checked) == 2, "both generated sentences were verified"
+    assert requested == {"late": True, "plain": False}

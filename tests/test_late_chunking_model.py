@@ -4,6 +4,7 @@ are those pooled from its token states, and the seed questions are still answere
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -148,3 +149,28 @@ def test_a_question_re_embeds_only_its_likeliest_sentences_and_only_once(
     again = counter.texts
     assert assistant.ask(question).text == answer.text
     assert counter.texts - again <= 1, "the refined sentences are cached"
+
+
+CORPUS_QUESTIONS = (
+    "Which documents mention bioeconomy?",
+    "Sammenlign Hamar og Herning om samarbeid med næringslivet",
+    "Hvilke dokumenter nevner praksis?",
+)
+
+
+def test_corpus_questions_quote_what_separate_vectors_quote(
+    counted: tuple[ChunkStore, _CountingSession], tmp_path: Path
+) -> None:
+    """Per-document answers (comparisons, "which documents mention") pick each document's best
+    sentence by its vector: from pooled vectors they re-encode the best few, so they find and
+    quote what an index with separate sentence vectors does."""
+    late, _ = counted
+    separate = ChunkStore(StoreSettings(data_dir=tmp_path), late.embeddings)
+    ingest_paths([CORPUS], separate, settings=IngestSettings(sentence_vectors="separate"))
+    for question in CORPUS_QUESTIONS:
+        got = Assistant(store=late).ask(question)
+        expected = Assistant(store=separate).ask(question)
+        assert got.corpus_kind and got.per_document
+        assert [(f.source, f.mentioned, f.text) for f in got.per_document] == [
+            (f.source, f.mentioned, f.text) for f in expected.per_document
+        ], question
