@@ -18,6 +18,7 @@ from vectorstore.store import ChunkStore, index_text
 
 INNLANDET = CORPUS / "innlandet-kompetansepiloter.txt"
 LATE = IngestSettings(sentence_vectors="late")
+SEPARATE = IngestSettings(sentence_vectors="separate")
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -87,12 +88,23 @@ def test_sentences_past_the_input_limit_are_embedded_on_their_own(_isolated_data
             assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-2, "every sentence has a unit vector"
 
 
-def test_by_default_each_sentence_is_embedded_on_its_own(_isolated_data_dir: Path) -> None:
-    """The default keeps the sentence vectors answer quality was measured with."""
+def test_by_default_sentences_are_pooled_from_one_pass_and_marked(_isolated_data_dir: Path) -> None:
+    """Late chunking is the default: one pass per passage, and the passages say their sentence
+    vectors are pooled, so answering re-encodes the likeliest few (compose._refined)."""
     embeddings = FakeLateEmbeddings()
     store = ChunkStore(StoreSettings(data_dir=_isolated_data_dir), embeddings)
     ingest_paths([INNLANDET], store)
+    assert embeddings.passage_calls == 1
+    assert all(p.metadata.get("sentence_vectors") == "pooled" for p in store.iter_passages())
+
+
+def test_in_separate_mode_each_sentence_is_embedded_on_its_own(_isolated_data_dir: Path) -> None:
+    """`separate` keeps the sentence vectors the selector was trained with, unmarked."""
+    embeddings = FakeLateEmbeddings()
+    store = ChunkStore(StoreSettings(data_dir=_isolated_data_dir), embeddings)
+    ingest_paths([INNLANDET], store, settings=SEPARATE)
     assert embeddings.passage_calls == 0
+    assert not any(p.metadata.get("sentence_vectors") for p in store.iter_passages())
     passages = list(store.iter_passages())
     stored = store.sentence_vectors([str(p.id) for p in passages])
     p = passages[0]
@@ -103,6 +115,6 @@ def test_by_default_each_sentence_is_embedded_on_its_own(_isolated_data_dir: Pat
 
 def test_switching_to_late_chunking_re_embeds_unchanged_files(_isolated_data_dir: Path) -> None:
     store = ChunkStore(StoreSettings(data_dir=_isolated_data_dir), FakeLateEmbeddings())
-    assert ingest_paths([INNLANDET], store).count("added") == 1
-    assert ingest_paths([INNLANDET], store).count("unchanged") == 1
+    assert ingest_paths([INNLANDET], store, settings=SEPARATE).count("added") == 1
+    assert ingest_paths([INNLANDET], store, settings=SEPARATE).count("unchanged") == 1
     assert ingest_paths([INNLANDET], store, settings=LATE).count("updated") == 1
