@@ -18,7 +18,7 @@ sentence that only restates the question brings the one after it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -344,11 +344,18 @@ def _refined(
             for i in chosen
         ]
     )
-    refined = own @ query_vector
-    shifted = dense.copy()
-    shifted[list(pooled)] += float(np.mean(refined - dense[chosen]))
-    shifted[chosen] = refined
-    return shifted
+    return with_refined(dense, pooled, dict(zip(chosen, (own @ query_vector).tolist(), strict=True)))
+
+
+def with_refined(scores: np.ndarray, pooled: Sequence[int], refined: Mapping[int, float]) -> np.ndarray:
+    """Pooled scores made comparable with re-encoded ones: those in `refined` take their own score,
+    the other `pooled` ones move by the mean change seen on them, the rest stay."""
+    out = np.asarray(scores, dtype=np.float64).copy()
+    if refined:
+        out[list(pooled)] += float(np.mean([score - out[i] for i, score in refined.items()]))
+        for i, score in refined.items():
+            out[i] = score
+    return out
 
 
 def carries_links(sentence: ScoredSentence) -> bool:

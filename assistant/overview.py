@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.compose import with_refined
 from assistant.glossary import counterparts
 from assistant.retrieval import HybridRetriever
 from assistant.types import Answer, Citation, DocumentFinding, Passage
@@ -362,7 +363,7 @@ def _best_sentence(
     Late-chunked (pooled) vectors rank a passage's sentences worse and run at another level, so
     the best few by the pooled score are re-encoded on their own (cached) and the rest move by
     the mean change, as in answer composition (`compose._refined`)."""
-    from ingest.chunking import answer_sentences
+    from ingest.chunking import AnswerSentence, answer_sentences
 
     passages = retriever.retrieve(topic, lang, 4, [record.source], query_vector=vector)
     sentences = {p.chunk_id: answer_sentences(p.text, p.section) for p in passages}
@@ -376,29 +377,21 @@ def _best_sentence(
             found.append(_Best(passage, start, end, _cosine(vector, sentence_vector), matched))
     if not found:
         return None
-    ranked = sorted(found, key=lambda b: b.score + 0.05 * b.matched, reverse=True)
-    pooled = [b for b in ranked if b.passage.pooled_sentences]
+    pooled = [i for i, b in enumerate(found) if b.passage.pooled_sentences]
     if pooled:
-        top = pooled[:_REFINE_OVERVIEW]
-        spans = {(b.passage.chunk_id, b.start, b.end) for b in top}
-        exact = {
-            chunk_id: [s for s in own if (chunk_id, s.start, s.end) in spans]
-            for chunk_id, own in sentences.items()
-        }
-        own_vectors = store.sentence_vectors(list(exact), exact={k: v for k, v in exact.items() if v})
+        top = sorted(pooled, key=lambda i: found[i].score + 0.05 * found[i].matched, reverse=True)
+        by_span = {(chunk_id, s.start, s.end): s for chunk_id, own in sentences.items() for s in own}
+        exact: dict[str, list[AnswerSentence]] = {}
+        for i in top[:_REFINE_OVERVIEW]:
+            b = found[i]
+            exact.setdefault(b.passage.chunk_id, []).append(by_span[(b.passage.chunk_id, b.start, b.end)])
+        own = store.sentence_vectors(list(exact), exact=exact)
         refined = {
-            (b.passage.chunk_id, b.start, b.end): _cosine(
-                vector, own_vectors[b.passage.chunk_id][(b.start, b.end)]
-            )
-            for b in top
+            i: _cosine(vector, own[found[i].passage.chunk_id][(found[i].start, found[i].end)])
+            for i in top[:_REFINE_OVERVIEW]
         }
-        shift = float(np.mean([refined[(b.passage.chunk_id, b.start, b.end)] - b.score for b in top]))
-        found = [
-            replace(b, score=refined.get((b.passage.chunk_id, b.start, b.end), b.score + shift))
-            if b.passage.pooled_sentences
-            else b
-            for b in found
-        ]
+        scores = with_refined(np.array([b.score for b in found]), pooled, refined)
+        found = [replace(b, score=float(score)) for b, score in zip(found, scores, strict=True)]
     return max(found, key=lambda b: b.score + 0.05 * b.matched)
 
 
