@@ -228,14 +228,12 @@ def sentence_features(
     vectors: SentenceVectorsFn,
     idf: IdfFn,
     max_passages: int,
-    refine: int = REFINE_SENTENCES,
 ) -> list[ScoredSentence]:
     """Every candidate sentence of the top passages with its evidence (score left at 0).
 
     Sentence vectors come from `vectors` (`ChunkStore.sentence_vectors`: embedded at ingest, or
     now for an index built by an older version). Where they were pooled from the passage's own
-    forward pass (late chunking), the `refine` likeliest sentences are embedded on their own
-    (see `_refined`).
+    forward pass (late chunking), the likeliest few are embedded on their own (see `_refined`).
     """
     pool = list(passages[:max_passages])
     candidates = [(pi, s) for pi, p in enumerate(pool) for s in answer_sentences(p.text, p.section)]
@@ -289,10 +287,8 @@ def sentence_features(
 
     features = scored(dense)
     pooled = [i for i, (pi, _) in enumerate(candidates) if pool[pi].pooled_sentences]
-    if pooled and refine > 0:
-        features = scored(
-            _refined(question, pool, candidates, features, pooled, query_vector, vectors, refine)
-        )
+    if pooled:
+        features = scored(_refined(question, pool, candidates, features, pooled, query_vector, vectors))
     return features
 
 
@@ -304,13 +300,12 @@ def _refined(
     pooled: Sequence[int],
     query_vector: np.ndarray,
     vectors: SentenceVectorsFn,
-    refine: int,
 ) -> np.ndarray:
     """Dense scores with late-chunked (pooled) sentence vectors made good where they matter.
 
     A pooled vector is read in its passage's context, so a passage's sentences all lean towards its
     topic and rank each other worse (benchmarks/sentence_pass.py). The selector, run on the pooled
-    scores, names the `refine` likeliest sentences; they and the neighbours of the best few (the
+    scores, names the REFINE_SENTENCES likeliest sentences; they and the neighbours of the best few (the
     second quoted sentence and the neighbour features) are embedded on their own, once, cached.
     The other pooled scores move by the mean difference seen on those, so they stay comparable.
     """
@@ -321,17 +316,15 @@ def _refined(
     logits = sentence_logits(load_model("selector"), matrix)
     is_pooled = set(pooled)
     ranked = [int(i) for i in np.argsort(-logits, kind="stable") if int(i) in is_pooled]
-    if question.lang != pool[0].lang:
-        # Across languages no word is shared, the pooled scores alone rank the sentences, and
-        # they rank worse: look twice as far.
-        refine *= 2
+    # Across languages no word is shared, the pooled scores alone rank the sentences, and they
+    # rank worse: look twice as far.
+    refine = REFINE_SENTENCES * (2 if question.lang != pool[0].lang else 1)
     chosen = list(ranked[:refine])
+    # Candidates are in document order, passage by passage: a neighbour is the next index over.
     for i in ranked[:_REFINE_NEIGHBOURS_OF]:
-        pi, sentence = candidates[i]
-        before = [j for j, (pj, s) in enumerate(candidates) if pj == pi and s.end <= sentence.start]
-        after = [j for j, (pj, s) in enumerate(candidates) if pj == pi and s.start >= sentence.end]
-        for j in ([before[-1]] if before else []) + ([after[0]] if after else []):
-            if j in is_pooled and j not in chosen:
+        for j in (i - 1, i + 1):
+            same_passage = 0 <= j < len(candidates) and candidates[j][0] == candidates[i][0]
+            if same_passage and j in is_pooled and j not in chosen:
                 chosen.append(j)
     exact: dict[str, list[AnswerSentence]] = {}
     for i in chosen:
