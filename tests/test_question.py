@@ -27,6 +27,27 @@ def test_answer_type(question: str, kind: str) -> None:
     assert analyze_question(question).kind == kind
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # The noun is what is asked: an amount or a number.
+        ("Hva er budsjettet for Hernings uddannelsesstrategi i kroner?", "amount"),
+        ("Kva kostar det for ei lita bedrift å delta?", "amount"),
+        ("Hvor stort er Herning Kommunes budget?", "amount"),
+        ("Hvilket beløp bevilget departementet?", "amount"),
+        ("Antall innbyggere i Hamar?", "count"),
+        # The noun is only context: a wrong type would answer "the documents do not give this".
+        ("Hvordan lever de fleste innbyggere i Tsjad?", "other"),
+        ("What is the education level of Hamar's population?", "other"),
+        ("Hvilken pris vant Fosse i 2010?", "list"),
+        ("Hvordan skal pengene brukes?", "other"),
+        ("Hvilke tilbud gir kommunen til innbyggerne?", "list"),
+    ],
+)
+def test_a_noun_asks_for_an_amount_only_as_the_head_of_the_question(question: str, kind: str) -> None:
+    assert analyze_question(question).kind == kind
+
+
 def test_type_evidence_needs_a_number_for_amounts_but_not_articles() -> None:
     assert has_type_evidence("amount", "Departementet har bevilget 4,4 millioner kroner.")
     assert not has_type_evidence("amount", "Kommunen vil etablere en gründerkultur.")

@@ -49,7 +49,7 @@ from assistant.compose import (
 )
 from assistant.core import Assistant
 from assistant.evaluation import EvalQuestion, contains_answer, fold, load_questions
-from assistant.question import QuestionInfo, analyze_question, answer_plan
+from assistant.question import QuestionInfo, analyze_question, answer_plan, has_type_evidence
 from assistant.selector import (
     ABSTAIN_FEATURES,
     LEARNED_DIR,
@@ -271,6 +271,11 @@ def main() -> None:
 
     for cases in data.values():  # features are recomputed: a cache outlives a feature change
         for c in cases:
+            # So do the question's analysis and what counts as a sentence of the asked type.
+            c.info = analyze_question(c.question.question)
+            c.features = [
+                replace(f, typed=has_type_evidence(c.info.kind, f.text, c.info.text)) for f in c.features
+            ]
             c.matrix = _matrix(c.info, c.features)
 
     # 1. The sentence selector, on NorQuAD train's candidates.
