@@ -221,6 +221,12 @@ def coverage(question: QuestionInfo, passages: Sequence[Passage], idf: IdfFn) ->
     return Coverage(_lexical_overlap(concepts, terms), not rarest[0] & terms)
 
 
+def _repeats_title(sentence: str, title: str) -> bool:
+    """A line that is the document's title again (a web page's header, a slide deck's cover and
+    footer) names the document; quoted as an answer it says nothing."""
+    return bool(title) and re.findall(r"\w+", sentence.lower()) == re.findall(r"\w+", title.lower())
+
+
 def sentence_features(
     question: QuestionInfo,
     passages: Sequence[Passage],
@@ -236,7 +242,12 @@ def sentence_features(
     forward pass (late chunking), the likeliest few are embedded on their own (see `_refined`).
     """
     pool = list(passages[:max_passages])
-    candidates = [(pi, s) for pi, p in enumerate(pool) for s in answer_sentences(p.text, p.section)]
+    candidates = [
+        (pi, s)
+        for pi, p in enumerate(pool)
+        for s in answer_sentences(p.text, p.section)
+        if not _repeats_title(s.text, p.title)
+    ]
     if not candidates:
         return []
     langs = list(dict.fromkeys([question.lang, *(p.lang for p in pool)]))

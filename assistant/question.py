@@ -25,7 +25,10 @@ _AMOUNT_NOUNS = (
     r"budget(?:tet|ter|terne)?|bevilgning\w*|kostnad(?:en|er|ene)?|omkostning\w*|pris(?:en)?|"
     r"price|cost|costs|funding|summen|sum)"
 )
-_COUNT_NOUNS = r"(?:population|folketal+(?:et)?|innbyggar\w*|innbygger\w*|indbygger\w*|invånare|antall(?:et)?|antal(?:let)?)"
+_COUNT_NOUNS = (
+    r"(?:population|folketal+(?:et)?|innbyggar\w*|innbygger\w*|indbygger\w*|invånare|"
+    r"antall(?:et)?|antal(?:let)?)"
+)
 
 # (kind, pattern over the lower-cased question); the earliest match wins.
 _KIND_CUES: list[tuple[str, str]] = [
@@ -236,12 +239,15 @@ _INSTITUTION = re.compile(
     r"ministerium|university|college|ministry|department|directorate|agency)\b"
 )
 _ACRONYM = re.compile(r"\b[A-ZÆØÅ]{2,}\b")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
     """Does `sentence` contain the kind of thing the question asks for (where we can tell)?
 
-    For an institution question that is a name the question does not contain already.
+    For an institution question that is a name the question does not contain already; for a
+    number, one the question does not contain already ("Universitetskommune 3.0" answers no "how
+    much" about Universitetskommune 3.0).
     """
     if kind == "org":
         asked = {w.lower() for w in re.findall(r"\w+", question)}
@@ -249,4 +255,10 @@ def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
         names = [n for n in names if _ACRONYM.fullmatch(n) or n[:1].isupper()]
         return any(n.lower() not in asked for n in names)
     pattern = _TYPE_EVIDENCE.get(kind)
-    return True if pattern is None else bool(pattern.search(sentence))
+    if pattern is None:
+        return True
+    # Not for time: "Når sank andelen til 14,6 prosent?" is answered by an event ("Da ... ble
+    # etablert"), and a number there is only a weak sign of a date.
+    for number in set(_NUMBER.findall(question)) if kind in ("amount", "count") else ():
+        sentence = re.sub(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", " ", sentence)
+    return bool(pattern.search(sentence))

@@ -182,3 +182,28 @@ def test_a_generated_claim_is_checked_against_sentences_own_vectors_not_pooled_o
     checked = generator.answer(extractive).sentences
     assert len(checked) == 2, "both generated sentences were verified"
     assert requested == {"late": True, "plain": False}
+
+
+def test_a_line_that_repeats_the_document_title_is_never_quoted() -> None:
+    deck = _passage(
+        "Universitetskommune 3.0 Trondheim kommune – NTNU\n\n"
+        "Styringsgruppe 4 + 4 Koordinatorer TK og NTNU\n\n"
+        "Universitetskommune 3.0 Trondheim kommune – NTNU",
+        source="trondheim.txt",
+        title="Universitetskommune 3.0 Trondheim kommune – NTNU",
+    )
+    info = analyze_question("Hva er Universitetskommune 3.0 Trondheim kommune – NTNU?")
+    qv = np.asarray(EMB.embed_query(info.text), dtype=np.float32)
+    quoted = {f.text for f in sentence_features(info, [deck], qv, _VECTORS, _idf, 4)}
+    assert quoted == {"Styringsgruppe 4 + 4 Koordinatorer TK og NTNU"}
+
+
+def test_a_number_the_question_names_is_no_answer_to_how_much() -> None:
+    slide = _passage(
+        "Universitetskommune 3.0 samler kommunen og universitetet om forskning.",
+        source="trondheim.txt",
+        title="Universitetskommune",
+    )
+    result = _ask("Hvor mye penger får Universitetskommune 3.0?", [slide])
+    # Its only number is the name's "3.0": no sentence gives an amount.
+    assert result.abstained
