@@ -312,10 +312,13 @@ def test_hostile_document_is_shown_as_text_and_nothing_is_fetched_from_outside(
     chat_text = page.locator("#chat .bot").last.inner_text()
     # The answer quotes the sentence without its markup and links; the document keeps them, as text
     # (as does the citation line under the answer, which shows the document's title as it is).
-    answer_line = chat_text.splitlines()[0]
-    assert "Trollbudsjettet er 42 millioner kroner" in answer_line
-    assert "<script>" not in answer_line and "127.0.0.2" not in answer_line
-    assert "sporingsbilde" not in answer_line
+    # The answer is the quote, after the short answer ("Svar: 42 millioner kroner [1]") if one leads.
+    lines = chat_text.splitlines()
+    quoted_at = next(i for i, line in enumerate(lines) if "Trollbudsjettet er 42 millioner kroner" in line)
+    assert quoted_at <= 1
+    answer_lines = "\n".join(lines[: quoted_at + 1])
+    assert "<script>" not in answer_lines and "127.0.0.2" not in answer_lines
+    assert "sporingsbilde" not in answer_lines
     page.locator("#source-pick label").first.click()
     page.locator("#document-viewer mark").first.wait_for()
     viewer = page.locator("#document-viewer").inner_text()
