@@ -191,6 +191,14 @@ _REFERS_BACK = re.compile(
     r"^\W*(?:dette|disse|denne|desse|detta|dessa|denna|this|these|those|such|dies(?:e[rsn]?)?)\b", re.I
 )
 
+# A sentence that draws a consequence ("Det er derfor avgjørende å ...", "That is why ...") has
+# its reason in the sentence before it: the answer to "why" is there.
+_CONSEQUENCE = re.compile(
+    r"\b(?:derfor|difor|därför|dermed|således|therefore|thus|hence|that is why|af den grund|"
+    r"av den grunn|av den grunden|for this reason|deshalb|daher)\b",
+    re.I,
+)
+
 
 def _novelty(text: str, question_words: set[str]) -> float:
     """Share of the sentence's words (over three letters) the question does not have; a shared
@@ -441,6 +449,11 @@ def select(
     continues = question.plan != "fact" and nearest is not None and bool(_REFERS_BACK.match(nearest.text))
     if nearest is not None and (best.novelty <= _RESTATES or continues) and not carries_links(nearest):
         chosen.append(nearest)
+    if question.plan == "why" and _CONSEQUENCE.search(best.text):
+        before = [s for s in scored if s.passage_index == best.passage_index and s.end <= best.start]
+        reason = max(before, key=lambda s: s.start) if before else None
+        if reason is not None and not carries_links(reason):
+            chosen.append(reason)
     listing = question.plan == "list"
     limit = plan.list_items if listing else plan.max_sentences
     meta = selector.meta or {}

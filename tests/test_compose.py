@@ -207,3 +207,16 @@ def test_a_number_the_question_names_is_no_answer_to_how_much() -> None:
     result = _ask("Hvor mye penger får Universitetskommune 3.0?", [slide])
     # Its only number is the name's "3.0": no sentence gives an amount.
     assert result.abstained
+
+
+def test_a_why_answer_quotes_the_reason_before_a_sentence_that_says_therefore() -> None:
+    strategy = _passage(
+        "Hamar skal være en næringsvennlig kommune. Framtidens samfunn er digitalt. "
+        "Det er derfor avgjørende å utvikle og ta i bruk den digitale kompetansen i kommunen.",
+        source="hamar.txt",
+        title="Hamar kunnskap og kompetanse",
+    )
+    result = _ask("Hvorfor er det avgjørende å utvikle den digitale kompetansen i kommunen?", [strategy])
+    quotes = [c.quote for c in result.citations]
+    assert any("derfor avgjørende" in q for q in quotes)
+    assert "Framtidens samfunn er digitalt." in quotes
