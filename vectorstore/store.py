@@ -63,6 +63,13 @@ _HNSW = {"space": "cosine", "ef_search": SEARCH_EF}
 
 log = logging.getLogger(__name__)
 
+
+def _ef_search(collection: Any) -> int | None:
+    """A collection's HNSW search breadth as Chroma reports it (None if it reports none)."""
+    value = ((collection.configuration_json or {}).get("hnsw") or {}).get("ef_search")
+    return None if value is None else int(value)
+
+
 # Steps of a document write, in order, where a test's `faults` hook may simulate a crash.
 WriteStep = Literal["uncommitted", "passages_written", "committed"]
 FaultHook = Callable[[WriteStep, str], None]
@@ -184,8 +191,7 @@ class ChunkStore:
         if self._search_widened:
             return
         for collection in collections:
-            hnsw = (collection.configuration_json or {}).get("hnsw") or {}
-            if int(hnsw.get("ef_search") or 0) < SEARCH_EF:
+            if (_ef_search(collection) or 0) < SEARCH_EF:
                 collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
         self._search_widened = True
 
@@ -609,10 +615,7 @@ class ChunkStore:
     def search_breadth(self) -> int | None:
         """The passages' HNSW `ef_search` (None without an index): how exhaustively dense search looks."""
         cols = self._collections()
-        if cols is None:
-            return None
-        hnsw = (cols[0].configuration_json or {}).get("hnsw") or {}
-        return int(hnsw["ef_search"]) if hnsw.get("ef_search") is not None else None
+        return None if cols is None else _ef_search(cols[0])
 
     @_reopening
     def counts(self) -> dict[str, int]:
