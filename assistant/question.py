@@ -27,7 +27,7 @@ _AMOUNT_NOUNS = (
 )
 _COUNT_NOUNS = (
     r"(?:population|folketal+(?:et)?|innbyggar\w*|innbygger\w*|indbygger\w*|invånare|"
-    r"antall(?:et)?|antal(?:let)?)"
+    r"antall(?:et)?|antal(?:let)?|number|anzahl)"
 )
 
 # (kind, pattern over the lower-cased question); the earliest match wins.

@@ -36,6 +36,7 @@ def test_answer_type(question: str, kind: str) -> None:
         ("Hvor stort er Herning Kommunes budget?", "amount"),
         ("Hvilket beløp bevilget departementet?", "amount"),
         ("Antall innbyggere i Hamar?", "count"),
+        ("What is the total number of students at NTNU?", "count"),
         # The noun is only context: a wrong type would answer "the documents do not give this".
         ("Hvordan lever de fleste innbyggere i Tsjad?", "other"),
         ("What is the education level of Hamar's population?", "other"),
