@@ -441,8 +441,7 @@ def select(
         return Composition(ranked[:3], [], confidence, True)
 
     chosen = [best]
-    following = [s for s in scored if s.passage_index == best.passage_index and s.start >= best.end]
-    nearest = min(following, key=lambda s: s.start) if following else None
+    nearest = _beside(scored, best, after=True)
     # A sentence that only restates the question (a heading, a title) needs the one after it; so
     # does a list or an explanation whose next sentence goes on about it ("Dette kan for eksempel
     # være …", "These include …"): the items or the reason are there.
@@ -450,8 +449,7 @@ def select(
     if nearest is not None and (best.novelty <= _RESTATES or continues) and not carries_links(nearest):
         chosen.append(nearest)
     if question.plan == "why" and _CONSEQUENCE.search(best.text):
-        before = [s for s in scored if s.passage_index == best.passage_index and s.end <= best.start]
-        reason = max(before, key=lambda s: s.start) if before else None
+        reason = _beside(scored, best, after=False)
         if reason is not None and not carries_links(reason):
             chosen.append(reason)
     listing = question.plan == "list"
@@ -475,6 +473,14 @@ def select(
     chosen.sort(key=lambda s: (s.passage_index, s.start))
     confident = best.score >= float(meta.get("lead_share", 1.0))
     return Composition(chosen, _citations(pool, chosen), confidence, False, confident)
+
+
+def _beside(scored: Sequence[ScoredSentence], best: ScoredSentence, after: bool) -> ScoredSentence | None:
+    """The sentence right after (or before) `best` in its passage, if there is one."""
+    same = [s for s in scored if s.passage_index == best.passage_index]
+    if after:
+        return min((s for s in same if s.start >= best.end), key=lambda s: s.start, default=None)
+    return max((s for s in same if s.end <= best.start), key=lambda s: s.start, default=None)
 
 
 def _citations(pool: Sequence[Passage], chosen: Sequence[ScoredSentence]) -> list[Citation]:
