@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -31,6 +32,9 @@ from assistant.verify import strip_unsafe
 from ingest.chunking import AnswerSentence, answer_sentences
 from vectorstore.lexical import analyze
 from vectorstore.sentence_vectors import SentenceVectorsFn
+
+if TYPE_CHECKING:
+    from assistant.reranker import RerankerModel
 
 __all__ = [
     "Composition",
@@ -183,6 +187,10 @@ _NEEDS_TYPE = {"amount", "count", "time", "org"}
 # vectors (README, "Ingest speed").
 REFINE_SENTENCES = 8
 _REFINE_NEIGHBOURS_OF = 3
+# With the reranker, which reads its top candidates itself, fewer need exact vectors: 4 and no
+# neighbours kept its answers (held-out NorQuAD train, 740 questions: answer_match 0.795 against
+# 0.789 with 8 and 3) and keep answers within 300 ms.
+RERANKED_REFINE = (4, 0)
 # At most this share of new content words: the sentence restates the question (a heading, a lead-in
 # such as "Then they are linked to relevant courses."), and the answer is in the one after it.
 _RESTATES = 0.5
@@ -242,6 +250,7 @@ def sentence_features(
     vectors: SentenceVectorsFn,
     idf: IdfFn,
     max_passages: int,
+    refine: tuple[int, int] = (REFINE_SENTENCES, _REFINE_NEIGHBOURS_OF),
 ) -> list[ScoredSentence]:
     """Every candidate sentence of the top passages with its evidence (score left at 0).
 
@@ -307,7 +316,9 @@ def sentence_features(
     features = scored(dense)
     pooled = [i for i, (pi, _) in enumerate(candidates) if pool[pi].pooled_sentences]
     if pooled:
-        features = scored(_refined(question, pool, candidates, features, pooled, query_vector, vectors))
+        features = scored(
+            _refined(question, pool, candidates, features, pooled, query_vector, vectors, refine)
+        )
     return features
 
 
@@ -319,12 +330,13 @@ def _refined(
     pooled: Sequence[int],
     query_vector: np.ndarray,
     vectors: SentenceVectorsFn,
+    refine: tuple[int, int],
 ) -> np.ndarray:
     """Dense scores with late-chunked (pooled) sentence vectors made good where they matter.
 
     A pooled vector is read in its passage's context, so a passage's sentences all lean towards its
     topic and rank each other worse (benchmarks/sentence_pass.py). The selector, run on the pooled
-    scores, names the REFINE_SENTENCES likeliest sentences; they and the neighbours of the best few (the
+    scores, names the `refine[0]` likeliest sentences; they and the neighbours of the best `refine[1]` (the
     second quoted sentence and the neighbour features) are embedded on their own, once, cached.
     The other pooled scores move by the mean difference seen on those, so they stay comparable.
     """
@@ -337,10 +349,11 @@ def _refined(
     ranked = [int(i) for i in np.argsort(-logits, kind="stable") if int(i) in is_pooled]
     # Across languages no word is shared, the pooled scores alone rank the sentences, and they
     # rank worse: look twice as far.
-    refine = REFINE_SENTENCES * (2 if question.lang != pool[0].lang else 1)
-    chosen = list(ranked[:refine])
+    breadth, neighbours_of = refine
+    breadth *= 2 if question.lang != pool[0].lang else 1
+    chosen = list(ranked[:breadth])
     # Candidates are in document order, passage by passage: a neighbour is the next index over.
-    for i in ranked[:_REFINE_NEIGHBOURS_OF]:
+    for i in ranked[:neighbours_of]:
         for j in (i - 1, i + 1):
             same_passage = 0 <= j < len(candidates) and candidates[j][0] == candidates[i][0]
             if same_passage and j in is_pooled and j not in chosen:
@@ -398,6 +411,7 @@ def select(
     selector: LinearModel | None = None,
     abstainer: LinearModel | None = None,
     covered: Coverage | None = None,
+    reranker: RerankerModel | None = None,
 ) -> Composition:
     """Score the sentences; abstain when the abstainer's probability is below `threshold` (its
     calibrated one when None); else quote what the question's plan asks for."""
@@ -411,8 +425,11 @@ def select(
     entity_words = [w for group in entities for w in group]
     matrix = sentence_matrix(features, needs_type, question.kind, question.plan, question.text, entity_words)
     logits = sentence_logits(selector, matrix)
+    # The reranker reorders the selector's best few; the abstainer keeps the selector's logits,
+    # on which it was calibrated.
+    ranking = logits if reranker is None else reranked(reranker, question.text, features, logits)
     # The selector is a softmax over the candidates: a sentence's share of the question's evidence.
-    shares = np.exp(logits - logits.max())
+    shares = np.exp(ranking - ranking.max())
     shares /= shares.sum()
     scored = [replace(f, score=float(p)) for f, p in zip(features, shares, strict=True)]
     ranked = sorted(scored, key=lambda s: (-s.score, s.passage_index, s.start))
@@ -454,7 +471,8 @@ def select(
             chosen.append(reason)
     listing = question.plan == "list"
     limit = plan.list_items if listing else plan.max_sentences
-    meta = selector.meta or {}
+    # The second sentence's ratio and the lead share were chosen for the scores that rank.
+    meta = {**(selector.meta or {}), **(reranker.meta if reranker is not None else {})}
     second = plan.second_ratio if plan.second_ratio is not None else float(meta.get("second_ratio", 0.05))
     listed = plan.list_ratio if plan.list_ratio is not None else float(meta.get("list_ratio", 0.35))
     ratio = listed if listing else second
@@ -473,6 +491,20 @@ def select(
     chosen.sort(key=lambda s: (s.passage_index, s.start))
     confident = best.score >= float(meta.get("lead_share", 1.0))
     return Composition(chosen, _citations(pool, chosen), confidence, False, confident)
+
+
+def reranked(
+    reranker: RerankerModel, question: str, features: Sequence[ScoredSentence], logits: np.ndarray
+) -> np.ndarray:
+    """The selector's logits with its top `TOP_K` candidates rescored by the cross-encoder. The
+    others keep their order below them, as if the reranker had scored them its lowest."""
+    from assistant.reranker import TOP_K
+
+    top = np.argsort(-logits, kind="stable")[:TOP_K]
+    scores = reranker.scores(question, [features[i].text for i in top])
+    out = reranker.combine(logits, np.full(len(logits), scores.min()))
+    out[top] = reranker.combine(logits[top], scores)
+    return out
 
 
 def _beside(scored: Sequence[ScoredSentence], best: ScoredSentence, after: bool) -> ScoredSentence | None:
@@ -501,8 +533,11 @@ def compose(
     max_passages: int,
     threshold: float | None = None,
     plan: Plan | None = None,
+    reranker: RerankerModel | None = None,
 ) -> Composition:
     """Pick the sentences that answer `question` from the top `max_passages` passages, or abstain."""
-    features = sentence_features(question, passages, query_vector, vectors, idf, max_passages)
+    refine = RERANKED_REFINE if reranker is not None else (REFINE_SENTENCES, _REFINE_NEIGHBOURS_OF)
+    features = sentence_features(question, passages, query_vector, vectors, idf, max_passages, refine)
     pool = list(passages[:max_passages])
-    return select(question, pool, features, threshold, plan, covered=coverage(question, pool, idf))
+    covered = coverage(question, pool, idf)
+    return select(question, pool, features, threshold, plan, covered=covered, reranker=reranker)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,6 +25,9 @@ from assistant.retrieval import HybridRetriever
 from assistant.settings import AssistantSettings
 from assistant.types import Answer, SentenceCheck
 from vectorstore.store import ChunkStore, DocumentRecord
+
+if TYPE_CHECKING:
+    from assistant.reranker import RerankerModel
 
 __all__ = ["Assistant", "QuestionRejected"]
 
@@ -69,11 +73,19 @@ class Assistant:
         first question (a user should not wait seconds for the first answer)."""
         analyze_question("Hvor mye penger får ordningen til sammen?")
         vector = self.store.embeddings.embed_query("warm-up")
+        self._reranker()
         if not self.store.is_empty():
             self.store.lexical()
             # Chroma's first query after an ingest applies its pending log to the vector index
             # files; doing it now means answering questions afterwards only reads the disk.
             self.store.dense_search(vector, k=1)
+
+    def _reranker(self) -> RerankerModel | None:
+        if not self.settings.rerank:
+            return None
+        from assistant.reranker import load_reranker  # torch and the encoder load on first use
+
+        return load_reranker()
 
     def check_question(self, question: str, lang_hint: str = "en") -> str:
         """Return the stripped question or raise `QuestionRejected`; costs no model work."""
@@ -171,6 +183,7 @@ class Assistant:
             max_passages=self.settings.answer_passages,
             threshold=self.settings.abstain_threshold,
             plan=Plan(max_sentences=self.settings.answer_sentences, list_items=self.settings.list_items),
+            reranker=self._reranker(),
         )
         t3 = time.perf_counter()
         # The document has no such items: a sentence that speaks of none of them is no answer.

@@ -27,6 +27,9 @@ class AssistantSettings(BaseSettings):
     answer_sentences: int = 2
     list_items: int = 6
     answer_passages: int = 4
+    # Rescore the selector's best candidate sentences with the cross-encoder trained on NorQuAD
+    # (assistant/reranker.py); off, the linear selector alone picks them (faster, less exact).
+    rerank: bool = True
     # Abstain when the learned answer probability is below this; unset, the threshold calibrated
     # with the weights is used (assistant/learned/abstainer.json, see assistant/learned/train.py).
     abstain_threshold: float | None = None

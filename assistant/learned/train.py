@@ -215,6 +215,42 @@ def with_second(cases: list[Case], model: LinearModel, ratio: float) -> tuple[fl
     return hits / max(1, len(cases)), quoted / max(1, len(cases))
 
 
+def choose_list_ratio(
+    cal_yes: list[Case], selector: LinearModel, abstainer: LinearModel, reranker: Any = None
+) -> float:
+    """How close to the best a list item must score, on the calibration set's list questions (every
+    item expected): the ratio with the most items found, less LIST_ITEM_COST per sentence quoted."""
+    lists = [c for c in cal_yes if c.question.expected_all]
+    best_ratio, best_value = 0.35, -1.0
+    for ratio in (0.1, 0.2, 0.35, 0.5, 0.7):
+        found, quoted = 0.0, 0
+        for c in lists:
+            info = replace(c.info, plan="list")
+            comp = select(
+                info,
+                c.pool,
+                c.features,
+                -1.0,
+                Plan(list_ratio=ratio),
+                selector,
+                abstainer,
+                c.covered,
+                reranker,
+            )
+            text = fold(" ".join(s.text for s in comp.sentences))
+            found += sum(contains_answer(text, a) for a in c.question.expected_answers) / len(
+                c.question.expected_answers
+            )
+            quoted += len(comp.sentences)
+        value = (found - LIST_ITEM_COST * quoted) / max(1, len(lists))
+        n = max(1, len(lists))
+        print(f"  list ratio {ratio}: items found {found / n:.3f}, sentences {quoted / n:.2f}")
+        if value > best_value:
+            best_ratio, best_value = ratio, value
+    print(f"list ratio {best_ratio} ({len(lists)} list questions)")
+    return best_ratio
+
+
 def question_rows(cases: list[Case], selector: LinearModel) -> np.ndarray:
     rows = []
     for c in cases:
@@ -383,28 +419,8 @@ def main() -> None:
         f"{np.mean(kept):.3f} right"
     )
 
-    # 4. How close to the best a list item must score, on the calibration set's list questions
-    # (every item expected): the share of items found, less LIST_ITEM_COST per sentence quoted.
-    lists = [c for c in data["cal_yes"] if c.question.expected_all]
-    best_ratio, best_value = 0.35, -1.0
-    for ratio in (0.1, 0.2, 0.35, 0.5, 0.7):
-        found, quoted = 0.0, 0
-        for c in lists:
-            info = replace(c.info, plan="list")
-            comp = select(
-                info, c.pool, c.features, -1.0, Plan(list_ratio=ratio), selector, abstainer, c.covered
-            )
-            text = fold(" ".join(s.text for s in comp.sentences))
-            found += sum(contains_answer(text, a) for a in c.question.expected_answers) / len(
-                c.question.expected_answers
-            )
-            quoted += len(comp.sentences)
-        value = (found - LIST_ITEM_COST * quoted) / max(1, len(lists))
-        n = max(1, len(lists))
-        print(f"  list ratio {ratio}: items found {found / n:.3f}, sentences {quoted / n:.2f}")
-        if value > best_value:
-            best_ratio, best_value = ratio, value
-    print(f"list ratio {best_ratio} ({len(lists)} list questions)")
+    # 4. How close to the best a list item must score, on the calibration set's list questions.
+    best_ratio = choose_list_ratio(data["cal_yes"], selector, abstainer)
     selector = replace(
         selector, meta={**(selector.meta or {}), "lead_share": lead_share, "list_ratio": best_ratio}
     )
