@@ -150,14 +150,19 @@ def fit_selector(cases: list[Case], l2: float) -> LinearModel:
     probability of the sentences that hold the answer. This is the decision the answer makes (one
     sentence out of forty), where a per-row classifier would also spend itself on telling apart
     sentences of different questions."""
-    from scipy.optimize import minimize
-
     usable = [c for c in cases if c.labels.any()]
     stacked = np.concatenate([c.matrix for c in usable])
     mean, scale = stacked.mean(axis=0), stacked.std(axis=0)
     scale[scale == 0] = 1.0
     xs = [(c.matrix - mean) / scale for c in usable]
-    ys = [c.labels for c in usable]
+    coef = conditional_logit(xs, [c.labels for c in usable], l2, np.zeros(stacked.shape[1]))
+    return LinearModel((), mean, scale, coef, 0.0)
+
+
+def conditional_logit(xs: list[np.ndarray], ys: list[np.ndarray], l2: float, start: np.ndarray) -> np.ndarray:
+    """Weights of a softmax over each question's rows (`xs`), maximising the probability of the rows
+    `ys` marks as holding the answer; L2-penalised, fitted with L-BFGS."""
+    from scipy.optimize import minimize
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         total, grad = 0.0, np.zeros_like(w)
@@ -171,8 +176,7 @@ def fit_selector(cases: list[Case], l2: float) -> LinearModel:
             grad += p @ x - (p[y] @ x[y]) / py
         return total / len(xs) + l2 * float(w @ w), grad / len(xs) + 2 * l2 * w
 
-    result = minimize(loss, np.zeros(stacked.shape[1]), jac=True, method="L-BFGS-B")
-    return LinearModel((), mean, scale, result.x, 0.0)
+    return np.asarray(minimize(loss, start, jac=True, method="L-BFGS-B").x)
 
 
 def _fit(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None, c: float) -> LinearModel:

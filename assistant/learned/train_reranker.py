@@ -149,28 +149,10 @@ def _top1(groups: list[Any], combined: list[np.ndarray]) -> float:
 
 
 def _fit_combination(groups: list[Any], scores: list[np.ndarray]) -> np.ndarray:
-    """Conditional logit over (selector logit, reranker score)."""
-    from scipy.optimize import minimize
-
-    xs, ys = [], []
-    for g, s in zip(groups, scores, strict=True):
-        if g[2].any():
-            xs.append(combination_features(g[3], s))
-            ys.append(g[2])
-
-    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        total, grad = 0.0, np.zeros_like(w)
-        for x, y in zip(xs, ys, strict=True):
-            z = x @ w
-            z -= z.max()
-            p = np.exp(z)
-            p /= p.sum()
-            py = p[y].sum()
-            total -= float(np.log(py + 1e-12))
-            grad += p @ x - (p[y] @ x[y]) / py
-        return total / len(xs) + 1e-3 * float(w @ w), grad / len(xs) + 2e-3 * w
-
-    return np.asarray(minimize(loss, np.array([1.0, 0.0]), jac=True, method="L-BFGS-B").x)
+    """Conditional logit over (selector logit, reranker score), as the selector itself is fitted."""
+    usable = [(g, s) for g, s in zip(groups, scores, strict=True) if g[2].any()]
+    xs = [combination_features(g[3], s) for g, s in usable]
+    return selector_training.conditional_logit(xs, [g[2] for g, _ in usable], 1e-3, np.array([1.0, 0.0]))
 
 
 def main() -> None:
