@@ -143,11 +143,6 @@ def _lead_share(rows: list[Any]) -> float:
     return 1.0
 
 
-def _top1(groups: list[Any], combined: list[np.ndarray]) -> float:
-    usable = [(g, s) for g, s in zip(groups, combined, strict=True) if g[2].any()]
-    return sum(bool(g[2][int(np.argmax(s))]) for g, s in usable) / max(1, len(usable))
-
-
 def _fit_combination(groups: list[Any], scores: list[np.ndarray]) -> np.ndarray:
     """Conditional logit over (selector logit, reranker score), as the selector itself is fitted."""
     usable = [(g, s) for g, s in zip(groups, scores, strict=True) if g[2].any()]
