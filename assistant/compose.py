@@ -191,6 +191,7 @@ _REFINE_NEIGHBOURS_OF = 3
 # NorQuAD train questions: 4 and no neighbours, answer_match 0.795 at p95 233 ms; 2, 0.781 at
 # 210 ms; the selector alone with 8 and 3, 0.766. Answers stay within 300 ms.
 RERANKED_REFINE = (4, 0)
+SELECTOR_REFINE = (REFINE_SENTENCES, _REFINE_NEIGHBOURS_OF)
 # At most this share of new content words: the sentence restates the question (a heading, a lead-in
 # such as "Then they are linked to relevant courses."), and the answer is in the one after it.
 _RESTATES = 0.5
@@ -250,7 +251,7 @@ def sentence_features(
     vectors: SentenceVectorsFn,
     idf: IdfFn,
     max_passages: int,
-    refine: tuple[int, int] = (REFINE_SENTENCES, _REFINE_NEIGHBOURS_OF),
+    refine: tuple[int, int] = SELECTOR_REFINE,
 ) -> list[ScoredSentence]:
     """Every candidate sentence of the top passages with its evidence (score left at 0).
 
@@ -498,13 +499,11 @@ def reranked(
 ) -> np.ndarray:
     """The selector's logits with its top `TOP_K` candidates rescored by the cross-encoder. The
     others keep their order below them, as if the reranker had scored them its lowest."""
-    from assistant.reranker import TOP_K
+    from assistant.reranker import TOP_K, rescored
 
     top = np.argsort(-logits, kind="stable")[:TOP_K]
     scores = reranker.scores(question, [features[i].text for i in top])
-    out = reranker.combine(logits, np.full(len(logits), scores.min()))
-    out[top] = reranker.combine(logits[top], scores)
-    return out
+    return rescored(logits, top, scores, reranker.weights)
 
 
 def _beside(scored: Sequence[ScoredSentence], best: ScoredSentence, after: bool) -> ScoredSentence | None:
@@ -536,7 +535,7 @@ def compose(
     reranker: RerankerModel | None = None,
 ) -> Composition:
     """Pick the sentences that answer `question` from the top `max_passages` passages, or abstain."""
-    refine = RERANKED_REFINE if reranker is not None else (REFINE_SENTENCES, _REFINE_NEIGHBOURS_OF)
+    refine = RERANKED_REFINE if reranker is not None else SELECTOR_REFINE
     features = sentence_features(question, passages, query_vector, vectors, idf, max_passages, refine)
     pool = list(passages[:max_passages])
     covered = coverage(question, pool, idf)

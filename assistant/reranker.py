@@ -34,6 +34,7 @@ __all__ = [
     "combination_features",
     "encoder_inputs",
     "load_reranker",
+    "rescored",
 ]
 
 # Held-out NorQuAD train: 6 rescored candidates keep 8's answers (top-1 0.803 against 0.806) at 3/4
@@ -162,9 +163,13 @@ class RerankerModel:
         with self.lock:  # one forward at a time: two at once on two cores only slow each other
             return self.model.score(question, texts)
 
-    def combine(self, logits: np.ndarray, scores: np.ndarray) -> np.ndarray:
-        """Selector logits and reranker scores, weighted."""
-        return np.asarray(combination_features(logits, scores) @ self.weights)
+
+def rescored(logits: np.ndarray, top: np.ndarray, scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """All candidates' ranking scores: the `top` ones join their reranker `scores` to their logits;
+    the others rank as if the reranker had scored them its lowest, so they stay below, in order."""
+    out = combination_features(logits, np.full(len(logits), scores.min())) @ weights
+    out[top] = combination_features(logits[top], scores) @ weights
+    return np.asarray(out)
 
 
 def combination_features(logits: np.ndarray, scores: np.ndarray) -> np.ndarray:

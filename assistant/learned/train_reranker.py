@@ -45,6 +45,7 @@ from assistant.reranker import (
     combination_features,
     encoder_inputs,
     load_base_encoder,
+    rescored,
 )
 from assistant.selector import LEARNED_DIR, load_model, sentence_logits
 
@@ -109,10 +110,7 @@ def _full(case: Any, selector: Any, scores: np.ndarray, weights: np.ndarray) -> 
     """All of a question's candidates ranked as `compose.reranked` ranks them (its best TOP_K)."""
     logits = sentence_logits(selector, case.matrix)
     top = np.argsort(-logits, kind="stable")[:TOP_K]
-    scores = scores[:TOP_K]
-    out = combination_features(logits, np.full(len(logits), scores.min())) @ weights
-    out[top] = combination_features(logits[top], scores) @ weights
-    return np.asarray(out)
+    return rescored(logits, top, scores[:TOP_K], weights)
 
 
 def _with_second(rows: list[Any], ratio: float) -> tuple[float, float]:
