@@ -135,6 +135,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sv": "finansiär inte nämnd",
         "en": "funder not named",
     },
+    "overview_kind_label": {"nb": "Vis", "nn": "Vis", "da": "Vis", "sv": "Visa", "en": "Show"},
+    "overview_docs_label": {
+        "nb": "Dokumenter",
+        "nn": "Dokument",
+        "da": "Dokumenter",
+        "sv": "Dokument",
+        "en": "Documents",
+    },
     "overview_contains": {"nb": "Filter", "nn": "Filter", "da": "Filter", "sv": "Filter", "en": "Filter"},
     "overview_hint": {
         "nb": "Klikk en rad for å åpne avsnittet i dokumentet.",

@@ -451,6 +451,9 @@ def test_overview_has_readable_columns_a_chart_and_opens_a_row_at_its_sentence(
 ) -> None:
     page = open_app(browser, public_server)
     page.get_by_role("tab", name="Oversikt").click()
+    # Each picker says what it picks, in the page's language.
+    page.locator("#overview-kind").get_by_text("Vis", exact=True).wait_for(state="visible")
+    page.locator("#overview-docs").get_by_text("Dokumenter", exact=True).wait_for(state="visible")
     table = page.locator("#overview-table")
     table.get_by_text("Finansiør").first.wait_for()
     page.locator("#funding-chart").get_by_text("Kommunal- og moderniseringsdepartementet").first.wait_for()

@@ -89,8 +89,15 @@ def build_overview_tab(lang: str) -> OverviewView:
     kinds = list(zip(ui_text("overview_kind", lang).split("|"), OVERVIEW_KINDS, strict=True))
     with gr.Tab(ui_text("overview_tab", lang), id="overview"):
         with gr.Row():
-            kind = gr.Radio(kinds, value="funding", show_label=False, elem_id="overview-kind")
-            docs = gr.Dropdown(choices=[], multiselect=True, show_label=False, elem_id="overview-docs")
+            kind = gr.Radio(
+                kinds, value="funding", label=ui_text("overview_kind_label", lang), elem_id="overview-kind"
+            )
+            docs = gr.Dropdown(
+                choices=[],
+                multiselect=True,
+                label=ui_text("overview_docs_label", lang),
+                elem_id="overview-docs",
+            )
             contains = gr.Textbox(label=ui_text("overview_contains", lang), max_length=200)
         gr.Markdown(escape_text(ui_text("overview_hint", lang)))
         chart = gr.Markdown(latex_delimiters=[], elem_id="funding-chart")
