@@ -253,3 +253,34 @@ def test_a_scan_goes_to_tesseract_page_by_page_in_nor_dan_eng(
     assert loaded.text == "Kommunestyret vedtok planen for kompetanse."
     (call,) = calls.read_text(encoding="utf-8").splitlines()
     assert call.endswith("stdout -l nor+dan+eng") and ".png" in call
+
+
+@pytest.mark.parametrize(
+    ("metadata_title", "expected"),
+    [
+        ("Microsoft Word - strategi_v3.docx", "Kompetansestrategi for Innlandet"),
+        ("PowerPoint Presentation", "Kompetansestrategi for Innlandet"),
+        ("Untitled", "Kompetansestrategi for Innlandet"),
+        ("Strategi for kompetanse 2030", "Strategi for kompetanse 2030"),
+    ],
+)
+def test_a_pdf_is_titled_by_its_author_not_by_the_program_that_wrote_it(
+    tmp_path: Path, metadata_title: str, expected: str
+) -> None:
+    """Citations and the document list show the title: a word processor's default or a file name
+    in the metadata gives way to the first page's heading; a title an author wrote is kept."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    path = tmp_path / "strategi.pdf"
+    canvas = Canvas(str(path), pagesize=A4)
+    canvas.setTitle(metadata_title)
+    canvas.setFont("Helvetica-Bold", 20)
+    canvas.drawString(72, 760, "Kompetansestrategi for Innlandet")
+    canvas.setFont("Helvetica", 11)
+    for index in range(12):
+        canvas.drawString(
+            72, 720 - 16 * index, f"Fylkeskommunen satser på kompetanse i tiltak nummer {index + 1}."
+        )
+    canvas.save()
+    assert load_file(path, 10_000_000).title == expected
