@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest.document import LoadedDocument, LoadError
+from ingest.document import LoadedDocument, LoadError, usable_title
 from ingest.hyphenation import join_line_break, vocabulary
 
 __all__ = ["read_pdf"]
@@ -74,25 +74,6 @@ class _Page:
     width: float
     gutter: float | None
     images: int
-
-
-# Titles that the writing program filled in, not the author: "Microsoft Word - strategi_v3.docx",
-# "Untitled", "PowerPoint Presentation", a file name. The first page's heading names it better.
-_PROGRAM_TITLE = re.compile(
-    r"^(microsoft\s+(word|powerpoint|excel)\b|untitled\b|uten\s+tittel\b|unbenannt\b|namnlös\b"
-    r"|(document|dokument|presentation|presentasjon|præsentation|presentationen|slide|lysbilde)\s*\d*$"
-    r"|powerpoint(-|\s+)(presentation|presentasjon|præsentation)\b)"
-    r"|\.(docx?|pptx?|xlsx?|odt|odp|rtf|indd|pdf|txt)$",
-    re.IGNORECASE,
-)
-
-
-def usable_title(meta_title: str | None) -> str | None:
-    """The metadata title when an author wrote it; None for a program's default or a file name."""
-    title = " ".join((meta_title or "").split())
-    if not re.search(r"[^\W\d_]{2}", title) or _PROGRAM_TITLE.search(title):
-        return None
-    return title
 
 
 def read_pdf(path: Path) -> LoadedDocument:

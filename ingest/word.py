@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ingest.document import LoadedDocument, LoadError
+from ingest.document import LoadedDocument, LoadError, usable_title
 
 __all__ = ["read_docx"]
 
@@ -30,7 +30,7 @@ def read_docx(path: Path) -> LoadedDocument:
         raise LoadError(
             f"corrupt or unreadable .docx ({type(exc).__name__}: {exc}); open it in Word and save it again"
         ) from exc
-    title = (document.core_properties.title or "").strip() or None
+    title = usable_title(document.core_properties.title)
     blocks: list[str] = []
     for kind, item in _body_items(document):
         if kind == "table":

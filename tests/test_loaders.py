@@ -280,6 +280,19 @@ def test_docx_headings_lists_and_tables(tmp_path: Path) -> None:
     assert "Finansiering | Beløp\nDepartementet | 4,4 millioner kroner" in blocks  # one block, a row a line
 
 
+def test_a_docx_with_a_word_processor_default_title_is_titled_by_its_heading(tmp_path: Path) -> None:
+    import docx
+
+    path = make_docx(tmp_path / "strategi.docx")
+    document = docx.Document(str(path))
+    document.core_properties.title = "Microsoft Word - strategi_v3.docx"
+    document.save(str(path))
+    assert load_file(path, LIMIT).title == "Strategi for kompetanse i Innlandet"
+    document.core_properties.title = "Kompetansestrategi 2030"  # one an author wrote is kept
+    document.save(str(path))
+    assert load_file(path, LIMIT).title == "Kompetansestrategi 2030"
+
+
 def test_docx_keeps_document_order_and_drops_page_header_and_footer(tmp_path: Path) -> None:
     loaded = load_file(make_docx_as_published(tmp_path / "strategi.docx"), LIMIT)
     assert loaded.text.split("\n\n") == [
