@@ -19,6 +19,7 @@ from tests.conftest import CORPUS
 from tests.fakes import FakeEmbeddings
 from vectorstore.backup import ArchiveError, export_index, import_index
 from vectorstore.client import collection_names
+from vectorstore.diskspace import DiskFullError
 from vectorstore.settings import StoreSettings
 from vectorstore.store import ChunkStore, ModelMismatchError, StoreError
 
@@ -243,3 +244,28 @@ def test_round_trip_through_a_chroma_server(
     import_index(embedded, again)
     assert _answer(embedded) == _answer(store)
     shutil.rmtree(tmp_path / "back")
+
+
+def test_an_export_onto_a_full_disk_says_what_to_do_and_leaves_nothing_behind(
+    store: ChunkStore, tmp_path: Path
+) -> None:
+    """A file size limit stands in for a full disk (Python ignores SIGXFSZ, so a write past it
+    fails with EFBIG); the message speaks of the export, not of an ingest."""
+    import resource
+
+    ingest_paths([CORPUS], store)
+    out = tmp_path / "backups"
+    out.mkdir()
+    archive = out / "index.tar.gz"
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, hard))
+    try:
+        with pytest.raises(DiskFullError) as caught:
+            export_index(store, archive)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    message = str(caught.value)
+    assert message.startswith(f"Writing the export archive in {out} failed: the disk is full")
+    assert "export again" in message and "run the ingest" not in message
+    assert list(out.iterdir()) == []  # no partial archive, no temporary folder
+    assert export_index(store, archive).counts["passages"] == store.count()  # the retry works

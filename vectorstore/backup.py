@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from vectorstore.client import collection_names
+from vectorstore.diskspace import disk_errors_explained
 from vectorstore.errors import ModelMismatchError, StoreError
 from vectorstore.files import replacing
 from vectorstore.records import Collection, RecordPage
@@ -98,7 +99,11 @@ def export_index(
         committed = store.committed_versions()
         totals = store.counts()
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix=".export-", dir=path.parent) as tmp:
+        # The archive's disk, not the index's, is the one that fills up here.
+        with (
+            disk_errors_explained(path.parent, "export"),
+            tempfile.TemporaryDirectory(prefix=".export-", dir=path.parent) as tmp,
+        ):
             folder = Path(tmp)
             counts: dict[str, int] = {}
             passage_ids: list[str] = []

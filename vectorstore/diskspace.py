@@ -28,19 +28,35 @@ class DiskFullError(StoreError):
     """Writing the index failed for lack of space; the message says what to do."""
 
 
+# What failed and what to do next, by what was being written (`ChunkStore.writing`'s purpose).
+_FAILED = {"export": "Writing the export archive in {where}", "import": "Importing into the index in {where}"}
+_NEXT = {
+    "export": "Free some space (or export to another disk) and export again; the index is unchanged "
+    "and no partial archive was left.",
+    "import": "Free some space and import again; the current index is unchanged.",
+}
+_NEXT_DEFAULT = (
+    "Free some space and run the ingest again; every document is in the index whole or not at all, "
+    "and the index still answers questions."
+)
+
+
 @contextmanager
-def disk_errors_explained(data_dir: Path) -> Iterator[None]:
-    """Re-raise a write failure caused by a full disk or a file size limit as `DiskFullError`."""
+def disk_errors_explained(where: Path, purpose: str = "ingest") -> Iterator[None]:
+    """Re-raise a write failure caused by a full disk or a file size limit as `DiskFullError`,
+    saying what failed and what to do for `purpose`; free space is measured at `where`."""
     try:
         yield
+    except DiskFullError:
+        raise  # explained already, closer to the write (an export's archive)
     except Exception as exc:
-        detail = _full_disk_detail(exc, data_dir)
+        detail = _full_disk_detail(exc, where)
         if detail is None:
             raise
+        failed = _FAILED.get(purpose, "Writing the index in {where}").format(where=where)
         raise DiskFullError(
-            f"Writing the index in {data_dir} failed: the disk is full or a file size limit was reached "
-            f"({detail}). Free some space and run the ingest again; every document is in the index "
-            "whole or not at all, and the index still answers questions."
+            f"{failed} failed: the disk is full or a file size limit was reached ({detail}). "
+            f"{_NEXT.get(purpose, _NEXT_DEFAULT)}"
         ) from exc
 
 

@@ -268,7 +268,7 @@ class ChunkStore:
         over when another embedding model built the index (`ingest --reindex`); `repair=False`
         only holds the lock (an export reads a stable index).
         """
-        with self._admitted(purpose), disk_errors_explained(self.settings.data_dir):
+        with self._admitted(purpose), disk_errors_explained(self.settings.data_dir, purpose):
             if drop_other_model:
                 self.drop_if_other_model()
             if repair:
