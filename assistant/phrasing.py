@@ -15,6 +15,7 @@ from assistant.messages import message
 from assistant.types import Citation
 from assistant.verify import strip_unsafe
 from ingest.extract import find_amounts
+from vectorstore.lexical import analyze
 
 __all__ = ["answer_text", "direct_span", "missing_detail_text"]
 
@@ -33,17 +34,41 @@ _NUMBER_WORD = (
 _TIME = re.compile(
     rf"\b\d{{1,2}}\.\s*(?:{_MONTHS})(?:\s+\d{{4}})?|\b(?:{_MONTHS})\s+\d{{4}}\b|"
     rf"(?:{_NUMBER_WORD}|\b\d+)\s*(?:-\s*)?(?:år(?:s|ig)?|måneder|månader|måneders|uker|veker|uger|years?|months?|weeks?)\b|"
-    r"\b(?:1[89]|20)\d{2}(?:\s*[-–]\s*(?:1[89]|20)?\d{2})?\b",
+    r"\b(?:1\d|20)\d{2}(?:\s*[-–]\s*(?:1\d|20)?\d{2})?(?:-(?:tallet|talet|talls?))?\b",
     re.I,
 )
-_COUNT = re.compile(rf"\b\d+(?:[ .,]\d+)*(?:\s+[^\W\d_]+)?|{_NUMBER_WORD}\s+[^\W\d_]+", re.I)
+# A count is a number, in digits or words; "en/et/ei/one" are left out, being articles far more
+# often than counts ("en av", "et gedigent verk").
+_COUNT = re.compile(
+    r"(?<![\w.,])\d+(?:[ .,]\d{3})*(?:,\d+)?(?![\w.,]\d)|"
+    r"\b(?:to|två|tre|fire|fyra|fem|seks|sex|sju|syv|åtte|otte|åtta|ni|nio|ti|tio|elleve|tolv|"
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
+    re.I,
+)
+# "Hvor mange spillere ...": the noun a count question counts.
+_COUNTED = re.compile(
+    r"\b(?:hvor mange|kor mange|hur många|how many|wie viele)\s+(?:\w+\s+)??([^\W\d_]{3,})", re.I
+)
+# "N av M" / "N of M": a part of a whole.
+_PART_OF = re.compile(r"\s+(?:av|af|of|von)\s+(?:\d+(?:[ .,]\d{3})*|[^\W\d_]+)", re.I)
+# A question asking how long, not when: a duration ("fire år") answers it.
+_DURATION_ASKED = re.compile(
+    r"\b(?:hvor|kor|hur) (?:lenge|lang|länge|lång)\b|\bhow long\b|\bwie lange?\b", re.I
+)
+# A question asking for the year: a four-digit year answers it, not a day or a month.
+_YEAR_ASKED = re.compile(r"\b(?:hvilket|vilket|kva|which|what|welchem) (?:år|year|jahr)\b|\bårstall", re.I)
+_YEAR = re.compile(r"\b(?:1\d|20)\d{2}\b")
+_SINCE = re.compile(r"\s*(?:siden|sedan|ago)\b", re.I)
+# "Hvem er Kevin Yam?": asks what someone is, which no name answers.
+_WHO_IS_NAME = re.compile(
+    r"^\W*(?i:hvem|kven|vem|who|wer) (?:er|var|är|is|was|ist|war) (?:[A-ZÆØÅ][\w.-]*\s*)+\W*$"
+)
 # An institution or organisation: an acronym, or a capitalised name, possibly of several words
 # joined by "og/i/for/and/of" ("Høgskolen i Innlandet", "Kommunal- og moderniseringsdepartementet").
 _NAME = re.compile(
     r"\b[A-ZÆØÅ]{2,}\b(?:\s+\d+(?:\.\d+)?)?|"
     r"\b[A-ZÆØÅ][\wæøå]*-?(?:\s+(?:og|i|for|and|of|&)\s+[\wæøå]+|\s+[A-ZÆØÅ][\wæøå-]*)*"
 )
-_PATTERNS = {"amount": _PERCENT, "time": _TIME, "count": _COUNT}
 
 
 def _words(text: str) -> set[str]:
@@ -54,20 +79,28 @@ def direct_span(kind: str, sentence: str, question: str) -> str:
     """The short span of `sentence` that answers a question of this answer type, or "".
 
     Only types whose answer has a recognisable shape: an amount, a time, a count, or for "which
-    organisation" and "who" a name the question does not contain already.
+    organisation" and "who" a name the question does not contain already. A number the question
+    gives (its year, its "3.0") is never the answer; no span is better than a wrong one, since
+    the lead is read first.
     """
     asked = {w.lower() for w in re.findall(r"\w+", question)}
+    given = set(re.findall(r"\d+(?:[.,]\d+)*", question))
     if kind == "amount":  # a sum of money as ingest's funding extraction reads it
-        money = [m[2] for m in find_amounts(sentence, "nb") if not _words(m[2]) <= asked]
+        money = [
+            m[2]
+            for m in find_amounts(sentence, "nb")
+            if not _words(m[2]) <= asked and not set(re.findall(r"\d+(?:[.,]\d+)*", m[2])) & given
+        ]
         if money:
             return money[0]
-    if kind in _PATTERNS:
-        for match in _PATTERNS[kind].finditer(sentence):
-            span = match.group().strip(" ,.")
-            if span and not _words(span) <= asked:
-                return span
-        return ""
+        return _first_new(_PERCENT, sentence, asked)
+    if kind == "count":
+        return _count_span(sentence, question, asked)
+    if kind == "time":
+        return _time_span(sentence, question, asked)
     if kind in ("org", "person"):
+        if kind == "person" and _WHO_IS_NAME.match(question.strip()):
+            return ""
         names = []
         for match in _NAME.finditer(sentence):
             span = match.group().strip(" ,.-")
@@ -78,6 +111,65 @@ def direct_span(kind: str, sentence: str, question: str) -> str:
         # One clear name is an answer; several are better read in the quote itself.
         return names[0] if len(names) == 1 else ""
     return ""
+
+
+def _first_new(pattern: re.Pattern[str], sentence: str, asked: set[str]) -> str:
+    for match in pattern.finditer(sentence):
+        span = match.group().strip(" ,.")
+        if span and not _words(span) <= asked:
+            return span
+    return ""
+
+
+def _count_span(sentence: str, question: str, asked: set[str]) -> str:
+    """A number the question does not give, with the word it counts; the one counting the
+    question's noun ("Hvor mange mål" -> "fire mål") first. A year counts nothing."""
+    counted = _COUNTED.search(question)
+    noun = counted.group(1).lower()[:5] if counted else ""
+    part_of = bool(re.search(r"\b(?:mange|många|many|viele) (?:av|af|of|von)\b", question, re.I))
+    found: list[tuple[bool, str]] = []
+    for match in _COUNT.finditer(sentence):
+        number = match.group()
+        if number.lower() in asked or (_YEAR.fullmatch(number) and not noun):
+            continue
+        rest = sentence[match.end() :]
+        if part_of and (share := _PART_OF.match(rest)):
+            # "Hvor mange av ministrene ...": "Sju av 20" answers it.
+            whole = share.group().split()[-1]  # "av 20", "av tre"; not "av de"
+            meaningful = whole[0].isdigit() or bool(analyze(whole, "nb"))
+            found.append((True, number + share.group() if meaningful else number))
+            continue
+        after = re.match(r"\s+([^\W\d_][\w-]*)", rest)
+        word = after.group(1) if after else ""
+        counts_noun = bool(noun) and word.lower().startswith(noun)
+        if _YEAR.fullmatch(number) and not counts_noun:
+            continue
+        # The counted word completes the answer ("32 000 mann"); a verb or "til" does not.
+        completes = counts_noun or (analyze(word, "nb") and word.islower())
+        span = f"{number} {word}" if word and completes else number
+        found.append((counts_noun, span))
+    if not found:
+        return ""
+    return max(found, key=lambda t: t[0])[1]
+
+
+def _time_span(sentence: str, question: str, asked: set[str]) -> str:
+    """A date or a year for "when", a duration for "how long" ("for to år siden" answers "when"
+    too), the year first when the question asks for one."""
+    duration_asked = bool(_DURATION_ASKED.search(question))
+    spans = []
+    for match in _TIME.finditer(sentence):
+        span = match.group().strip(" ,.")
+        if not span or _words(span) <= asked:
+            continue
+        is_duration = not (_YEAR.search(span) or re.search(_MONTHS, span, re.I))
+        if is_duration and not duration_asked and not _SINCE.match(sentence[match.end() :]):
+            continue  # "47 år" (an age) or "to år" (a length) does not say when
+        spans.append(span)
+    if _YEAR_ASKED.search(question):
+        years = [y.group() for s in spans for y in [_YEAR.search(s)] if y]
+        return years[0] if years else ""
+    return spans[0] if spans else ""
 
 
 def _quote(citation: Citation, lang: str) -> str:

@@ -53,6 +53,53 @@ def test_direct_span_by_answer_type() -> None:
     assert direct_span("amount", "Kommunen vil satse på kompetanse.", "Hvor mye?") == ""
 
 
+@pytest.mark.parametrize(
+    ("kind", "sentence", "question", "span"),
+    [
+        # An article is no count, and the counted noun completes the answer.
+        (
+            "count",
+            "Fosse har skrevet et gedigent verk i tre bind.",
+            "Hvor mange bind har verket?",
+            "tre bind",
+        ),
+        # The question's own year is no answer to "how many".
+        ("count", "I 2017 ble 20.000 nye smittet.", "Hvor mange nye smittede var det i 2017?", "20.000 nye"),
+        # The number that counts what is asked comes before other numbers.
+        (
+            "count",
+            "Etter to år med planlegging er strategien bygd opp om fire mål.",
+            "Hvor mange mål har strategien?",
+            "fire mål",
+        ),
+        # The sum the question names is not the part it asks for.
+        (
+            "amount",
+            "Til sammen blir det nesten 6,3 millioner kroner.",
+            "Hvor mye av de 6,3 millionene går til Fjellregionen?",
+            "",
+        ),
+        # A part of a whole.
+        ("count", "Sju av de 18 statsrådene er kvinner.", "Hvor mange av statsrådene er kvinner?", "Sju"),
+        # A length of time does not say when; the year does.
+        (
+            "time",
+            "Syv år etter krigen kom han til Storbritannia i 1728.",
+            "Når kom han til Storbritannia?",
+            "1728",
+        ),
+        ("time", "Han døde 1. juli 1879 i Oslo.", "I hvilket år døde han?", "1879"),
+        ("time", "Han fikk asyl for over ti år siden.", "Når fikk han asyl?", "ti år"),
+        # "Who is X?" asks what X is: a name in the sentence (here the newspaper) is no answer.
+        ("person", "Kevin Yam er advokat og politiker, skriver Bloomberg.", "Hvem er Kevin Yam?", ""),
+    ],
+)
+def test_direct_span_is_the_answer_not_any_number_or_name(
+    kind: str, sentence: str, question: str, span: str
+) -> None:
+    assert direct_span(kind, sentence, question) == span
+
+
 def _record(source: str, publisher: str, title: str) -> DocumentRecord:
     return DocumentRecord(source, title, "nb", "hash", "txt", 1, "2026-11-30", publisher=publisher)
 
