@@ -114,6 +114,15 @@ def test_slides_are_quoted_by_bullet_not_whole(assistant: Assistant) -> None:
     assert "delte stillinger" in answer.text
 
 
+def test_a_slides_flattened_bullets_are_listed_after_their_lead_in(assistant: Assistant) -> None:
+    # The slide's items follow their lead-in as one unpunctuated run of names.
+    answer = assistant.ask("Hvilke prosjekter hører til Trondheim ByLab?")
+    assert not answer.abstained
+    for item in ("Kunnskapsaksen", "Byromsstrategi", "Bycampus", "Bydelsutvikling"):
+        assert item in answer.text
+    _quotes_are_verbatim(answer)
+
+
 @pytest.mark.parametrize(
     ("question", "frame"),
     [

@@ -6,7 +6,14 @@ from dataclasses import replace
 
 import numpy as np
 
-from assistant.compose import REFINE_SENTENCES, compose, question_entities, sentence_features
+from assistant.compose import (
+    REFINE_SENTENCES,
+    Coverage,
+    compose,
+    coverage,
+    question_entities,
+    sentence_features,
+)
 from assistant.question import analyze_question
 from assistant.types import Passage
 from ingest.chunking import answer_sentences
@@ -220,3 +227,23 @@ def test_a_why_answer_quotes_the_reason_before_a_sentence_that_says_therefore() 
     quotes = [c.quote for c in result.citations]
     assert any("derfor avgjørende" in q for q in quotes)
     assert "Framtidens samfunn er digitalt." in quotes
+
+
+def test_an_english_question_is_covered_by_the_words_that_can_be_checked_in_danish() -> None:
+    # "Where" asks, and "located"/"geographically" cannot be looked up in a Danish text without a
+    # translation: neither may count as a word the documents lack. "Herning" can, and is there.
+    herning = Passage(
+        "h1",
+        "herning.txt",
+        "Uddannelsesstrategi",
+        "da",
+        "Vi skal drage større fordel af, at Herning er geografisk centralt placeret i Jylland.",
+        0,
+        90,
+        1.0,
+    )
+    covered = coverage(analyze_question("Where is Herning located geographically?"), [herning], _idf)
+    assert covered == Coverage(1.0, False)
+    # A name the documents do not have still counts as missing.
+    absent = coverage(analyze_question("Where is Ikast located geographically?"), [herning], _idf)
+    assert absent.share == 0.0 and absent.rarest_missing

@@ -71,6 +71,17 @@ LEAD_PRECISION = 0.85
 LIST_ITEM_COST = 0.05
 
 
+# The index each group of questions was asked of.
+_INDEX_OF = {
+    "train": "norquad",
+    "validation": "norquad",
+    "cal_elsewhere": "norquad",
+    "cal_yes": "strategy",
+    "cal_no": "strategy",
+    "off_topic": "strategy",
+}
+
+
 @dataclass
 class Case:
     """One question asked of one index: its candidates, their features and labels."""
@@ -309,6 +320,19 @@ def main() -> None:
         if args.cache:
             args.cache.write_bytes(pickle.dumps(data))
 
+    # Coverage is recomputed too, with each index's word statistics (opening an index is cheap;
+    # only a missing one is built).
+    idf = {
+        "norquad": _store(args.norquad_index, NORQUAD / "corpus").idf,
+        "strategy": _store(args.strategy_index, PROJECT / "corpus").idf,
+    }
+    for group, cases in data.items():
+        changed = 0
+        for c in cases:
+            covered = coverage(analyze_question(c.question.question), c.pool, idf[_INDEX_OF[group]])
+            changed += covered != c.covered
+            c.covered = covered
+        print(f"coverage of {group}: {changed} of {len(cases)} changed since the cache")
     for cases in data.values():  # features are recomputed: a cache outlives a feature change
         for c in cases:
             # So do the question's analysis and what counts as a sentence of the asked type.
