@@ -482,7 +482,11 @@ def select(
     cutoff = abstainer.threshold if threshold is None else threshold
     # ... and when no sentence has one, none answers, however close its topic.
     wrong_type = question.kind in ("amount", "count") and not best.typed
-    if confidence < cutoff or not best.grounded or wrong_type:
+    # A name in an English question is often translated in a Norwegian or Danish text ("Lithuania",
+    # "Litauen"), so across languages a missing name is evidence for the abstainer to weigh (it
+    # was trained on English questions over Norwegian text), not a veto.
+    ungrounded = not best.grounded and not cross_language
+    if confidence < cutoff or ungrounded or wrong_type:
         if best.grounded and needs_type and not any(s.typed for s in ranked[:3]):
             # The question asks for an amount, a number or a date that the sentences about its
             # topic do not give: say so, and quote what the documents do say about it.

@@ -75,6 +75,19 @@ def test_question_naming_another_place_or_year_is_not_answered_from_this_documen
     assert result.abstained  # no amount, and 2022 does not occur
 
 
+def test_a_name_an_english_question_translates_does_not_veto_a_norwegian_answer() -> None:
+    # English "Lithuania" is "Litauen" in the passage: the name is missing, yet this is the answer.
+    litauen = _passage(
+        "Jødene i Litauen ble myrdet fordi okkupasjonsmakten ville utrydde dem.",
+        source="litauen.txt",
+        title="Holocaust i Litauen",
+    )
+    english = _ask("Why were the Jews in Lithuania murdered?", [litauen])
+    assert not english.abstained and "okkupasjonsmakten" in english.citations[0].quote
+    # In the passage's own language a missing name still means another subject.
+    assert _ask("Hvorfor ble jødene i Latvia myrdet?", [litauen]).abstained
+
+
 def test_entities_group_multiword_and_hyphenated_names() -> None:
     assert question_entities("Når døde Carlos Antonio López?")[0][:3] == ["Carlos", "Antonio", "López"]
     groups = question_entities("Når kommer den nye Kina-tollen til Trump i 2019?")

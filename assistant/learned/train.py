@@ -8,12 +8,14 @@ Data (all from ../shared, NorQuAD's test split never used):
   candidate sentence of the top passages is a row; it is positive when it comes from the expected
   file and contains a gold answer. Only general features (selector.SENTENCE_FEATURES): nothing
   keyed to a passage, a document or a word list.
-- abstainer: one row per question. Answerable: NorQuAD train over NorQuAD, and the hand-written
-  answerable questions of eval/calibration-strategy.jsonl over the strategy corpus. Unanswerable:
-  NorQuAD train questions asked of the strategy corpus, the calibration set's near-miss
-  questions (right topic, missing detail) over the strategy corpus, and its answerable questions
-  asked of NorQuAD. Each of the four groups weighs the same, so the few in-domain questions count as
-  much as the many NorQuAD ones. The threshold maximises that weighted balanced accuracy.
+- abstainer: one row per question. Answerable: NorQuAD train over NorQuAD, 150 of those questions
+  in English (norquad-train-en.jsonl, translated by the developers) over NorQuAD, and the
+  hand-written answerable questions of eval/calibration-strategy.jsonl over the strategy corpus.
+  Unanswerable: NorQuAD train questions, Norwegian and English, asked of the strategy corpus, the
+  calibration set's near-miss questions (right topic, missing detail) over the strategy corpus,
+  and its answerable questions asked of NorQuAD. Each group carries a fixed share of the weight
+  (`weighting` in main), so the few in-domain and English questions count as much as the many
+  NorQuAD ones. The threshold maximises that weighted balanced accuracy.
 
 Validation (printed, never used to fit): NorQuAD validation, the held-out check of both models.
 Both models are scikit-learn logistic regressions with a fixed seed: a linear model over a score
@@ -64,22 +66,15 @@ from assistant.types import Passage
 PROJECT = Path(__file__).resolve().parents[2]
 SHARED = PROJECT.parent / "shared"
 NORQUAD = SHARED / "benchmarks" / "norquad"
+# 150 NorQuAD train questions (a fixed random sample) translated into English by the developers,
+# answers and sources unchanged: the abstainer's only English questions over Norwegian text at
+# scale, answerable over NorQuAD and unanswerable over the strategy corpus.
+ENGLISH_TRAIN = Path(__file__).resolve().parent / "norquad-train-en.jsonl"
 SEED = 20261130
 MIN_ANSWERED = 0.96
 SENTENCE_COST = 0.05
 LEAD_PRECISION = 0.85
 LIST_ITEM_COST = 0.05
-
-
-# The index each group of questions was asked of.
-_INDEX_OF = {
-    "train": "norquad",
-    "validation": "norquad",
-    "cal_elsewhere": "norquad",
-    "cal_yes": "strategy",
-    "cal_no": "strategy",
-    "off_topic": "strategy",
-}
 
 
 @dataclass
@@ -302,34 +297,39 @@ def main() -> None:
     cal_yes = [q for q in calibration if q.answerable]
     cal_no = [q for q in calibration if not q.answerable]
     off_topic = random.sample(train, 1500)
-    if args.cache and args.cache.exists():
-        data = pickle.loads(args.cache.read_bytes())
-    else:
-        norquad = Assistant(store=_store(args.norquad_index, NORQUAD / "corpus"))
-        strategy = Assistant(store=_store(args.strategy_index, PROJECT / "corpus"))
-        norquad.warm_up()
-        strategy.warm_up()
-        data = {
-            "train": collect(norquad, train, "NorQuAD train"),
-            "validation": collect(norquad, validation, "NorQuAD validation"),
-            "cal_yes": collect(strategy, cal_yes, "calibration answerable"),
-            "cal_no": collect(strategy, cal_no, "calibration near-miss"),
-            "off_topic": collect(strategy, off_topic, "NorQuAD train on the strategy corpus"),
-            "cal_elsewhere": collect(norquad, cal_yes, "calibration on NorQuAD"),
-        }
+    english = load_questions(ENGLISH_TRAIN)
+    # Each group: the index it is asked of and its questions.
+    groups: dict[str, tuple[str, list[EvalQuestion], str]] = {
+        "train": ("norquad", train, "NorQuAD train"),
+        "validation": ("norquad", validation, "NorQuAD validation"),
+        "cal_yes": ("strategy", cal_yes, "calibration answerable"),
+        "cal_no": ("strategy", cal_no, "calibration near-miss"),
+        "off_topic": ("strategy", off_topic, "NorQuAD train on the strategy corpus"),
+        "cal_elsewhere": ("norquad", cal_yes, "calibration on NorQuAD"),
+        "train_en": ("norquad", english, "NorQuAD train in English"),
+        "off_topic_en": ("strategy", english, "NorQuAD train in English on the strategy corpus"),
+    }
+    stores = {
+        "norquad": _store(args.norquad_index, NORQUAD / "corpus"),
+        "strategy": _store(args.strategy_index, PROJECT / "corpus"),
+    }
+    data = pickle.loads(args.cache.read_bytes()) if args.cache and args.cache.exists() else {}
+    missing = [g for g in groups if g not in data]
+    if missing:
+        assistants = {name: Assistant(store=store) for name, store in stores.items()}
+        for a in assistants.values():
+            a.warm_up()
+        for g in missing:
+            index, questions, title = groups[g]
+            data[g] = collect(assistants[index], questions, title)
         if args.cache:
             args.cache.write_bytes(pickle.dumps(data))
 
-    # Coverage is recomputed too, with each index's word statistics (opening an index is cheap;
-    # only a missing one is built).
-    idf = {
-        "norquad": _store(args.norquad_index, NORQUAD / "corpus").idf,
-        "strategy": _store(args.strategy_index, PROJECT / "corpus").idf,
-    }
+    # Coverage is recomputed too, with each index's word statistics.
     for group, cases in data.items():
         changed = 0
         for c in cases:
-            covered = coverage(analyze_question(c.question.question), c.pool, idf[_INDEX_OF[group]])
+            covered = coverage(analyze_question(c.question.question), c.pool, stores[groups[group][0]].idf)
             changed += covered != c.covered
             c.covered = covered
         print(f"coverage of {group}: {changed} of {len(cases)} changed since the cache")
@@ -378,15 +378,17 @@ def main() -> None:
 
     # 2. The abstainer, one row per question; each group carries a fixed share of the weight, so
     # the 35 hand-written near-miss questions count as much as the 3,808 NorQuAD ones.
-    groups = [
-        ("NorQuAD train (answerable)", data["train"], 1, 0.25),
-        ("calibration answerable", data["cal_yes"], 1, 0.25),
-        ("NorQuAD train on the strategy corpus", data["off_topic"], 0, 0.15),
+    weighting = [
+        ("NorQuAD train (answerable)", data["train"], 1, 0.20),
+        ("NorQuAD train in English (answerable)", data["train_en"], 1, 0.10),
+        ("calibration answerable", data["cal_yes"], 1, 0.20),
+        ("NorQuAD train on the strategy corpus", data["off_topic"], 0, 0.10),
+        ("NorQuAD train in English on the strategy corpus", data["off_topic_en"], 0, 0.05),
         ("calibration near-miss", data["cal_no"], 0, 0.25),
         ("calibration on NorQuAD", data["cal_elsewhere"], 0, 0.10),
     ]
     rows, labels, weights = [], [], []
-    for name, cases, label, share in groups:
+    for name, cases, label, share in weighting:
         rows.append(question_rows(cases, selector))
         labels += [label] * len(cases)
         weights += [share / len(cases)] * len(cases)
@@ -411,13 +413,13 @@ def main() -> None:
         fitted,
         ABSTAIN_FEATURES,
         threshold=threshold,
-        meta={"trained_on": [g[0] for g in groups], "balanced_accuracy": round(balanced, 4)},
+        meta={"trained_on": [g[0] for g in weighting], "balanced_accuracy": round(balanced, 4)},
     )
     print(
         f"abstainer: threshold {threshold:.4f}, weighted balanced accuracy {balanced:.4f} "
         f"(kept {tpr:.4f}, abstained {tnr:.4f})"
     )
-    for (name, _cases, label, _share), group_rows in zip(groups, rows, strict=True):
+    for (name, _cases, label, _share), group_rows in zip(weighting, rows, strict=True):
         p = abstainer.probabilities(group_rows)
         right = (p >= threshold) if label else (p < threshold)
         print(f"    {name:40} {'answered' if label else 'abstained'} {right.mean():.4f}")
