@@ -199,6 +199,7 @@ def _lexical_overlap(concepts: Sequence[tuple[set[str], float]], terms: set[str]
 
 
 _NEEDS_TYPE = {"amount", "count", "time", "org"}
+_SCANDINAVIAN = {"nb", "nn", "da", "sv"}
 # Late-chunked sentences embedded on their own per question: the selector's best REFINE_SENTENCES
 # (twice as many for a question in another language than the passages) and the neighbours of its
 # best _REFINE_NEIGHBOURS_OF. On NorQuAD validation this gives the answers of separate sentence
@@ -483,9 +484,9 @@ def select(
     # ... and when no sentence has one, none answers, however close its topic.
     wrong_type = question.kind in ("amount", "count") and not best.typed
     # A name in an English question is often translated in a Norwegian or Danish text ("Lithuania",
-    # "Litauen"), so across languages a missing name is evidence for the abstainer to weigh (it
-    # was trained on English questions over Norwegian text), not a veto.
-    ungrounded = not best.grounded and not cross_language
+    # "Litauen"), so there a missing name is evidence for the abstainer to weigh (it was trained
+    # on English questions over Norwegian text), not a veto. Scandinavian languages share names.
+    ungrounded = not best.grounded and _same_family(question.lang, pool[best.passage_index].lang)
     if confidence < cutoff or ungrounded or wrong_type:
         if best.grounded and needs_type and not any(s.typed for s in ranked[:3]):
             # The question asks for an amount, a number or a date that the sentences about its
@@ -543,6 +544,10 @@ def reranked(
     top = np.argsort(-logits, kind="stable")[:TOP_K]
     scores = reranker.scores(question, [features[i].text for i in top])
     return rescored(logits, top, scores, reranker.weights)
+
+
+def _same_family(a: str, b: str) -> bool:
+    return a == b or (a in _SCANDINAVIAN and b in _SCANDINAVIAN)
 
 
 def _reads_as_items(text: str) -> bool:

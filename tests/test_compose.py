@@ -84,8 +84,10 @@ def test_a_name_an_english_question_translates_does_not_veto_a_norwegian_answer(
     )
     english = _ask("Why were the Jews in Lithuania murdered?", [litauen])
     assert not english.abstained and "okkupasjonsmakten" in english.citations[0].quote
-    # In the passage's own language a missing name still means another subject.
+    # In the passage's own language, or a neighbour sharing its names, a missing name still means
+    # another subject.
     assert _ask("Hvorfor ble jødene i Latvia myrdet?", [litauen]).abstained
+    assert _ask("Hvorfor blev jøderne i Letland myrdet?", [litauen]).abstained
 
 
 def test_entities_group_multiword_and_hyphenated_names() -> None:
