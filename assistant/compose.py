@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assistant.glossary import counterparts
-from assistant.question import QuestionInfo, has_type_evidence
+from assistant.question import QuestionInfo, has_type_evidence, same_family
 from assistant.selector import LinearModel, abstain_features, load_model, sentence_logits, sentence_matrix
 from assistant.types import Citation, Passage
 from assistant.verify import strip_unsafe
@@ -199,7 +199,6 @@ def _lexical_overlap(concepts: Sequence[tuple[set[str], float]], terms: set[str]
 
 
 _NEEDS_TYPE = {"amount", "count", "time", "org"}
-_SCANDINAVIAN = {"nb", "nn", "da", "sv"}
 # Late-chunked sentences embedded on their own per question: the selector's best REFINE_SENTENCES
 # (twice as many for a question in another language than the passages) and the neighbours of its
 # best _REFINE_NEIGHBOURS_OF. On NorQuAD validation this gives the answers of separate sentence
@@ -249,7 +248,8 @@ class Coverage:
 
 def _language_neutral(word: str, position: int) -> bool:
     """A word that reads the same in every language: a number, an acronym ("NTNU") or a name
-    ("Herning"; a capital opening the question is no sign of one)."""
+    ("Herning"; a capital opening the question is no sign of one). Word by word, unlike
+    `question_entities`, whose names must be whole tokens: "Greta's" is no name there."""
     return any(ch.isdigit() for ch in word) or (word[:1].isupper() and (position > 0 or word.isupper()))
 
 
@@ -486,7 +486,7 @@ def select(
     # A name in an English question is often translated in a Norwegian or Danish text ("Lithuania",
     # "Litauen"), so there a missing name is evidence for the abstainer to weigh (it was trained
     # on English questions over Norwegian text), not a veto. Scandinavian languages share names.
-    ungrounded = not best.grounded and _same_family(question.lang, pool[best.passage_index].lang)
+    ungrounded = not best.grounded and same_family(question.lang, pool[best.passage_index].lang)
     if confidence < cutoff or ungrounded or wrong_type:
         if best.grounded and needs_type and not any(s.typed for s in ranked[:3]):
             # The question asks for an amount, a number or a date that the sentences about its
@@ -544,10 +544,6 @@ def reranked(
     top = np.argsort(-logits, kind="stable")[:TOP_K]
     scores = reranker.scores(question, [features[i].text for i in top])
     return rescored(logits, top, scores, reranker.weights)
-
-
-def _same_family(a: str, b: str) -> bool:
-    return a == b or (a in _SCANDINAVIAN and b in _SCANDINAVIAN)
 
 
 def _reads_as_items(text: str) -> bool:

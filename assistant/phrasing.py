@@ -21,6 +21,7 @@ __all__ = ["answer_text", "direct_span", "missing_detail_text"]
 
 _QUOTES = {"en": ("“", "”"), "de": ("„", "“")}
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # A share ("30 prosent") is an amount too, though no sum of money.
 _PERCENT = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|prosent|procent|percent)", re.I)
 _MONTHS = (
@@ -84,12 +85,12 @@ def direct_span(kind: str, sentence: str, question: str) -> str:
     the lead is read first.
     """
     asked = {w.lower() for w in re.findall(r"\w+", question)}
-    given = set(re.findall(r"\d+(?:[.,]\d+)*", question))
+    given = set(_NUMBER.findall(question))
     if kind == "amount":  # a sum of money as ingest's funding extraction reads it
         money = [
             m[2]
             for m in find_amounts(sentence, "nb")
-            if not _words(m[2]) <= asked and not set(re.findall(r"\d+(?:[.,]\d+)*", m[2])) & given
+            if not _words(m[2]) <= asked and not set(_NUMBER.findall(m[2])) & given
         ]
         if money:
             return money[0]

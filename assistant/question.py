@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 from ingest.language import language_confidences
 
-__all__ = ["QuestionInfo", "analyze_question", "answer_plan", "has_type_evidence", "is_instruction"]
+__all__ = [
+    "QuestionInfo",
+    "analyze_question",
+    "answer_plan",
+    "has_type_evidence",
+    "is_instruction",
+    "same_family",
+]
 
 # A noun names what is asked ("Hva er budsjettet?", "What is the population of Herning?") only as
 # the head of a what-question or of the whole question. Elsewhere it is context: "Hvordan lever de
@@ -156,6 +163,12 @@ class QuestionInfo:
 
 
 _SCANDINAVIAN = ("nb", "nn", "da", "sv")
+
+
+def same_family(a: str, b: str) -> bool:
+    """The same language, or two Scandinavian ones: they share words for names and many terms,
+    which English and German translate ("Litauen", "Lithuania")."""
+    return a == b or (a in _SCANDINAVIAN and b in _SCANDINAVIAN)
 
 
 def _words(text: str) -> frozenset[str]:

@@ -26,6 +26,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.glossary import expand_english
+from assistant.question import same_family
 from assistant.settings import AssistantSettings
 from assistant.types import Passage
 from vectorstore.store import ChunkStore
@@ -33,11 +34,6 @@ from vectorstore.store import ChunkStore
 __all__ = ["MODES", "HybridRetriever"]
 
 MODES = ("hybrid", "dense", "bm25")
-_SCANDINAVIAN = {"nb", "nn", "da", "sv"}
-
-
-def _same_family(a: str, b: str) -> bool:
-    return a == b or (a in _SCANDINAVIAN and b in _SCANDINAVIAN)
 
 
 class HybridRetriever(BaseRetriever):
@@ -83,7 +79,7 @@ class HybridRetriever(BaseRetriever):
         hits = self.store.search(max(self.settings.candidates, k), vector=vector, text=text, sources=sources)
         lexical_weight = self.settings.lexical_weight
         if mode == "hybrid":
-            if hits.languages and not any(_same_family(lang, d) for d in hits.languages):
+            if hits.languages and not any(same_family(lang, d) for d in hits.languages):
                 lexical_weight = self.settings.cross_language_lexical_weight
         elif mode == "dense":
             lexical_weight = 0.0
