@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from assistant.cognates import cognates_in
 from assistant.glossary import counterparts
 from assistant.question import QuestionInfo, has_type_evidence, same_family
 from assistant.selector import LinearModel, abstain_features, load_model, sentence_logits, sentence_matrix
@@ -162,13 +163,18 @@ _QUESTION_WORDS = frozenset(_QUESTION_WORDS_TEXT.split())
 
 
 def _concepts(
-    question: QuestionInfo, langs: Sequence[str], idf: IdfFn, checkable_only: bool = False
+    question: QuestionInfo,
+    langs: Sequence[str],
+    idf: IdfFn,
+    checkable_only: bool = False,
+    vocabulary: Sequence[str] = (),
 ) -> list[tuple[set[str], float]]:
     """One concept per content word of the question: its stems in every language in play (and,
     for English, the stems of its Scandinavian counterparts), weighted by its rarest stem's IDF.
     Counting words, not stems, keeps synonyms from inflating the denominator. `checkable_only`
     keeps, of an English question's words, only those whose presence can be checked (see
-    `coverage`)."""
+    `coverage`). A word also stands for its cognates in `vocabulary` (the passages' stems, given
+    for a question in another language family): "coordinators" for "koordinator"."""
     concepts: list[tuple[set[str], float]] = []
     seen: set[frozenset[str]] = set()
     for match in re.finditer(r"[^\W_]+(?:-[^\W_]+)*", question.text.strip()):
@@ -181,6 +187,8 @@ def _concepts(
             if checkable_only and not translated and not _language_neutral(word, match.start()):
                 continue
             stems |= _stems(translated, langs)
+        if vocabulary:
+            stems.update(cognates_in(word, vocabulary))
         key = frozenset(stems)
         if not stems or key in seen:
             continue
@@ -301,7 +309,9 @@ def sentence_features(
     if not candidates:
         return []
     langs = list(dict.fromkeys([question.lang, *(p.lang for p in pool)]))
-    concepts = _concepts(question, langs, idf)
+    foreign = any(not same_family(question.lang, p.lang) for p in pool)
+    vocabulary = sorted(_stems(" ".join(s.text for _, s in candidates), langs)) if foreign else []
+    concepts = _concepts(question, langs, idf, vocabulary=vocabulary)
     entities = question_entities(question.text, question.lang)
     grounded = [_grounded(entities, p) for p in pool]
     # Question words the document itself supplies (its title, publisher, file name) say which

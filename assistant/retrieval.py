@@ -17,23 +17,30 @@ retriever in your own langchain chain"). The assistant itself calls `retrieve`, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
+from pydantic import ConfigDict, PrivateAttr
 
+from assistant.cognates import CognateTable
 from assistant.glossary import expand_english
 from assistant.question import same_family
 from assistant.settings import AssistantSettings
 from assistant.types import Passage
+from vectorstore.lexical import LexicalIndex, analyze
 from vectorstore.store import ChunkStore
 
 __all__ = ["MODES", "HybridRetriever"]
 
 MODES = ("hybrid", "dense", "bm25")
+# Question languages outside the Scandinavian family, whose words a Scandinavian index spells
+# differently (`cognates.py`).
+_FOREIGN = ("en", "de")
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 class HybridRetriever(BaseRetriever):
@@ -49,6 +56,8 @@ class HybridRetriever(BaseRetriever):
 
     store: ChunkStore
     settings: AssistantSettings
+    # The cognate table of the lexical index it was built from (rebuilt when the index changes).
+    _cognates: tuple[LexicalIndex, CognateTable] | None = PrivateAttr(default=None)
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
@@ -74,8 +83,13 @@ class HybridRetriever(BaseRetriever):
         vector = None
         if mode in {"hybrid", "dense"}:
             vector = query_vector if query_vector is not None else self.store.embeddings.embed_query(query)
-        # English questions also search with the Scandinavian words of the domain.
-        text = (f"{query} {expand_english(query)}" if lang == "en" else query) if mode != "dense" else None
+        # English questions also search with the Scandinavian words of the domain, and English
+        # and German ones with the index's cognates of their words ("coordinators": "koordinator").
+        text = None
+        if mode != "dense":
+            extra = [expand_english(query)] if lang == "en" else []
+            extra += self._cognate_terms(query, lang) if lang in _FOREIGN else []
+            text = " ".join([query, *extra])
         hits = self.store.search(max(self.settings.candidates, k), vector=vector, text=text, sources=sources)
         lexical_weight = self.settings.lexical_weight
         if mode == "hybrid":
@@ -86,6 +100,22 @@ class HybridRetriever(BaseRetriever):
         else:
             lexical_weight = 1.0
         return self._fuse(hits.dense, hits.lexical, k, lexical_weight)
+
+    def _cognate_terms(self, query: str, lang: str) -> list[str]:
+        """Index terms that are cognates of the query's content words (names excluded: they match
+        as they are; German capitalises every noun, so there none is taken for a name)."""
+        index = self.store.lexical()
+        if self._cognates is None or self._cognates[0] is not index:
+            self._cognates = (index, CognateTable(index.terms()))
+        table = self._cognates[1]
+        found: list[str] = []
+        for match in _WORD.finditer(query):
+            word = match.group()
+            name = word[:1].isupper() and match.start() > 0 and lang != "de"
+            if name or not analyze(word, lang):
+                continue
+            found += table.cognates(word)
+        return list(dict.fromkeys(found))
 
     def _fuse(
         self,

@@ -262,3 +262,17 @@ def test_an_english_question_is_covered_by_the_words_that_can_be_checked_in_dani
     # A name the documents do not have still counts as missing.
     absent = coverage(analyze_question("Where is Ikast located geographically?"), [herning], _idf)
     assert absent.share == 0.0 and absent.rarest_missing
+
+
+def test_an_english_questions_words_are_found_in_the_sentence_that_spells_them_the_norwegian_way() -> None:
+    """ "project" and "documented" share no stem with "Prosjektet skal dokumenteres": only their
+    cognates do. Without them only the other sentence was quoted."""
+    evaluation = _passage(
+        "Samarbeidet skal gi kommunen tilgang på kunnskap og kompetanse. "
+        "Prosjektet skal dokumenteres gjennom en forskningsbasert evaluering.",
+        source="trondheim.txt",
+        title="Universitetskommune 3.0",
+    )
+    result = _ask("How will the project be documented?", [evaluation])
+    assert any(c.quote.startswith("Prosjektet skal dokumenteres") for c in result.citations)
+

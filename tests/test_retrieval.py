@@ -64,3 +64,11 @@ def test_oversized_question_is_refused_before_any_embedding(tmp_path: Path) -> N
 def test_empty_index_says_what_to_do(store: ChunkStore) -> None:
     answer = Assistant(store=store).ask("Hvem finansierer Kompetansepiloter?")
     assert answer.abstained and "ingest" in answer.text
+
+
+def test_an_english_word_finds_the_passage_that_spells_it_the_norwegian_way(corpus_store: ChunkStore) -> None:
+    """ "coordinates" has no shared stem with "Koordinatorer TK og NTNU" (slide 12): only its
+    cognate does, and it is the rarest word of the question."""
+    retriever = HybridRetriever(store=corpus_store, settings=AssistantSettings())
+    passages = retriever.retrieve("Who coordinates University Municipality 3.0?", "en", 3, mode="bm25")
+    assert "Koordinatorer TK og NTNU" in passages[0].text

@@ -244,6 +244,10 @@ class LexicalIndex:
             out[term] = float(self._idf(np.array([df]))[0]) if df else top
         return out
 
+    def terms(self) -> list[str]:
+        """The analysed terms the index knows (for matching a question's words to them)."""
+        return list(self._vocab)
+
     def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         """Top-k (chunk_id, bm25 score) for `query`, optionally restricted to `allowed` ids."""
         if not self._n or k <= 0:

@@ -1,0 +1,92 @@
+"""English and German words that a Scandinavian text spells its own way ("coordinators" /
+"koordinatorer", "thematic" / "tematiske", "project" / "prosjekt", "national" / "nasjonal").
+
+A question in another language family shares no stems with the passages, and the glossary
+(`glossary.py`) lists only the strategy domain's words. Much of the rest of the vocabulary of
+public administration is Latin or Greek in every one of these languages and differs by regular
+spelling: c/k, ph/f, th/t, -tion/-sjon, doubled letters. Folding those and comparing the start
+of the words finds the counterpart without a dictionary. It is a lexical signal among others,
+never a veto: an occasional false friend ("generation" / "generelt") costs a little weight on
+one word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+__all__ = ["CognateTable", "cognates_in", "fold", "is_cognate"]
+
+# Applied in order, to both words. "sj" -> "j" last, so "-tion" (-> "-sjon" -> "-jon") meets
+# "-sjon", and "project" (-> "projekt") meets "prosjekt" (-> "projekt").
+_SPELLINGS = (
+    ("sch", "sj"),
+    ("tion", "sjon"),
+    ("sion", "sjon"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("ch", "k"),
+    ("ck", "k"),
+    ("qu", "kv"),
+    ("x", "ks"),
+    ("w", "v"),
+    ("z", "s"),
+)
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_DOUBLE = re.compile(r"(.)\1+")
+_FINAL_Y = re.compile(r"y$")
+# A shared start of at least this many folded letters, and this share of the longer word: a
+# compound that starts with the word ("nasjonalsosialisme" for "national") is another word.
+MIN_SHARED = 5
+MIN_SHARE = 0.75
+
+
+def fold(word: str) -> str:
+    """`word` lower-cased with the spellings that differ regularly between the languages unified."""
+    w = word.lower()
+    for old, new in _SPELLINGS:
+        w = w.replace(old, new)
+    w = _SOFT_C.sub("s", w).replace("c", "k")
+    w = _FINAL_Y.sub("i", w)  # "industry" / "industri", "strategy" / "strategi"
+    w = _DOUBLE.sub(r"\1", w)
+    return w.replace("sj", "j")
+
+
+def _shared_start(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def is_cognate(a: str, b: str) -> bool:
+    """Whether two words, folded, start alike for most of their length."""
+    fa, fb = fold(a), fold(b)
+    shared = _shared_start(fa, fb)
+    return shared >= MIN_SHARED and shared >= MIN_SHARE * max(len(fa), len(fb))
+
+
+def cognates_in(word: str, vocabulary: Iterable[str]) -> list[str]:
+    """The words of `vocabulary` that are cognates of `word` (none for a word under five letters)."""
+    if len(word) < MIN_SHARED:
+        return []
+    return [w for w in vocabulary if len(w) >= MIN_SHARED and w != word.lower() and is_cognate(word, w)]
+
+
+class CognateTable:
+    """An index's terms by the first letters of their folded form, so a question's cognates are
+    found among tens of thousands of terms without comparing each (`HybridRetriever`)."""
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self._by_start: dict[str, list[str]] = {}
+        for term in terms:
+            if len(term) >= MIN_SHARED and term.isalpha():
+                self._by_start.setdefault(fold(term)[:MIN_SHARED], []).append(term)
+
+    def cognates(self, word: str) -> list[str]:
+        """The table's terms that are cognates of `word`."""
+        if len(word) < MIN_SHARED:
+            return []
+        return cognates_in(word, self._by_start.get(fold(word)[:MIN_SHARED], ()))

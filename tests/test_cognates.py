@@ -1,0 +1,47 @@
+"""Cognates: an English or German word found in a Scandinavian text through its spelling."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.cognates import CognateTable, cognates_in, is_cognate
+
+
+@pytest.mark.parametrize(
+    ("word", "counterpart"),
+    [
+        ("coordinators", "koordinatorer"),
+        ("thematic", "tematisk"),
+        ("project", "prosjekt"),
+        ("national", "nasjonal"),
+        ("innovation", "innovasjon"),
+        ("industry", "industri"),
+        ("technology", "teknologi"),
+        ("Pilotprojekt", "pilotprosjekt"),
+        ("process", "prosess"),
+    ],
+)
+def test_a_word_spelt_the_scandinavian_way_is_its_cognate(word: str, counterpart: str) -> None:
+    assert is_cognate(word, counterpart)
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [
+        ("national", "nasjonalbank"),  # a compound that starts with the word is another word
+        ("project", "prosjektleder"),
+        ("communication", "kommune"),
+        ("offer", "offentlig"),
+        ("areas", "arealer"),
+        ("plan", "planlegging"),  # under five letters: too short to tell
+    ],
+)
+def test_a_longer_compound_or_a_shared_opening_is_not_a_cognate(word: str, other: str) -> None:
+    assert not cognates_in(word, [other])
+
+
+def test_the_table_finds_what_a_full_comparison_finds() -> None:
+    terms = ["koordinator", "koordinering", "tematisk", "prosjekt", "prosjektleder", "kommune", "nasjonal"]
+    table = CognateTable(terms)
+    for word in ("coordinator", "thematic", "project", "national", "municipality"):
+        assert table.cognates(word) == cognates_in(word, terms)
