@@ -520,6 +520,7 @@ def select(
         reason = _beside(scored, best, after=False)
         if reason is not None and not carries_links(reason):
             chosen.append(reason)
+    joined = len(chosen)  # the best and the sentences that complete it
     listing = question.plan == "list"
     limit = plan.list_items if listing else plan.max_sentences
     # The second sentence's ratio and the lead share were chosen for the scores that rank.
@@ -538,8 +539,16 @@ def select(
             continue  # a list is one document's list; other documents are a comparison
         chosen.append(s)
     chosen = chosen[:limit]
-    # Quote in document order within a passage, passages in rank order.
-    chosen.sort(key=lambda s: (s.passage_index, s.start))
+    if listing:
+        # A list's items in document order within a passage, passages in rank order.
+        chosen.sort(key=lambda s: (s.passage_index, s.start))
+    else:
+        # The answer first, read in order with the sentences that complete it (the one after a
+        # heading, the reason before a "therefore"); then the runners-up, best first. In
+        # document order a weaker sentence that merely comes earlier (a passage's opening line)
+        # was quoted before the answer.
+        block = sorted(chosen[:joined], key=lambda s: s.start)
+        chosen = block + sorted(chosen[joined:], key=lambda s: -s.score)
     confident = best.score >= float(meta.get("lead_share", 1.0))
     return Composition(chosen, _citations(pool, chosen), confidence, False, confident)
 

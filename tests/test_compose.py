@@ -276,3 +276,16 @@ def test_an_english_questions_words_are_found_in_the_sentence_that_spells_them_t
     result = _ask("How will the project be documented?", [evaluation])
     assert any(c.quote.startswith("Prosjektet skal dokumenteres") for c in result.citations)
 
+
+def test_the_answer_is_quoted_before_a_runner_up_that_comes_earlier_in_the_passage() -> None:
+    """Quotes used to follow document order, so a passage's weaker opening line came first."""
+    areas = _passage(
+        "Samarbeidet skal gi kommunen tilgang på kunnskap og kompetanse. "
+        "De tematiske områdene er byutvikling, helse og oppvekst.",
+        source="trondheim.txt",
+        title="Universitetskommune 3.0",
+    )
+    result = _ask("What does the cooperation cover thematically?", [areas])
+    assert len(result.citations) == 2
+    best = max(result.citations, key=lambda c: c.score)
+    assert result.citations[0] == best and best.quote.startswith("De tematiske")
