@@ -106,6 +106,8 @@ _TYPE_EVIDENCE = {
 # how want the reason or the means; anything else is a fact. Plural interrogatives mark a list in
 # every language ("hvilke", "vilka", "welche", "kva for nokre"); English "which"/"what" only with a
 # plural noun or "are/were" ("which partners", "what are the goals"), since "which ministry" is one.
+# An adjective may stand between ("which thematic areas", "what regional measures"); any other word
+# may not, since "which ministry finances" is a noun and a verb.
 _PLAN_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("why", re.compile(r"\bhvorfor\b|\bkvifor\b|\bwhy\b|\bvarför\b|\bwarum\b|\bhvad er baggrunden\b")),
     (
@@ -122,7 +124,8 @@ _PLAN_CUES: list[tuple[str, re.Pattern[str]]] = [
             r"\bhvilke\b|\bvilka\b|\bwelche\b|\bkva for\b(?! ein\b| eit\b| ei\b)|\bkva slags\b|"
             r"\bhvem (?:er|var)\b.*\bpartner|"
             r"\b(?:which|what)\s+(?:are|were)\b|\b(?:list|name)\s+(?:the|all)\b|"
-            r"\b(?:which|what)\s+(?:(?:two|three|four|five|six|main|other|new|different|key)\s+)?"
+            r"\b(?:which|what)\s+(?:(?:two|three|four|five|six|main|other|new|different|key|"
+            r"\w+(?:ic|al|ive|ary|ous|ful|ent|ant|ing|ed))\s+)?"
             r"(?!does\b|is\b|was\b|has\b|this\b)\w+(?:ies|[^su]s)\b|"
             r"\bnevn\b|\bnævn\b|\bräkna upp\b|\brams opp\b"
         ),
