@@ -514,6 +514,9 @@ def select(
     # ("Prosjekter koblet med … forskningsprosjekt. Kunnskapsaksen Byromsstrategi Bycampus"), are
     # the list's items.
     continues |= question.plan == "list" and nearest is not None and _reads_as_items(nearest.text)
+    # A lead-in that names what the items are ("Virkemidler ... skal partene utvikle") is often
+    # followed by the items themselves, introduced as examples or after a colon.
+    continues |= question.plan == "list" and nearest is not None and _lists_items(best.text, nearest.text)
     if nearest is not None and (best.novelty <= _RESTATES or continues) and not carries_links(nearest):
         chosen.append(nearest)
     if question.plan == "why" and _CONSEQUENCE.search(best.text):
@@ -563,6 +566,21 @@ def reranked(
     top = np.argsort(-logits, kind="stable")[:TOP_K]
     scores = reranker.scores(question, [features[i].text for i in top])
     return rescored(logits, top, scores, reranker.weights)
+
+
+_EXAMPLES = re.compile(
+    r"^\W*(?:eksempl\w*|eksempel\w*|for eksempel|til dømes|till exempel|exempel\w*|examples?|"
+    r"for example|for instance|beispiele?|zum beispiel|blant annet|blandt andet|bland annat|herunder)\b",
+    re.I,
+)
+
+
+def _lists_items(best: str, following: str) -> bool:
+    """`following` gives the items `best` leads into: `best` ends in a colon, or `following` opens
+    as examples ("Eksempler på virkemidler vil være ...") or enumerates after a colon."""
+    after_colon = following.partition(":")[2]
+    enumerates = after_colon.count(",") + len(re.findall(r"\s(?:og|and|och|und)\s", after_colon)) >= 2
+    return best.rstrip().endswith(":") or bool(_EXAMPLES.match(following)) or enumerates
 
 
 def _reads_as_items(text: str) -> bool:

@@ -289,3 +289,18 @@ def test_the_answer_is_quoted_before_a_runner_up_that_comes_earlier_in_the_passa
     assert len(result.citations) == 2
     best = max(result.citations, key=lambda c: c.score)
     assert result.citations[0] == best and best.quote.startswith("De tematiske")
+
+
+def test_a_list_answer_takes_the_examples_that_follow_its_lead_in() -> None:
+    """The lead-in names what the items are; the sentence after it, opening "Eksempler på …" or
+    enumerating after a colon, holds them."""
+    means = _passage(
+        "I prosjektperioden skal partene utvikle virkemidler som styrker samarbeid innen forskning. "
+        "Eksempler på dette vil være modeller for: kunnskapsdeling, praksisutdanning og forskerutdanning. "
+        "Arbeidet skal skje i dialog med nasjonale myndigheter.",
+        source="trondheim.txt",
+        title="Universitetskommune 3.0",
+    )
+    quotes = [c.quote for c in _ask("Hvilke virkemidler skal partene utvikle?", [means]).citations]
+    assert quotes[0].startswith("I prosjektperioden")
+    assert any(q.startswith("Eksempler på dette") for q in quotes)
