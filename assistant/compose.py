@@ -309,8 +309,9 @@ def sentence_features(
     if not candidates:
         return []
     langs = list(dict.fromkeys([question.lang, *(p.lang for p in pool)]))
+    sentence_terms = [_stems(s.text, langs) for _, s in candidates]
     foreign = any(not same_family(question.lang, p.lang) for p in pool)
-    vocabulary = sorted(_stems(" ".join(s.text for _, s in candidates), langs)) if foreign else []
+    vocabulary = sorted(set().union(*sentence_terms)) if foreign else []
     concepts = _concepts(question, langs, idf, vocabulary=vocabulary)
     entities = question_entities(question.text, question.lang)
     grounded = [_grounded(entities, p) for p in pool]
@@ -327,13 +328,11 @@ def sentence_features(
     dense = np.stack([found[pool[pi].chunk_id][(s.start, s.end)] for pi, s in candidates]) @ query_vector
     evidence = [
         (
-            _lexical_overlap(
-                [c for c in concepts if not c[0] <= context_terms[pi]] or concepts, _stems(s.text, langs)
-            ),
+            _lexical_overlap([c for c in concepts if not c[0] <= context_terms[pi]] or concepts, terms),
             has_type_evidence(question.kind, s.text, question.text),
             _novelty(s.text, q_words),
         )
-        for pi, s in candidates
+        for (pi, s), terms in zip(candidates, sentence_terms, strict=True)
     ]
 
     def scored(dense: np.ndarray) -> list[ScoredSentence]:

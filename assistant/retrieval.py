@@ -37,9 +37,6 @@ from vectorstore.store import ChunkStore
 __all__ = ["MODES", "HybridRetriever"]
 
 MODES = ("hybrid", "dense", "bm25")
-# Question languages outside the Scandinavian family, whose words a Scandinavian index spells
-# differently (`cognates.py`).
-_FOREIGN = ("en", "de")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -88,7 +85,7 @@ class HybridRetriever(BaseRetriever):
         text = None
         if mode != "dense":
             extra = [expand_english(query)] if lang == "en" else []
-            extra += self._cognate_terms(query, lang) if lang in _FOREIGN else []
+            extra += self._cognate_terms(query, lang)
             text = " ".join([query, *extra])
         hits = self.store.search(max(self.settings.candidates, k), vector=vector, text=text, sources=sources)
         lexical_weight = self.settings.lexical_weight
@@ -102,9 +99,12 @@ class HybridRetriever(BaseRetriever):
         return self._fuse(hits.dense, hits.lexical, k, lexical_weight)
 
     def _cognate_terms(self, query: str, lang: str) -> list[str]:
-        """Index terms that are cognates of the query's content words (names excluded: they match
-        as they are; German capitalises every noun, so there none is taken for a name)."""
+        """Index terms that are cognates of the query's content words, when the index holds text in
+        another language family than the question's (names excluded: they match as they are;
+        German capitalises every noun, so there none is taken for a name)."""
         index = self.store.lexical()
+        if all(same_family(lang, other) for other in index.manifest.languages):
+            return []
         if self._cognates is None or self._cognates[0] is not index:
             self._cognates = (index, CognateTable(index.terms()))
         table = self._cognates[1]
