@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = ["CognateTable", "cognates_in", "fold", "is_cognate"]
 
@@ -41,6 +42,7 @@ MIN_SHARED = 5
 MIN_SHARE = 0.75
 
 
+@lru_cache(maxsize=1 << 16)  # an index's and its passages' words recur from question to question
 def fold(word: str) -> str:
     """`word` lower-cased with the spellings that differ regularly between the languages unified."""
     w = word.lower()

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.cognates import cognates_in
+from assistant.cognates import CognateTable
 from assistant.glossary import counterparts
 from assistant.question import QuestionInfo, has_type_evidence, same_family
 from assistant.selector import LinearModel, abstain_features, load_model, sentence_logits, sentence_matrix
@@ -167,13 +167,13 @@ def _concepts(
     langs: Sequence[str],
     idf: IdfFn,
     checkable_only: bool = False,
-    vocabulary: Sequence[str] = (),
+    cognates: CognateTable | None = None,
 ) -> list[tuple[set[str], float]]:
     """One concept per content word of the question: its stems in every language in play (and,
     for English, the stems of its Scandinavian counterparts), weighted by its rarest stem's IDF.
     Counting words, not stems, keeps synonyms from inflating the denominator. `checkable_only`
     keeps, of an English question's words, only those whose presence can be checked (see
-    `coverage`). A word also stands for its cognates in `vocabulary` (the passages' stems, given
+    `coverage`). A word also stands for its cognates among `cognates` (the passages' stems, given
     for a question in another language family): "coordinators" for "koordinator"."""
     concepts: list[tuple[set[str], float]] = []
     seen: set[frozenset[str]] = set()
@@ -187,8 +187,8 @@ def _concepts(
             if checkable_only and not translated and not _language_neutral(word, match.start()):
                 continue
             stems |= _stems(translated, langs)
-        if vocabulary:
-            stems.update(cognates_in(word, vocabulary))
+        if cognates is not None:
+            stems.update(cognates.cognates(word))
         key = frozenset(stems)
         if not stems or key in seen:
             continue
@@ -311,8 +311,8 @@ def sentence_features(
     langs = list(dict.fromkeys([question.lang, *(p.lang for p in pool)]))
     sentence_terms = [_stems(s.text, langs) for _, s in candidates]
     foreign = any(not same_family(question.lang, p.lang) for p in pool)
-    vocabulary = sorted(set().union(*sentence_terms)) if foreign else []
-    concepts = _concepts(question, langs, idf, vocabulary=vocabulary)
+    cognates = CognateTable(sorted(set().union(*sentence_terms))) if foreign else None
+    concepts = _concepts(question, langs, idf, cognates=cognates)
     entities = question_entities(question.text, question.lang)
     grounded = [_grounded(entities, p) for p in pool]
     # Question words the document itself supplies (its title, publisher, file name) say which
