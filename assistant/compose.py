@@ -469,7 +469,9 @@ def select(
     logits = sentence_logits(selector, matrix)
     # The reranker reorders the selector's best few; the abstainer keeps the selector's logits,
     # on which it was calibrated.
-    ranking = logits if reranker is None else reranked(reranker, question.text, features, logits)
+    ranking, rerank = logits, None
+    if reranker is not None:
+        ranking, rerank = reranked(reranker, question.text, features, logits)
     # The selector is a softmax over the candidates: a sentence's share of the question's evidence.
     shares = np.exp(ranking - ranking.max())
     shares /= shares.sum()
@@ -487,6 +489,7 @@ def select(
         entities=len(entities),
         cross_language=cross_language,
         coverage=covered or Coverage(1.0, False),
+        rerank=rerank,
     )
     confidence = float(abstainer.probabilities(row[None, :])[0])
     cutoff = abstainer.threshold if threshold is None else threshold
@@ -557,14 +560,15 @@ def select(
 
 def reranked(
     reranker: RerankerModel, question: str, features: Sequence[ScoredSentence], logits: np.ndarray
-) -> np.ndarray:
-    """The selector's logits with its top `TOP_K` candidates rescored by the cross-encoder. The
-    others keep their order below them, as if the reranker had scored them its lowest."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """The selector's logits with its top `TOP_K` candidates rescored by the cross-encoder (the
+    others keep their order below them, as if the reranker had scored them its lowest), and the
+    cross-encoder's own scores of those candidates."""
     from assistant.reranker import TOP_K, rescored
 
     top = np.argsort(-logits, kind="stable")[:TOP_K]
     scores = reranker.scores(question, [features[i].text for i in top])
-    return rescored(logits, top, scores, reranker.weights)
+    return rescored(logits, top, scores, reranker.weights), scores
 
 
 _EXAMPLES = re.compile(

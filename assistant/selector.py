@@ -46,7 +46,7 @@ SENTENCE_FEATURES = (
 # levels do not (cross-language cosines run lower), except as a floor for off-topic questions.
 ABSTAIN_FEATURES = (
     "logit_gap", "dense_margin", "max_dense", "best_grounded", "grounded_share", "type_missing",
-    "entities", "cross_language", "coverage", "rarest_missing",
+    "entities", "cross_language", "coverage", "rarest_missing", "rerank_best", "rerank_gap",
 )  # fmt: skip
 
 
@@ -195,8 +195,14 @@ def abstain_features(
     entities: int,
     cross_language: bool,
     coverage: Coverage,
+    rerank: np.ndarray | None = None,
 ) -> np.ndarray:
     """One row of `ABSTAIN_FEATURES` for a question, from its candidates and their logits.
+
+    `rerank` holds the cross-encoder's scores of the selector's best few (`reranker.py`): it reads
+    question and sentence together, so it can tell "Befolkningen i Hamar ..." from an answer to
+    "Hvem er ordfører i Hamar?". Without a reranker those two features are NaN, which
+    `LinearModel` reads as the training mean (no evidence either way).
 
     Coverage counts an English word as present when its glossary counterpart is (`compose`), so
     one coverage feature serves both languages; kept apart per language, the few cross-language
@@ -218,8 +224,16 @@ def abstain_features(
             float(cross_language),
             coverage.share,
             float(coverage.rarest_missing),
+            float(rerank.max()) if rerank is not None and len(rerank) else math.nan,
+            _gap(rerank) if rerank is not None and len(rerank) else math.nan,
         ]
     )
+
+
+def _gap(scores: np.ndarray) -> float:
+    """How far the best score stands above the runner-up (a lone candidate: its own score)."""
+    top = np.sort(scores)[::-1]
+    return float(top[0] - top[1]) if len(top) > 1 else float(top[0])
 
 
 @dataclass(frozen=True)
@@ -237,7 +251,9 @@ class LinearModel:
     meta: dict[str, Any] | None = None
 
     def logits(self, x: np.ndarray) -> np.ndarray:
-        return np.asarray(((x - self.mean) / self.scale) @ self.coef + self.intercept)
+        """A missing feature (NaN) counts as its training mean: it moves the score neither way."""
+        standard = np.nan_to_num((x - self.mean) / self.scale, nan=0.0)
+        return np.asarray(standard @ self.coef + self.intercept)
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         return np.asarray(1.0 / (1.0 + np.exp(-self.logits(x))))

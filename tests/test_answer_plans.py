@@ -88,6 +88,16 @@ def test_a_budget_the_documents_do_not_give_is_said_plainly(assistant: Assistant
     assert "start-up labs" in answer.text  # what the documents do say is still quoted
 
 
+@pytest.mark.parametrize("question", ["Hvem er ordfører i Hamar?", "Hvem er borgmester i Herning?"])
+def test_a_who_question_about_someone_the_documents_never_name_is_not_answered(
+    assistant: Assistant, question: str
+) -> None:
+    # The right document and topic, but no sentence names the person: quoting "Befolkningen i
+    # Hamar har ..." would be a false answer.
+    answer = assistant.ask(question)
+    assert answer.abstained and not answer.citations, answer.text
+
+
 def test_a_fact_question_leads_with_the_amount(assistant: Assistant) -> None:
     answer = assistant.ask("Hvor mye bidrar Innlandet fylkeskommune selv med til Kompetansepiloter?")
     assert not answer.abstained

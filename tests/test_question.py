@@ -57,6 +57,13 @@ def test_type_evidence_needs_a_number_for_amounts_but_not_articles() -> None:
     assert has_type_evidence("time", "I løpet av en periode på inntil fire år.")
 
 
+def test_a_who_question_is_answered_by_a_name_the_question_does_not_hold() -> None:
+    question = "Hvem er ordfører i Hamar?"
+    # "Befolkningen" is capitalised only as the sentence's first word, and Hamar is asked about.
+    assert not has_type_evidence("person", "Befolkningen i Hamar har et høyt utdanningsnivå.", question)
+    assert has_type_evidence("person", "Ordfører i Hamar er Einar Busterud.", question)
+
+
 def test_language_of_questions() -> None:
     assert analyze_question("Which ministry finances the scheme?").lang == "en"
     assert analyze_question("Hvilken universitetsby tiltrækker særligt de unge i området?").lang == "da"

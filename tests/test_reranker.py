@@ -46,7 +46,7 @@ def test_the_reranker_reorders_the_selectors_best_few_and_nothing_below_them() -
     # The reranker likes the selector's last top-K sentence most, and a sentence below the top K.
     model = _Scores({f"s{TOP_K - 1}": 5.0, f"s{n - 1}": 9.0})
     weights = np.array([1.0, 1.0])
-    ranking = reranked(RerankerModel(model, weights, threading.Lock(), {}), "q", features, logits)  # type: ignore[arg-type]
+    ranking, _ = reranked(RerankerModel(model, weights, threading.Lock(), {}), "q", features, logits)  # type: ignore[arg-type]
     order = [int(i) for i in np.argsort(-ranking, kind="stable")]
     assert order[0] == TOP_K - 1
     # What the selector left out stays out, below every rescored sentence, in the selector's order.

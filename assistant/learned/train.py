@@ -1,6 +1,7 @@
 """Train the answer-sentence selector and the abstainer; writes selector.json and abstainer.json here.
 
     python -m assistant.learned.train [--norquad-index DIR] [--strategy-index DIR] [--cache FILE]
+        [--rerank-cache FILE]
 
 Data (all from ../shared, NorQuAD's test split never used):
 
@@ -15,14 +16,16 @@ Data (all from ../shared, NorQuAD's test split never used):
   calibration set's near-miss questions (right topic, missing detail) over the strategy corpus,
   and its answerable questions asked of NorQuAD. Each group carries a fixed share of the weight
   (`weighting` in main), so the few in-domain and English questions count as much as the many
-  NorQuAD ones. The threshold maximises that weighted balanced accuracy.
+  NorQuAD ones. The threshold maximises that weighted balanced accuracy. Two of its features are
+  the shipped reranker's scores of the selector's best few (as at answer time), so after
+  `train_reranker` writes a new reranker, run this again (the caches make that ~5 minutes).
 
 Validation (printed, never used to fit): NorQuAD validation, the held-out check of both models.
 Both models are scikit-learn logistic regressions with a fixed seed: a linear model over a score
 vector of twenty features is enough (a gradient-boosted model gained nothing on validation, see
 the closing note of the answers issue), its weights are a small JSON file a reviewer can read,
-and inference is one dot product in numpy. The whole run takes about 15 minutes here, 30 with the
-two indexes built from scratch.
+and inference is one dot product in numpy. The whole run takes about 35 minutes here (15 to collect
+the candidates, 18 for the reranker's scores), 50 with the two indexes built from scratch.
 """
 
 from __future__ import annotations
@@ -261,9 +264,35 @@ def choose_list_ratio(
     return best_ratio
 
 
-def question_rows(cases: list[Case], selector: LinearModel) -> np.ndarray:
+def rerank_scores(
+    cases: list[Case], selector: LinearModel, reranker: Any, memo: dict[tuple[str, ...], np.ndarray]
+) -> list[np.ndarray | None]:
+    """The cross-encoder's scores of each question's best `TOP_K` candidates by the selector, as
+    `compose.reranked` computes them at answer time; memoised by question and sentences, so a run
+    after a feature change scores only what the new selector ranks differently."""
+    from assistant.reranker import TOP_K
+
+    if reranker is None:
+        return [None] * len(cases)
+    out: list[np.ndarray | None] = []
+    started = time.perf_counter()
+    for n, c in enumerate(cases, 1):
+        top = np.argsort(-_logits(c, selector), kind="stable")[:TOP_K]
+        texts = [c.features[i].text for i in top]
+        key = (c.question.question, *texts)
+        if key not in memo:
+            memo[key] = reranker.scores(c.question.question, texts)
+        out.append(memo[key])
+        if n % 1000 == 0:
+            print(f"  reranked {n}/{len(cases)} ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+    return out
+
+
+def question_rows(
+    cases: list[Case], selector: LinearModel, rerank: list[np.ndarray | None] | None = None
+) -> np.ndarray:
     rows = []
-    for c in cases:
+    for n, c in enumerate(cases):
         logits = _logits(c, selector)
         rows.append(
             abstain_features(
@@ -273,6 +302,7 @@ def question_rows(cases: list[Case], selector: LinearModel) -> np.ndarray:
                 len(question_entities(c.info.text, c.info.lang)),
                 c.cross_language,
                 c.covered,
+                rerank[n] if rerank is not None else None,
             )
         )
     return np.asarray(rows)
@@ -287,6 +317,9 @@ def main() -> None:
     parser.add_argument("--strategy-index", type=Path, default=Path("data-strategy"))
     parser.add_argument("--cache", type=Path, help="pickle of the collected features to reuse")
     parser.add_argument("--out", type=Path, default=LEARNED_DIR)
+    parser.add_argument(
+        "--rerank-cache", type=Path, help="pickle of the reranker's scores to reuse (by question, sentences)"
+    )
     args = parser.parse_args()
     random.seed(SEED)
     np.random.seed(SEED)
@@ -387,9 +420,20 @@ def main() -> None:
         ("calibration near-miss", data["cal_no"], 0, 0.25),
         ("calibration on NorQuAD", data["cal_elsewhere"], 0, 0.10),
     ]
+    # The abstainer also reads the reranker's scores of the selector's best few, as at answer time.
+    from assistant.reranker import load_reranker
+
+    reranker = load_reranker()
+    memo: dict[tuple[str, ...], np.ndarray] = {}
+    if args.rerank_cache and args.rerank_cache.exists():
+        memo = pickle.loads(args.rerank_cache.read_bytes())
+    rerank = {name: rerank_scores(cases, selector, reranker, memo) for name, cases, _, _ in weighting}
+    rerank["NorQuAD validation"] = rerank_scores(data["validation"], selector, reranker, memo)
+    if args.rerank_cache:
+        args.rerank_cache.write_bytes(pickle.dumps(memo))
     rows, labels, weights = [], [], []
     for name, cases, label, share in weighting:
-        rows.append(question_rows(cases, selector))
+        rows.append(question_rows(cases, selector, rerank[name]))
         labels += [label] * len(cases)
         weights += [share / len(cases)] * len(cases)
         print(f"abstainer group {name}: {len(cases)} questions, label {label}, weight {share}")
@@ -423,7 +467,7 @@ def main() -> None:
         p = abstainer.probabilities(group_rows)
         right = (p >= threshold) if label else (p < threshold)
         print(f"    {name:40} {'answered' if label else 'abstained'} {right.mean():.4f}")
-    val_rows = question_rows(data["validation"], selector)
+    val_rows = question_rows(data["validation"], selector, rerank["NorQuAD validation"])
     print(f"  NorQuAD validation answered: {(abstainer.probabilities(val_rows) >= threshold).mean():.4f}")
     for name, coef in zip(ABSTAIN_FEATURES, abstainer.coef, strict=True):
         print(f"    {name:18} {coef:+.3f}")
