@@ -280,8 +280,10 @@ def coverage(question: QuestionInfo, passages: Sequence[Passage], idf: IdfFn) ->
 
 def _repeats_title(sentence: str, title: str) -> bool:
     """A line that is the document's title again (a web page's header, a slide deck's cover and
-    footer) names the document; quoted as an answer it says nothing."""
-    return bool(title) and re.findall(r"\w+", sentence.lower()) == re.findall(r"\w+", title.lower())
+    footer), or its end once a slide's running header is cut off, names the document; quoted as an
+    answer it says nothing."""
+    words, title_words = re.findall(r"\w+", sentence.lower()), re.findall(r"\w+", title.lower())
+    return bool(words) and len(words) <= len(title_words) and title_words[-len(words) :] == words
 
 
 def sentence_features(
@@ -303,7 +305,7 @@ def sentence_features(
     candidates = [
         (pi, s)
         for pi, p in enumerate(pool)
-        for s in answer_sentences(p.text, p.section)
+        for s in answer_sentences(p.text, p.section, p.title)
         if not _repeats_title(s.text, p.title)
     ]
     if not candidates:

@@ -366,7 +366,7 @@ def _best_sentence(
     from ingest.chunking import AnswerSentence, answer_sentences
 
     passages = retriever.retrieve(topic, lang, 4, [record.source], query_vector=vector)
-    sentences = {p.chunk_id: answer_sentences(p.text, p.section) for p in passages}
+    sentences = {p.chunk_id: answer_sentences(p.text, p.section, p.title) for p in passages}
     stored = store.sentence_vectors([p.chunk_id for p in passages], embed_missing=sentences)
     terms = _terms(topic, lang)
     found: list[_Best] = []

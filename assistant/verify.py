@@ -269,7 +269,7 @@ class Verifier:
     def _sentences(self, n: int) -> list[_Candidate]:
         if n not in self._candidates:
             passage = self.passages[n - 1]
-            sentences = answer_sentences(passage.text, passage.section) or [
+            sentences = answer_sentences(passage.text, passage.section, passage.title) or [
                 AnswerSentence(0, len(passage.text), passage.text, passage.text)
             ]
             vectors = self.passage_vectors(passage, sentences)

@@ -97,14 +97,14 @@ class AnswerSentence:
     embed_text: str
 
 
-def answer_sentences(passage: str, section: str = "") -> list[AnswerSentence]:
+def answer_sentences(passage: str, section: str = "", title: str = "") -> list[AnswerSentence]:
     """The quotable sentences (three words or more) of a passage, in order.
 
     Ingest embeds exactly these and answer composition looks them up by span, so both sides
-    must come from this one function.
+    must come from this one function, with the same document `title`.
     """
     found: list[AnswerSentence] = []
-    for start, end in _slide_units(passage, sentence_spans(passage)):
+    for start, end in _slide_units(passage, sentence_spans(passage), title):
         text = passage[start:end]
         # A photo caption (cleaning closes it with its credit) repeats or labels a picture: it is
         # never the answer, and as a short name-rich line it would often outscore the sentence.
@@ -131,19 +131,28 @@ _LEADS_INTO_NAME = {
 _BULLET_START = re.compile(r"(?<=[\wæøåÆØÅ)]) (?=[A-ZÆØÅ][a-zæøå])")
 
 
-def _slide_units(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _slide_units(text: str, spans: list[tuple[int, int]], title: str = "") -> list[tuple[int, int]]:
     """Sentence spans, with a long unpunctuated run (a flattened slide) cut at its bullets and
-    its leading slide number left out; prose passes through unchanged."""
+    its leading slide number and running header left out; prose passes through unchanged."""
     units: list[tuple[int, int]] = []
     # A capitalised word that the text also writes in lower case starts a bullet ("Etablere",
     # "Med"); one it never writes in lower case is a name ("Hannibals", "Romas").
     lower_words = set(re.findall(r"\b[a-zæøå][\wæøå-]*", text))
+    headers = _running_headers(text, title)
     for start, end in spans:
         body = text[start:end]
         at_line_start = start == 0 or text[start - 1] == "\n"
         if at_line_start and (number := _SLIDE_NUMBER.match(body)):
             start += number.end()  # a slide's number is no part of what it says
             body = text[start:end]
+            # Nor is the deck's running header: "Universitetskommune 3.0 Universitetskommune tilfreds
+            # ..." would match every question that names the project, whatever it asks.
+            # A short slide line ("Universitetskommune 3.0 Tematiske hovedområder") is the slide's
+            # heading and stays whole: a list question needs it as the lead-in to the items.
+            header = next((h for h in headers if body.startswith(h + " ")), None)
+            if header is not None and _words(body[len(header) :]) >= 3:
+                start += len(header) + 1
+                body = text[start:end]
         # Only a whole line without any sentence punctuation is a flattened slide; a long sentence
         # (even one the splitter cut at a quote or a colon) is prose.
         at_line_end = end == len(text) or text[end] == "\n"
@@ -159,6 +168,25 @@ def _slide_units(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
             # A bullet still longer than a long sentence: its capitalised words start bullets too.
             units += _bullets(text, a, b, None) if _words(text[a:b]) > _LONG_BULLET else [(a, b)]
     return [(a, len(text[:b].rstrip())) for a, b in units if text[a:b].strip()]
+
+
+def _running_headers(text: str, title: str = "") -> list[str]:
+    """The header a deck repeats on its slides, not what each slide says (longest first): two to
+    four words that open two or more numbered slides of `text`, or that open the document's
+    `title` (a passage may hold only one of the slides that repeat it)."""
+    openings = [
+        line[number.end() :].split()
+        for line in text.split("\n")
+        if (number := _SLIDE_NUMBER.match(line)) is not None
+    ]
+    counts: dict[str, int] = {}
+    for words in openings:
+        for n in range(2, min(4, len(words) - 1) + 1):
+            phrase = " ".join(words[:n])
+            counts[phrase] = counts.get(phrase, 0) + 1
+    title_words = title.split()
+    counts.update({" ".join(title_words[:n]): 2 for n in range(2, min(4, len(title_words)) + 1)})
+    return sorted((p for p, c in counts.items() if c >= 2), key=len, reverse=True)
 
 
 def _bullets(text: str, start: int, end: int, lower_words: set[str] | None) -> list[tuple[int, int]]:

@@ -271,7 +271,7 @@ def _prepare(
         text=text,
         extracted=extract(cand.source, text, lang).to_json(),
     )
-    sentences = [answer_sentences(c.text, c.section) for c in chunks]
+    sentences = [answer_sentences(c.text, c.section, title) for c in chunks]
     return _Prepared(record, chunks, sentences, replaces=previous is not None)
 
 

@@ -193,3 +193,18 @@ def test_photo_captions_are_never_answer_sentences() -> None:
     assert not any(t.startswith("Tore Gregersen") for t in texts)
     assert any("Guillaume Poupard" in t for t in texts)
     assert "Fylkeskommunen skal bygge opp møteplasser for bransjen." in texts
+
+
+def test_a_decks_running_header_is_not_quoted_with_its_slides_first_bullet() -> None:
+    deck = (
+        "1 Byløftet 2030 Hamar kommune\n\n"
+        "2 Byløftet 2030 Kommunen skal bygge tre nye skoler innen 2030 Kommunen skal samarbeide med "
+        "høgskolen om praksisplasser Kommunen skal gi alle elever egen datamaskin og opplæring i "
+        "digitale verktøy fra første trinn\n\n"
+        "3 Byløftet 2030 Finansiering\n"
+    )
+    texts = [s.text for s in answer_sentences(deck, "", "Byløftet 2030 Hamar kommune")]
+    assert any(t.startswith("Kommunen skal bygge tre nye skoler") for t in texts), texts
+    assert not any(t.startswith("Byløftet 2030 Kommunen") for t in texts)
+    # A slide that is only the header and its heading stays whole: a list's lead-in.
+    assert "Byløftet 2030 Finansiering" in texts

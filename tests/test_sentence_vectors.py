@@ -59,7 +59,10 @@ def test_every_quotable_sentence_is_stored_for_its_passage(store: ChunkStore) ->
     stored = store.sentence_vectors([p.id or "" for p in passages])
     for passage in passages:
         expected = [
-            (s.start, s.end) for s in answer_sentences(passage.page_content, passage.metadata["section"])
+            (s.start, s.end)
+            for s in answer_sentences(
+                passage.page_content, passage.metadata["section"], passage.metadata["title"]
+            )
         ]
         assert list(stored[passage.id or ""]) == expected
 
