@@ -280,8 +280,9 @@ def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
     pattern = _TYPE_EVIDENCE.get(kind)
     if pattern is None:
         return True
-    # Not for time: "Når sank andelen til 14,6 prosent?" is answered by an event ("Da ... ble
-    # etablert"), and a number there is only a weak sign of a date.
-    for number in set(_NUMBER.findall(question)) if kind in ("amount", "count") else ():
+    # A number the question holds is no evidence: "Universitetskommune 3.0" gives no date or
+    # amount for a question about Universitetskommune 3.0, nor does "14,6 prosent" say when the
+    # share fell to 14,6 prosent.
+    for number in set(_NUMBER.findall(question)):
         sentence = re.sub(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", " ", sentence)
     return bool(pattern.search(sentence))

@@ -57,6 +57,12 @@ def test_type_evidence_needs_a_number_for_amounts_but_not_articles() -> None:
     assert has_type_evidence("time", "I løpet av en periode på inntil fire år.")
 
 
+def test_a_number_the_question_holds_is_no_date_or_amount() -> None:
+    question = "When was the presentation on University Municipality 3.0 given?"
+    assert not has_type_evidence("time", "Universitetskommune 3.0 Tematiske hovedområder", question)
+    assert has_type_evidence("time", "Instituttledermøte SU 21. november 2018", question)
+
+
 def test_a_who_question_is_answered_by_a_name_the_question_does_not_hold() -> None:
     question = "Hvem er ordfører i Hamar?"
     # "Befolkningen" is capitalised only as the sentence's first word, and Hamar is asked about.
