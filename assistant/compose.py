@@ -469,8 +469,8 @@ def select(
     entity_words = [w for group in entities for w in group]
     matrix = sentence_matrix(features, needs_type, question.kind, question.plan, question.text, entity_words)
     logits = sentence_logits(selector, matrix)
-    # The reranker reorders the selector's best few; the abstainer keeps the selector's logits,
-    # on which it was calibrated.
+    # The reranker reorders the selector's best few; the abstainer reads the selector's logits
+    # and the reranker's own scores, as it was trained (`learned/train.py`).
     ranking, rerank = logits, None
     if reranker is not None:
         ranking, rerank = reranked(reranker, question.text, features, logits)

@@ -424,6 +424,9 @@ def main() -> None:
     from assistant.reranker import load_reranker
 
     reranker = load_reranker()
+    if reranker is None:
+        # The candidate cache is written by now: train the reranker on it, then run this again.
+        sys.exit("reranker.pt is missing: run `python -m assistant.learned.train_reranker --cache FILE`")
     memo: dict[tuple[str, ...], np.ndarray] = {}
     if args.rerank_cache and args.rerank_cache.exists():
         memo = pickle.loads(args.rerank_cache.read_bytes())
