@@ -285,7 +285,7 @@ def test_the_answer_is_quoted_before_a_runner_up_that_comes_earlier_in_the_passa
         source="trondheim.txt",
         title="Universitetskommune 3.0",
     )
-    result = _ask("What does the cooperation cover thematically?", [areas])
+    result = _ask("Hva dekker samarbeidet tematisk?", [areas])
     assert len(result.citations) == 2
     best = max(result.citations, key=lambda c: c.score)
     assert result.citations[0] == best and best.quote.startswith("De tematiske")
