@@ -15,6 +15,7 @@ __all__ = [
     "QuestionInfo",
     "analyze_question",
     "answer_plan",
+    "has_new_name",
     "has_type_evidence",
     "is_instruction",
     "same_family",
@@ -255,9 +256,17 @@ _INSTITUTION = re.compile(
     r"ministerium|university|college|ministry|department|directorate|agency)\b"
 )
 _ACRONYM = re.compile(r"\b[A-ZÆØÅ]{2,}\b")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
 # A capitalised word inside a sentence: a name (the first word is capitalised anyway).
 _INNER_NAME = re.compile(r"(?<=[\s(«\"])[A-ZÆØÅÄÖ][\wæøåäö-]+")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def has_new_name(sentence: str, question: str) -> bool:
+    """Does `sentence` name something (a capitalised word after its first) that `question` does not?"""
+    asked = {w.lower() for w in re.findall(r"\w+", question)}
+    return any(m.group().lower() not in asked for m in _INNER_NAME.finditer(sentence))
 
 
 def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
@@ -275,8 +284,7 @@ def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
         names = [n for n in names if _ACRONYM.fullmatch(n) or n[:1].isupper()]
         return any(n.lower() not in asked for n in names)
     if kind == "person":
-        asked = {w.lower() for w in re.findall(r"\w+", question)}
-        return any(m.group().lower() not in asked for m in _INNER_NAME.finditer(sentence))
+        return has_new_name(sentence, question)
     pattern = _TYPE_EVIDENCE.get(kind)
     if pattern is None:
         return True

@@ -19,6 +19,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from assistant.question import has_new_name
+
 __all__ = [
     "ABSTAIN_FEATURES",
     "SENTENCE_FEATURES",
@@ -84,7 +86,6 @@ class Candidate(Protocol):
 
 _END_PUNCTUATION = re.compile(r"[.!?…:;][\"»”')\]]*$")
 # A capitalised word that does not open the sentence: a name, the shape of a who/where answer.
-_NAME = re.compile(r"(?<=[\s(«\"])[A-ZÆØÅÄÖ][\wæøåäö-]+")
 # Words that give a reason or a means, in nb/nn/da/sv/en: the shape of a why/how answer.
 _REASON = re.compile(
     r"\b(?:fordi|derfor|grunnet|skyldes|årsaken|på grunn av|på grund av|som følge av|eftersom|därför|"
@@ -143,11 +144,10 @@ def sentence_matrix(
             position[i] = k / (len(members) - 1) if len(members) > 1 else 0.0
     rows = []
     dense_rank, lexical_rank = _ranks(dense), _ranks(lexical)
-    asked = {w.lower() for w in re.findall(r"\w+", question)}
     entities = [w.lower() for w in entity_words]
     for i, c in enumerate(candidates):
         p, q = prev[i], nxt[i]
-        new_name = float(any(m.group().lower() not in asked for m in _NAME.finditer(c.text)))
+        new_name = float(has_new_name(c.text, question))
         enumeration = min(3, c.text.count(",") + len(re.findall(r"\s(?:og|and|och)\s", c.text))) / 3
         rows.append(
             (

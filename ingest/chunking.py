@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ingest.sentences import sentence_spans
@@ -179,14 +180,11 @@ def _running_headers(text: str, title: str = "") -> list[str]:
         for line in text.split("\n")
         if (number := _SLIDE_NUMBER.match(line)) is not None
     ]
-    counts: dict[str, int] = {}
-    for words in openings:
-        for n in range(2, min(4, len(words) - 1) + 1):
-            phrase = " ".join(words[:n])
-            counts[phrase] = counts.get(phrase, 0) + 1
+    counts = Counter(" ".join(words[:n]) for words in openings for n in range(2, min(4, len(words) - 1) + 1))
     title_words = title.split()
-    counts.update({" ".join(title_words[:n]): 2 for n in range(2, min(4, len(title_words)) + 1)})
-    return sorted((p for p, c in counts.items() if c >= 2), key=len, reverse=True)
+    headers = {phrase for phrase, count in counts.items() if count >= 2}
+    headers |= {" ".join(title_words[:n]) for n in range(2, min(4, len(title_words)) + 1)}
+    return sorted(headers, key=len, reverse=True)
 
 
 def _bullets(text: str, start: int, end: int, lower_words: set[str] | None) -> list[tuple[int, int]]:

@@ -266,15 +266,13 @@ def choose_list_ratio(
 
 def rerank_scores(
     cases: list[Case], selector: LinearModel, reranker: Any, memo: dict[tuple[str, ...], np.ndarray]
-) -> list[np.ndarray | None]:
+) -> list[np.ndarray]:
     """The cross-encoder's scores of each question's best `TOP_K` candidates by the selector, as
     `compose.reranked` computes them at answer time; memoised by question and sentences, so a run
     after a feature change scores only what the new selector ranks differently."""
     from assistant.reranker import TOP_K
 
-    if reranker is None:
-        return [None] * len(cases)
-    out: list[np.ndarray | None] = []
+    out: list[np.ndarray] = []
     started = time.perf_counter()
     for n, c in enumerate(cases, 1):
         top = np.argsort(-_logits(c, selector), kind="stable")[:TOP_K]
@@ -289,7 +287,7 @@ def rerank_scores(
 
 
 def question_rows(
-    cases: list[Case], selector: LinearModel, rerank: list[np.ndarray | None] | None = None
+    cases: list[Case], selector: LinearModel, rerank: list[np.ndarray] | None = None
 ) -> np.ndarray:
     rows = []
     for n, c in enumerate(cases):
