@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -28,6 +29,7 @@ from assistant.cognates import CognateTable
 from assistant.glossary import counterparts
 from assistant.question import QuestionInfo, has_type_evidence, same_family
 from assistant.selector import LinearModel, abstain_features, load_model, sentence_logits, sentence_matrix
+from assistant.translation import WordTranslator
 from assistant.types import Citation, Passage
 from assistant.verify import strip_unsafe
 from ingest.chunking import AnswerSentence, answer_sentences
@@ -160,6 +162,7 @@ _QUESTION_WORDS_TEXT = (
     "kor kva kven korleis kvifor wer wann warum wieviel"
 )
 _QUESTION_WORDS = frozenset(_QUESTION_WORDS_TEXT.split())
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
 def _concepts(
@@ -168,15 +171,22 @@ def _concepts(
     idf: IdfFn,
     checkable_only: bool = False,
     cognates: CognateTable | None = None,
+    translations: Mapping[str, Sequence[str]] | None = None,
 ) -> list[tuple[set[str], float]]:
     """One concept per content word of the question: its stems in every language in play (and,
     for English, the stems of its Scandinavian counterparts), weighted by its rarest stem's IDF.
     Counting words, not stems, keeps synonyms from inflating the denominator. `checkable_only`
     keeps, of an English question's words, only those whose presence can be checked (see
     `coverage`). A word also stands for its cognates among `cognates` (the passages' stems, given
-    for a question in another language family): "coordinators" for "koordinator"."""
+    for a question in another language family): "coordinators" for "koordinator". `translations`
+    (see `translation_units`) adds the words the embedding model found for a word or for a pair
+    it belongs to: "styringsgruppe" for both "steering" and "group"."""
     concepts: list[tuple[set[str], float]] = []
     seen: set[frozenset[str]] = set()
+    translated_stems: dict[str, set[str]] = {}
+    for unit, words in (translations or {}).items():
+        for part in unit.split():
+            translated_stems.setdefault(part, set()).update(_stems(" ".join(words), langs))
     for match in re.finditer(r"[^\W_]+(?:-[^\W_]+)*", question.text.strip()):
         word = match.group()
         if word.lower() in _QUESTION_WORDS or not analyze(word, question.lang):
@@ -189,6 +199,7 @@ def _concepts(
             stems |= _stems(translated, langs)
         if cognates is not None:
             stems.update(cognates.cognates(word))
+        stems |= translated_stems.get(word.lower(), set())
         key = frozenset(stems)
         if not stems or key in seen:
             continue
@@ -196,6 +207,19 @@ def _concepts(
         weights = idf(sorted(stems))
         concepts.append((stems, max(weights.values())))
     return concepts
+
+
+def translation_units(question: QuestionInfo) -> list[str]:
+    """The question's content words, lowercased, and each pair of adjacent ones: what
+    `WordTranslator` looks up. Capitalised words count: a project's translated name ("University
+    Municipality") has counterparts, and a place's name is found as it is, not translated."""
+    words: list[str | None] = []
+    for match in re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*|\S", question.text.strip()):
+        word = match.group()
+        content = len(word) > 2 and word.lower() not in _QUESTION_WORDS and bool(analyze(word, question.lang))
+        words.append(word.lower() if content else None)
+    pairs = [f"{a} {b}" for a, b in pairwise(words) if a and b]
+    return [w for w in words if w] + pairs
 
 
 def _lexical_overlap(concepts: Sequence[tuple[set[str], float]], terms: set[str]) -> float:
@@ -294,6 +318,7 @@ def sentence_features(
     idf: IdfFn,
     max_passages: int,
     refine: tuple[int, int] = SELECTOR_REFINE,
+    translator: WordTranslator | None = None,
 ) -> list[ScoredSentence]:
     """Every candidate sentence of the top passages with its evidence (score left at 0).
 
@@ -314,14 +339,28 @@ def sentence_features(
     sentence_terms = [_stems(s.text, langs) for _, s in candidates]
     foreign = any(not same_family(question.lang, p.lang) for p in pool)
     cognates = CognateTable(sorted(set().union(*sentence_terms))) if foreign else None
-    concepts = _concepts(question, langs, idf, cognates=cognates)
-    entities = question_entities(question.text, question.lang)
-    grounded = [_grounded(entities, p) for p in pool]
     # Question words the document itself supplies (its title, publisher, file name) say which
     # document, not which sentence: "Hamar" is no evidence inside a Hamar document.
     context_terms = [_stems(" ".join((p.title, p.publisher, p.source)), langs) for p in pool]
-    top_score = max((p.score for p in pool), default=1.0) or 1.0
     q_words = {w.lower() for w in re.findall(r"\w+", question.text)}
+    translations: dict[str, list[str]] = {}
+    if foreign and translator is not None:
+        vocabulary = {w.lower() for _, s in candidates for w in _WORD.findall(s.text) if len(w) > 2}
+        looked_up = translator.counterparts(translation_units(question), sorted(vocabulary))
+        # The question's words in the documents' language: a sentence made of them restates it.
+        q_words |= {w for words in looked_up.values() for w in words}
+        q_words |= {w for word in re.findall(r"\w+", question.text) for w in counterparts(word).split()}
+        # A translation into the documents' own names ("University Municipality" is the title)
+        # says which document, as the question's words the title holds do.
+        named = set().union(*context_terms)
+        for unit, words in looked_up.items():
+            kept = [w for w in words if not _stems(w, langs) <= named]
+            if kept:
+                translations[unit] = kept
+    concepts = _concepts(question, langs, idf, cognates=cognates, translations=translations)
+    entities = question_entities(question.text, question.lang)
+    grounded = [_grounded(entities, p) for p in pool]
+    top_score = max((p.score for p in pool), default=1.0) or 1.0
 
     wanted: dict[str, list[AnswerSentence]] = {}
     for pi, s in candidates:
@@ -622,10 +661,13 @@ def compose(
     threshold: float | None = None,
     plan: Plan | None = None,
     reranker: RerankerModel | None = None,
+    translator: WordTranslator | None = None,
 ) -> Composition:
     """Pick the sentences that answer `question` from the top `max_passages` passages, or abstain."""
     refine = RERANKED_REFINE if reranker is not None else SELECTOR_REFINE
-    features = sentence_features(question, passages, query_vector, vectors, idf, max_passages, refine)
+    features = sentence_features(
+        question, passages, query_vector, vectors, idf, max_passages, refine, translator=translator
+    )
     pool = list(passages[:max_passages])
     covered = coverage(question, pool, idf)
     return select(question, pool, features, threshold, plan, covered=covered, reranker=reranker)

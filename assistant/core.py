@@ -23,6 +23,7 @@ from assistant.phrasing import answer_text, missing_detail_text
 from assistant.question import analyze_question, is_instruction
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AssistantSettings
+from assistant.translation import WordTranslator
 from assistant.types import Answer, SentenceCheck
 from vectorstore.store import ChunkStore, DocumentRecord
 
@@ -57,6 +58,8 @@ class Assistant:
         # None unless a model server is configured (ASSISTANT_LLM_PROVIDER): answers stay extractive.
         self.generator = generator or make_generator(self.settings, store.embeddings, store.sentence_vectors)
         self._records: tuple[int, list[DocumentRecord]] | None = None
+        # Word vectors for questions in another language family, kept across questions.
+        self.translator = WordTranslator(store.embeddings.embed_words)
 
     @classmethod
     def from_settings(
@@ -184,6 +187,7 @@ class Assistant:
             threshold=self.settings.abstain_threshold,
             plan=Plan(max_sentences=self.settings.answer_sentences, list_items=self.settings.list_items),
             reranker=self._reranker(),
+            translator=self.translator if self.settings.translate_words else None,
         )
         t3 = time.perf_counter()
         # The document has no such items: a sentence that speaks of none of them is no answer.

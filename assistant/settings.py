@@ -30,6 +30,9 @@ class AssistantSettings(BaseSettings):
     # Rescore the selector's best candidate sentences with the cross-encoder trained on NorQuAD
     # (assistant/reranker.py); off, the linear selector alone picks them (faster, less exact).
     rerank: bool = True
+    # For a question in another language family than the documents, find its words' counterparts
+    # among the candidate sentences' words with the embedding model (assistant/translation.py).
+    translate_words: bool = True
     # Abstain when the learned answer probability is below this; unset, the threshold calibrated
     # with the weights is used (assistant/learned/abstainer.json, see assistant/learned/train.py).
     abstain_threshold: float | None = None

@@ -134,6 +134,28 @@ def test_a_slides_flattened_bullets_are_listed_after_their_lead_in(assistant: As
 
 
 @pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        # "steering group" is one Norwegian word, and nothing else on the slide line says so.
+        (
+            "What is the composition of the steering group in University Municipality 3.0?",
+            "Styringsgruppe 4 + 4",
+        ),
+        ("Who coordinates the university municipality project in Trondheim?", "Koordinatorer TK og NTNU"),
+    ],
+)
+def test_an_english_question_finds_the_line_its_words_translate_to(
+    assistant: Assistant, question: str, quoted: str
+) -> None:
+    # Neither line shares a word with the question or the glossary ("koordinatorer" is at most a
+    # cognate); translating the question's words (and pairs of them) into the deck's words finds
+    # the line, and the deck's title line no longer wins by restating the question.
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert any(quoted in c.quote for c in answer.citations), answer.text
+
+
+@pytest.mark.parametrize(
     ("question", "frame"),
     [
         ("How much money does the Kompetansepiloter scheme get in total?", "The documents"),

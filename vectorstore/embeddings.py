@@ -62,6 +62,12 @@ class SentenceTransformerEmbeddings(IndexEmbeddings):
         vector = self.model.encode([text], normalize_embeddings=True, **self._prompt("query"))[0]
         return list(map(float, vector))
 
+    def embed_words(self, words: list[str]) -> list[list[float]]:
+        if not words:
+            return []
+        vectors = self.model.encode(words, batch_size=self.batch_size, normalize_embeddings=True)
+        return [list(map(float, v)) for v in vectors]
+
     def embed_passages(self, texts: list[str], spans: Sequence[Sequence[Span]]) -> list[PassageVectors]:
         """Late chunking on torch: the transformer's token states, pooled like the ST model does
         (mean over the mask, normalised) for the passage and per span for its sentences."""

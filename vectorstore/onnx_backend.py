@@ -279,6 +279,9 @@ class OnnxEmbeddings(IndexEmbeddings):
     def embed_query(self, text: str) -> list[float]:
         return list(map(float, self._encode([text], "query")[0]))
 
+    def embed_words(self, words: list[str]) -> list[list[float]]:
+        return self._encode(words, prompt="").tolist() if words else []
+
 
 def _length_batches(order: list[int], lengths: list[int], max_items: int) -> Iterator[list[int]]:
     """Consecutive slices of `order` (longest first) with at most `max_items` texts and at most

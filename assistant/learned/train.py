@@ -118,7 +118,10 @@ def collect(assistant: Assistant, questions: list[EvalQuestion], label: str) -> 
         vector = np.asarray(store.embeddings.embed_query(q.question), dtype=np.float32)
         pool = assistant.retriever.retrieve(q.question, info.lang, 20, query_vector=vector)
         top = pool[: assistant.settings.answer_passages]
-        features = sentence_features(info, top, vector, store.sentence_vectors, store.idf, len(top))
+        translator = assistant.translator if assistant.settings.translate_words else None
+        features = sentence_features(
+            info, top, vector, store.sentence_vectors, store.idf, len(top), translator=translator
+        )
         if not features:
             continue
         expected = set(q.expected_sources)
