@@ -214,7 +214,7 @@ def translation_units(question: QuestionInfo) -> list[str]:
     `WordTranslator` looks up. Capitalised words count: a project's translated name ("University
     Municipality") has counterparts, and a place's name is found as it is, not translated."""
     words: list[str | None] = []
-    for match in re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)*|\S", question.text.strip()):
+    for match in re.finditer(rf"{_WORD.pattern}|\S", question.text.strip()):  # "\S": a break between words
         word = match.group()
         content = len(word) > 2 and word.lower() not in _QUESTION_WORDS and bool(analyze(word, question.lang))
         words.append(word.lower() if content else None)

@@ -45,7 +45,8 @@ class WordTranslator:
         self._embed = embed
         self._vectors: dict[str, np.ndarray] = {}
 
-    def _matrix(self, words: Sequence[str]) -> np.ndarray:
+    def _embed_missing(self, words: Sequence[str]) -> None:
+        """One model call for every word not cached yet (question words and sentence words alike)."""
         new = [w for w in dict.fromkeys(words) if w not in self._vectors]
         if len(self._vectors) + len(new) > MAX_CACHED:
             self._vectors.clear()
@@ -53,6 +54,8 @@ class WordTranslator:
         if new:
             for word, vector in zip(new, self._embed(new), strict=True):
                 self._vectors[word] = np.asarray(vector, dtype=np.float16)
+
+    def _matrix(self, words: Sequence[str]) -> np.ndarray:
         return np.stack([self._vectors[w] for w in words]).astype(np.float32)
 
     def counterparts(self, units: Sequence[str], vocabulary: Sequence[str]) -> dict[str, list[str]]:
@@ -65,6 +68,7 @@ class WordTranslator:
         units = [u for u in dict.fromkeys(units) if not set(u.split()) <= known]
         if not units or len(vocabulary) < 2:
             return {}
+        self._embed_missing([*units, *vocabulary])
         sims = self._matrix(units) @ self._matrix(vocabulary).T
         z = (sims - sims.mean(axis=1, keepdims=True)) / (sims.std(axis=1, keepdims=True) + 1e-9)
         found: dict[str, list[str]] = {}
