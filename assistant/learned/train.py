@@ -112,13 +112,14 @@ def _store(data_dir: Path, corpus: Path) -> Any:
 def collect(assistant: Assistant, questions: list[EvalQuestion], label: str) -> list[Case]:
     store = assistant.store
     cases = []
+    # As answering does: English questions get their words' counterparts (assistant/translation.py).
+    translator = assistant.translator if assistant.settings.translate_words else None
     started = time.perf_counter()
     for n, q in enumerate(questions, 1):
         info = analyze_question(q.question)
         vector = np.asarray(store.embeddings.embed_query(q.question), dtype=np.float32)
         pool = assistant.retriever.retrieve(q.question, info.lang, 20, query_vector=vector)
         top = pool[: assistant.settings.answer_passages]
-        translator = assistant.translator if assistant.settings.translate_words else None
         features = sentence_features(
             info, top, vector, store.sentence_vectors, store.idf, len(top), translator=translator
         )
