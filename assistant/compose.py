@@ -84,6 +84,18 @@ class Composition:
     abstained: bool
     # The best sentence clearly stands out: its short answer span may lead the answer.
     confident: bool = False
+    # The pool's passages (indices) in the order the answer's sources are shown and handed on
+    # (see `quoted_first`).
+    passage_order: tuple[int, ...] = ()
+
+
+def quoted_first(pool_size: int, chosen: Sequence[ScoredSentence]) -> tuple[int, ...]:
+    """Passage indices with the ones the answer quotes first (in the order first quoted), then the
+    rest in retrieval order. Retrieval ranks whole passages; the reranked sentences are the sharper
+    evidence of which passage answers, so the passage an answer rests on is shown and handed on
+    first. Passages an answer does not quote keep their retrieval order."""
+    quoted = list(dict.fromkeys(s.passage_index for s in chosen))
+    return (*quoted, *(i for i in range(pool_size) if i not in quoted))
 
 
 def question_entities(question: str, lang: str = "") -> list[list[str]]:
@@ -239,7 +251,9 @@ REFINE_SENTENCES = 8
 _REFINE_NEIGHBOURS_OF = 3
 # With the reranker, which reads its top candidates itself, fewer need exact vectors. 740 held-out
 # NorQuAD train questions: 4 and no neighbours, answer_match 0.795 at p95 233 ms; 2, 0.781 at
-# 210 ms; the selector alone with 8 and 3, 0.766. Answers stay within 300 ms.
+# 210 ms; the selector alone with 8 and 3, 0.766. None (pooled vectors as stored, ~90 ms faster)
+# kept NorQuAD's answers but answered more unanswerable strategy questions, even with the
+# selector and abstainer retrained on such features (README, "Ingest speed").
 RERANKED_REFINE = (4, 0)
 SELECTOR_REFINE = (REFINE_SENTENCES, _REFINE_NEIGHBOURS_OF)
 # At most this share of new content words: the sentence restates the question (a heading, a lead-in
@@ -398,7 +412,7 @@ def sentence_features(
 
     features = scored(dense)
     pooled = [i for i, (pi, _) in enumerate(candidates) if pool[pi].pooled_sentences]
-    if pooled:
+    if pooled and refine[0]:
         features = scored(
             _refined(question, pool, candidates, features, pooled, query_vector, vectors, refine)
         )
@@ -544,8 +558,11 @@ def select(
         if best.grounded and needs_type and not any(s.typed for s in ranked[:3]):
             # The question asks for an amount, a number or a date that the sentences about its
             # topic do not give: say so, and quote what the documents do say about it.
-            return Composition([best], _citations(pool, [best]), confidence, True)
-        return Composition(ranked[:3], [], confidence, True)
+            cited = [best]
+            return Composition(
+                cited, _citations(pool, cited), confidence, True, passage_order=quoted_first(len(pool), cited)
+            )
+        return Composition(ranked[:3], [], confidence, True, passage_order=tuple(range(len(pool))))
 
     chosen = [best]
     nearest = _beside(scored, best, after=True)
@@ -596,7 +613,9 @@ def select(
         block = sorted(chosen[:joined], key=lambda s: s.start)
         chosen = block + sorted(chosen[joined:], key=lambda s: -s.score)
     confident = best.score >= float(meta.get("lead_share", 1.0))
-    return Composition(chosen, _citations(pool, chosen), confidence, False, confident)
+    return Composition(
+        chosen, _citations(pool, chosen), confidence, False, confident, quoted_first(len(pool), chosen)
+    )
 
 
 def reranked(

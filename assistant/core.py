@@ -88,7 +88,7 @@ class Assistant:
             return None
         from assistant.reranker import load_reranker  # torch and the encoder load on first use
 
-        return load_reranker()
+        return load_reranker(runtime=self.settings.rerank_runtime)
 
     def check_question(self, question: str, lang_hint: str = "en") -> str:
         """Return the stripped question or raise `QuestionRejected`; costs no model work."""
@@ -190,6 +190,11 @@ class Assistant:
             translator=self.translator if self.settings.translate_words else None,
         )
         t3 = time.perf_counter()
+        # The passages the answer quotes first, then the rest as retrieved (compose.quoted_first).
+        ordered = set(composition.passage_order)
+        passages = [passages[i] for i in composition.passage_order] + [
+            p for i, p in enumerate(passages) if i not in ordered
+        ]
         # The document has no such items: a sentence that speaks of none of them is no answer.
         unrelated = not any(speaks_of(kind, c.quote) for c in composition.citations for kind in facts)
         if facts_answer is not None and not composition.abstained and unrelated:

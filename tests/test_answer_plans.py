@@ -168,3 +168,23 @@ def test_the_frame_follows_the_question_language(assistant: Assistant, question:
     answer = assistant.ask(question)
     assert not answer.abstained, answer.text
     assert frame in answer.text and "6,3 millioner" in answer.text
+
+
+def test_the_passage_an_answer_quotes_is_listed_first(assistant: Assistant) -> None:
+    """The sources panel and a model server get the answer's passages quoted first: retrieval ranks
+    whole passages, and the one it ranks first is often an overview that does not hold the answer."""
+    questions = (
+        "Hvor mye penger går til kompetanseheving i distriktene i Innlandet?",
+        "Hvilke regioner prioriterte Innlandet i søknaden sin?",
+        "Which industry did Innlandet choose to focus on in the competence pilot?",
+    )
+    reordered = 0
+    for question in questions:
+        answer = assistant.ask(question)
+        assert not answer.abstained and answer.citations, question
+        assert answer.passages[0].chunk_id == answer.citations[0].chunk_id, question
+        retrieved = assistant.retriever.retrieve(question, answer.lang, assistant.settings.top_k)
+        reordered += retrieved[0].chunk_id != answer.passages[0].chunk_id
+        # Nothing is lost: the same passages, only their order differs.
+        assert {p.chunk_id for p in retrieved} == {p.chunk_id for p in answer.passages}
+    assert reordered, "retrieval put the quoted passage first for every question: the test shows nothing"

@@ -304,3 +304,17 @@ def test_a_list_answer_takes_the_examples_that_follow_its_lead_in() -> None:
     quotes = [c.quote for c in _ask("Hvilke virkemidler skal partene utvikle?", [means]).citations]
     assert quotes[0].startswith("I prosjektperioden")
     assert any(q.startswith("Eksempler på dette") for q in quotes)
+
+
+def test_the_passage_an_answer_quotes_is_listed_before_a_better_retrieved_one() -> None:
+    # Retrieval ranks the passage that only mentions the topic first; the answer is in the second.
+    mention = Passage(
+        "c0", "a.txt", "Kompetansepiloter i Innlandet", "nb",
+        "Kompetansepiloter er en ordning for bedrifter i distriktene.", 0, 60, 1.0,
+    )  # fmt: skip
+    result = _ask("Hvor mye penger får ordningen til sammen?", [mention, FUNDING])
+    assert not result.abstained
+    quoted = [p for p in (mention, FUNDING) if any(c.chunk_id == p.chunk_id for c in result.citations)]
+    assert quoted == [FUNDING]
+    # The order the answer's passages are shown and handed on: the quoted one first, then the rest.
+    assert result.passage_order == (1, 0)
