@@ -84,18 +84,17 @@ class Composition:
     abstained: bool
     # The best sentence clearly stands out: its short answer span may lead the answer.
     confident: bool = False
-    # The pool's passages (indices) in the order the answer's sources are shown and handed on
-    # (see `quoted_first`).
-    passage_order: tuple[int, ...] = ()
 
 
-def quoted_first(pool_size: int, chosen: Sequence[ScoredSentence]) -> tuple[int, ...]:
-    """Passage indices with the ones the answer quotes first (in the order first quoted), then the
-    rest in retrieval order. Retrieval ranks whole passages; the reranked sentences are the sharper
-    evidence of which passage answers, so the passage an answer rests on is shown and handed on
-    first. Passages an answer does not quote keep their retrieval order."""
-    quoted = list(dict.fromkeys(s.passage_index for s in chosen))
-    return (*quoted, *(i for i in range(pool_size) if i not in quoted))
+def quoted_first(passages: Sequence[Passage], citations: Sequence[Citation]) -> list[Passage]:
+    """The passages the citations quote (in the order first quoted), then the rest as retrieved.
+
+    Retrieval ranks whole passages, and the one it ranks first is often an overview that does not
+    hold the answer; the reranked sentences are the sharper evidence, so the passage an answer
+    rests on is shown and handed on first (the sources panel, a model server, the evaluator)."""
+    quoted = list(dict.fromkeys(c.chunk_id for c in citations))
+    first = sorted((p for p in passages if p.chunk_id in quoted), key=lambda p: quoted.index(p.chunk_id))
+    return first + [p for p in passages if p.chunk_id not in quoted]
 
 
 def question_entities(question: str, lang: str = "") -> list[list[str]]:
@@ -558,11 +557,8 @@ def select(
         if best.grounded and needs_type and not any(s.typed for s in ranked[:3]):
             # The question asks for an amount, a number or a date that the sentences about its
             # topic do not give: say so, and quote what the documents do say about it.
-            cited = [best]
-            return Composition(
-                cited, _citations(pool, cited), confidence, True, passage_order=quoted_first(len(pool), cited)
-            )
-        return Composition(ranked[:3], [], confidence, True, passage_order=tuple(range(len(pool))))
+            return Composition([best], _citations(pool, [best]), confidence, True)
+        return Composition(ranked[:3], [], confidence, True)
 
     chosen = [best]
     nearest = _beside(scored, best, after=True)
@@ -613,9 +609,7 @@ def select(
         block = sorted(chosen[:joined], key=lambda s: s.start)
         chosen = block + sorted(chosen[joined:], key=lambda s: -s.score)
     confident = best.score >= float(meta.get("lead_share", 1.0))
-    return Composition(
-        chosen, _citations(pool, chosen), confidence, False, confident, quoted_first(len(pool), chosen)
-    )
+    return Composition(chosen, _citations(pool, chosen), confidence, False, confident)
 
 
 def reranked(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.compose import Plan, compose
+from assistant.compose import Plan, compose, quoted_first
 from assistant.facts import answer_from_facts, asked_facts, named_documents, speaks_of
 from assistant.followup import History, resolve_followup
 from assistant.generate import AnswerGenerator, make_generator
@@ -190,11 +190,7 @@ class Assistant:
             translator=self.translator if self.settings.translate_words else None,
         )
         t3 = time.perf_counter()
-        # The passages the answer quotes first, then the rest as retrieved (compose.quoted_first).
-        ordered = set(composition.passage_order)
-        passages = [passages[i] for i in composition.passage_order] + [
-            p for i, p in enumerate(passages) if i not in ordered
-        ]
+        passages = quoted_first(passages, composition.citations)
         # The document has no such items: a sentence that speaks of none of them is no answer.
         unrelated = not any(speaks_of(kind, c.quote) for c in composition.citations for kind in facts)
         if facts_answer is not None and not composition.abstained and unrelated:

@@ -12,6 +12,7 @@ from assistant.compose import (
     compose,
     coverage,
     question_entities,
+    quoted_first,
     sentence_features,
 )
 from assistant.question import analyze_question
@@ -317,4 +318,4 @@ def test_the_passage_an_answer_quotes_is_listed_before_a_better_retrieved_one() 
     quoted = [p for p in (mention, FUNDING) if any(c.chunk_id == p.chunk_id for c in result.citations)]
     assert quoted == [FUNDING]
     # The order the answer's passages are shown and handed on: the quoted one first, then the rest.
-    assert result.passage_order == (1, 0)
+    assert quoted_first([mention, FUNDING], result.citations) == [FUNDING, mention]
