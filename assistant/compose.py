@@ -91,7 +91,7 @@ def quoted_first(passages: Sequence[Passage], citations: Sequence[Citation]) -> 
 
     Retrieval ranks whole passages, and the one it ranks first is often an overview that does not
     hold the answer; the reranked sentences are the sharper evidence, so the passage an answer
-    rests on is shown and handed on first (the sources panel, a model server, the evaluator)."""
+    rests on is handed on first (a model server's context, the evaluator, a cited abstention)."""
     quoted = list(dict.fromkeys(c.chunk_id for c in citations))
     first = sorted((p for p in passages if p.chunk_id in quoted), key=lambda p: quoted.index(p.chunk_id))
     return first + [p for p in passages if p.chunk_id not in quoted]

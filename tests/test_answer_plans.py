@@ -171,7 +171,7 @@ def test_the_frame_follows_the_question_language(assistant: Assistant, question:
 
 
 def test_the_passage_an_answer_quotes_is_listed_first(assistant: Assistant) -> None:
-    """The sources panel and a model server get the answer's passages quoted first: retrieval ranks
+    """A model server and the evaluator get the answer's passages quoted first: retrieval ranks
     whole passages, and the one it ranks first is often an overview that does not hold the answer."""
     questions = (
         "Hvor mye penger går til kompetanseheving i distriktene i Innlandet?",
