@@ -71,6 +71,8 @@ class ScoredSentence:
     passage_score: float = 0.0
     # Share of the sentence's words (over three letters) that the question does not contain.
     novelty: float = 1.0
+    # A heading line (`AnswerSentence.heading`): a list's lead-in, never an answer on its own.
+    heading: bool = False
 
 
 @dataclass(frozen=True)
@@ -263,6 +265,13 @@ _REFERS_BACK = re.compile(
     r"^\W*(?:dette|disse|denne|desse|detta|dessa|denna|this|these|those|such|dies(?:e[rsn]?)?)\b", re.I
 )
 
+# A reason is often given about the subject of the sentence that states what is to be explained,
+# by a pronoun ("Karrieresentrene ... blir også viktige. De har et nettverk ..."). Not for "how":
+# on NorQuAD validation it added the next fact about a person to 6 how-answers ("McKinley ble
+# beskrevet som … Han var den siste presidenten …"). "Det"/"it" is left out: it opens statements
+# that refer to nothing ("Det er ...").
+_PERSON_BACK = re.compile(r"^\W*(?:de|dei|they|han|hun|ho|hon|he|she)\b", re.I)
+
 # A sentence that draws a consequence ("Det er derfor avgjørende å ...", "That is why ...") has
 # its reason in the sentence before it: the answer to "why" is there.
 _CONSEQUENCE = re.compile(
@@ -403,6 +412,7 @@ def sentence_features(
                 grounded=grounded[pi],
                 passage_score=pool[pi].score / top_score,
                 novelty=novelty,
+                heading=sentence.heading,
             )
             for (pi, sentence), cos, (lexical, typed, novelty) in zip(
                 candidates, dense, evidence, strict=True
@@ -534,6 +544,15 @@ def select(
     if question.kind in ("amount", "count"):
         # "How much" and "how many" are answered by a number: the best sentence that has one.
         ranked.sort(key=lambda s: not (s.typed and s.grounded))
+    listing = question.plan == "list"
+
+    def label(s: ScoredSentence) -> bool:
+        """A heading that names its section's topic, which is what the question is about, so it
+        often scores best; it answers nothing unless it holds the type asked for (a headline's
+        "6,3 millioner kroner til ..."), and the text below it is a candidate too."""
+        return s.heading and not listing and not (needs_type and s.typed)
+
+    ranked.sort(key=label)
     best = ranked[0]
     cross_language = bool(pool) and question.lang != pool[0].lang
     row = abstain_features(
@@ -566,6 +585,7 @@ def select(
     # does a list or an explanation whose next sentence goes on about it ("Dette kan for eksempel
     # være …", "These include …"): the items or the reason are there.
     continues = question.plan != "fact" and nearest is not None and bool(_REFERS_BACK.match(nearest.text))
+    continues |= question.plan == "why" and nearest is not None and bool(_PERSON_BACK.match(nearest.text))
     # A slide's bullets, flattened into one unpunctuated run of names after their lead-in
     # ("Prosjekter koblet med … forskningsprosjekt. Kunnskapsaksen Byromsstrategi Bycampus"), are
     # the list's items.
@@ -573,14 +593,14 @@ def select(
     # A lead-in that names what the items are ("Virkemidler ... skal partene utvikle") is often
     # followed by the items themselves, introduced as examples or after a colon.
     continues |= question.plan == "list" and nearest is not None and _lists_items(best.text, nearest.text)
-    if nearest is not None and (best.novelty <= _RESTATES or continues) and not carries_links(nearest):
+    restated = best.novelty <= _RESTATES and nearest is not None and not nearest.heading
+    if nearest is not None and (restated or continues) and not carries_links(nearest):
         chosen.append(nearest)
     if question.plan == "why" and _CONSEQUENCE.search(best.text):
         reason = _beside(scored, best, after=False)
-        if reason is not None and not carries_links(reason):
+        if reason is not None and not reason.heading and not carries_links(reason):
             chosen.append(reason)
     joined = len(chosen)  # the best and the sentences that complete it
-    listing = question.plan == "list"
     limit = plan.list_items if listing else plan.max_sentences
     # The second sentence's ratio and the lead share were chosen for the scores that rank.
     meta = {**(selector.meta or {}), **(reranker.meta if reranker is not None else {})}
@@ -593,6 +613,8 @@ def select(
         if s in chosen or not s.grounded or s.score < ratio * best.score or s.text == best.text:
             continue
         if carries_links(s):  # only there by proximity: a document's link or markup is no answer
+            continue
+        if label(s):
             continue
         if listing and pool[s.passage_index].source != pool[best.passage_index].source:
             continue  # a list is one document's list; other documents are a comparison

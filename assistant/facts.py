@@ -26,12 +26,15 @@ FACT_KINDS = ("partner", "funding", "goal")
 
 # Asking who: the interrogatives and "together with whom" of each language.
 _WHO_OR_WHICH = re.compile(
-    r"\b(?:hvem|kven|vem|who|whom|wer|mit wem|hvilke[nt]?|hvilke|kva for|vilk(?:en|et|a)|which|what|"
-    r"hva|hvad|kva|vad|was|"
+    r"\b(?:hvem|kven|vem|who|whom|wer|mit wem|hvilke[nt]?|hvilke|kva for|vilk(?:en|et|a)|which|"
     r"welche[rsn]?|"
     r"sammen med hvem|saman med kven|tillsammans med vem|together with whom|with whom|list|name|nevn|nævn)\b",
     re.I,
 )
+_ASKS_WHAT = re.compile(r"\b(?:what|hva|hvad|kva|vad|was)\b", re.I)
+# Asked with "what", cooperating is the topic, not who: "Hva samarbeider de om?", "Hva ble
+# etablert i samarbeidet?". Only a partner noun asks for partners then ("What partners ...").
+_PARTNER_NOUN = re.compile(r"\b(?:partner\w*|samarbeidspart\w*|samarbejdspart\w*|samarbetspart\w*)", re.I)
 _CUES = {
     "partner": re.compile(
         r"\b(?:samarbeid\w*|samarbej\w*|samarbet\w*|samverk\w*|partner\w*|cooperat\w*|collaborat\w*|"
@@ -98,9 +101,12 @@ def asked_facts(question: str, plan: str) -> list[str]:
 
     Goals only as a list ("which goals", "what are the goals"): "what is the goal of X" wants the
     one sentence that states it, which the extractive answer finds."""
-    if not _WHO_OR_WHICH.search(question):
+    who = bool(_WHO_OR_WHICH.search(question))
+    if not who and not _ASKS_WHAT.search(question):
         return []
     kinds = [kind for kind in FACT_KINDS if _CUES[kind].search(question)]
+    if "partner" in kinds and not who and not _PARTNER_NOUN.search(question):
+        kinds.remove("partner")
     if "goal" in kinds and plan != "list" and not _PLURAL_GOALS.search(question):
         kinds.remove("goal")
     return kinds

@@ -96,6 +96,9 @@ class AnswerSentence:
     end: int
     text: str
     embed_text: str
+    # A heading line with its body after it ("Universitetskommune 3.0 Tematiske hovedområder"): it
+    # names a topic and may lead into a list's items, but answers nothing on its own.
+    heading: bool = False
 
 
 def answer_sentences(passage: str, section: str = "", title: str = "") -> list[AnswerSentence]:
@@ -114,8 +117,27 @@ def answer_sentences(passage: str, section: str = "", title: str = "") -> list[A
             continue
         heading = _heading_before(passage, start, section)
         embed_text = f"{heading}: {text}" if heading and heading != text else text
-        found.append(AnswerSentence(start, end, text, embed_text))
+        found.append(AnswerSentence(start, end, text, embed_text, _is_heading(passage, start, end)))
     return found
+
+
+_LABEL = re.compile(r"\w:\s+\w")
+
+
+def _is_heading(passage: str, start: int, end: int) -> bool:
+    """Whether `passage[start:end]` is a whole heading line (after a slide's number) with text
+    below it. A "label: value" line ("Klubb: Heming") states a fact and is no heading."""
+    line_start = passage.rfind("\n", 0, start) + 1
+    line_end = passage.find("\n", end)
+    line_end = len(passage) if line_end < 0 else line_end
+    text = passage[start:end]
+    return (
+        passage[line_start:start].strip().isdigit() | (not passage[line_start:start].strip())
+        and not passage[end:line_end].strip()
+        and bool(passage[line_end:].strip())
+        and is_heading_line(text)
+        and not _LABEL.search(text)
+    )
 
 
 # Slide text flattened into one line has no sentence punctuation: its bullets run together

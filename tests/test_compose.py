@@ -9,6 +9,7 @@ import numpy as np
 from assistant.compose import (
     REFINE_SENTENCES,
     Coverage,
+    Plan,
     compose,
     coverage,
     question_entities,
@@ -319,3 +320,51 @@ def test_the_passage_an_answer_quotes_is_listed_before_a_better_retrieved_one() 
     assert quoted == [FUNDING]
     # The order the answer's passages are shown and handed on: the quoted one first, then the rest.
     assert quoted_first([mention, FUNDING], result.citations) == [FUNDING, mention]
+
+
+def test_a_slide_heading_is_not_quoted_as_the_answer_to_a_fact_question() -> None:
+    """The heading says what the slide is about, which is what the question is about; the answer
+    is in the slide's text."""
+    deck = _passage(
+        "Organisering av universitetskommunen\n"
+        "Styringsgruppe 4 + 4 med koordinatorer fra TK og NTNU, og prosjektledere per område.",
+        source="trondheim.txt",
+        title="Universitetskommune 3.0",
+    )
+    assert [s.heading for s in answer_sentences(deck.text, "", deck.title)] == [True, False]
+    result = _ask("Hvordan er organiseringen av universitetskommunen?", [deck])
+    assert not result.abstained
+    assert [c.quote for c in result.citations] == [deck.text.split("\n")[1]]
+
+
+def test_a_heading_still_leads_into_the_items_of_a_list() -> None:
+    deck = _passage(
+        "Tematiske hovedområder i universitetskommunen\n"
+        "Byutvikling Helse og velferd Oppvekst og utdanning Smart by\n"
+        "Ambisjon nasjonal pilot med departementene.",
+        source="trondheim.txt",
+        title="Universitetskommune 3.0",
+    )
+    result = _ask("Hvilke tematiske hovedområder har universitetskommunen?", [deck])
+    assert "Tematiske hovedområder i universitetskommunen" in [c.quote for c in result.citations]
+
+
+def test_a_label_and_its_value_on_one_line_is_no_heading() -> None:
+    """ "Nåværende klubb: Heming IL" states a fact; it is not a heading over the lines below it."""
+    card = "Nåværende klubb: Heming IL\nHan debuterte i verdenscupen i 2013."
+    assert [s.heading for s in answer_sentences(card)] == [False, False]
+
+
+def test_a_why_answer_takes_the_next_sentence_when_it_goes_on_about_the_same_subject() -> None:
+    """ "X blir viktige. De har ...": the reason is given about "de", in the sentence after."""
+    pilot = _passage(
+        "Karrieresentrene og sentrene for voksnes læring blir også viktige. "
+        "De har et nettverk innenfor de ulike bransjene og mye kunnskap om sine regioner.",
+    )
+    question = "Hvorfor blir karrieresentrene viktige i prosjektet?"
+    qv = np.asarray(EMB.embed_query(question), dtype=np.float32)
+    # No runner-up joins on its score: only the continuation can bring the second sentence.
+    only_best = Plan(second_ratio=1.01)
+    result = compose(analyze_question(question), [pilot], qv, _VECTORS, _idf, 4, -10.0, only_best)
+    quotes = [c.quote for c in result.citations]
+    assert any(q.startswith("De har et nettverk") for q in quotes), quotes

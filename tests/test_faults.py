@@ -117,8 +117,12 @@ def _check_whole(data: Path, embeddings: Any, versions: Versions, sample: random
     committed = set().union(*visible.values()) if visible else set()
     assert {d.id for d in store.get_passages(list(got["ids"]))} == committed
     assert set(store.lexical().ids) == set(got["ids"])  # BM25 holds what Chroma holds
-    for chunk_id, vec in vectors.items():  # every stored vector finds its own passage
-        hits = store.dense_search(vec, k=3)
+    # Every stored vector finds its own passage among those tied with the best. The folder repeats
+    # each file five times, and a killed run leaves uncommitted duplicates that the search filters
+    # out, so a passage can have more than three near-identical twins: a top-3 search missed one
+    # (a flaky failure) where the index was whole.
+    for chunk_id, vec in vectors.items():
+        hits = store.dense_search(vec, k=len(got["ids"]))
         assert chunk_id in {d.id for d, score in hits if score > hits[0][1] - 1e-3}, chunk_id
     for passage in store.get_passages(sample.sample(sorted(committed), min(3, len(committed)))):
         meta = passage.metadata

@@ -49,6 +49,23 @@ def test_a_noun_asks_for_an_amount_only_as_the_head_of_the_question(question: st
     assert analyze_question(question).kind == kind
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # After "what", "when" opens a clause: the question asks for a thing, not a time.
+        ("What goes wrong when large projects are initiated?", "other"),
+        ("Hva skjer når behovene er kartlagt?", "other"),
+        ("Hvad sker der, når virksomhederne er koblet på?", "other"),
+        # Asked by "when" itself, or by "what year", it is a time.
+        ("When was the presentation given?", "time"),
+        ("Hvornår blev Eksportskolen etableret?", "time"),
+        ("What year was Eksportskolen founded?", "time"),
+    ],
+)
+def test_when_after_what_opens_a_clause_and_asks_no_time(question: str, kind: str) -> None:
+    assert analyze_question(question).kind == kind
+
+
 def test_type_evidence_needs_a_number_for_amounts_but_not_articles() -> None:
     assert has_type_evidence("amount", "Departementet har bevilget 4,4 millioner kroner.")
     assert not has_type_evidence("amount", "Kommunen vil etablere en gründerkultur.")

@@ -144,6 +144,15 @@ def test_asked_facts() -> None:
     assert asked_facts("Hvor mye penger får ordningen?", "fact") == []  # an amount: extractive
 
 
+def test_what_was_done_in_a_cooperation_is_no_question_about_partners() -> None:
+    """Asked with "what", cooperation is the topic; asked with "who" or for partners, it is the answer."""
+    assert asked_facts("Hva ble etablert i 2015 i samarbeidet mellom Trondheim og NTNU?", "fact") == []
+    assert asked_facts("What do Trondheim and NTNU cooperate on?", "fact") == []
+    assert asked_facts("Hva slags samarbeidspartnere har Innlandet?", "fact") == ["partner"]
+    assert asked_facts("What partners does Innlandet have?", "list") == ["partner"]
+    assert asked_facts("Mellom hvem vil Hamar utvikle nye former for samarbeid?", "list") == ["partner"]
+
+
 def test_a_flattened_slide_is_quoted_by_bullet_without_its_number() -> None:
     slide = (
         "Vi skal etablere og få til mye.\n\n9 Mandat Etablere felles utvalg for forskning og "
