@@ -42,6 +42,7 @@ _WHEN = r"\bnår\b|\bhvornår\b|\bwhen\b|\bnär\b|\bwann\b"
 # After "what", "when" opens a clause: "What goes wrong when large projects are initiated?" and
 # "Hva oppstår i salen når …?" ask for a thing, not a time (all 6 such questions of NorQuAD train
 # and the English check set).
+_WHEN_CLAUSE = re.compile(_WHEN)
 _OPENS_WITH_WHAT = re.compile(r"^\W*(?:(?:og|and|men|but|und|och)\s+)?(?:hva|hvad|vad|kva|what|was)\b")
 
 # (kind, pattern over the lower-cased question); the earliest match wins.
@@ -228,8 +229,7 @@ def _answer_type(lowered: str) -> str:
         (m.start(), i, kind) for i, (kind, pattern) in enumerate(_KIND_RES) if (m := pattern.search(lowered))
     ]
     if _OPENS_WITH_WHAT.match(lowered):
-        clause = re.compile(_WHEN)
-        found = [f for f in found if not (f[2] == "time" and clause.match(lowered, f[0]))]
+        found = [f for f in found if not (f[2] == "time" and _WHEN_CLAUSE.match(lowered, f[0]))]
     typed = [f for f in found if f[2] != "list"]
     return min(typed)[2] if typed else ("list" if found else "other")
 

@@ -130,9 +130,9 @@ def _is_heading(passage: str, start: int, end: int) -> bool:
     line_start = passage.rfind("\n", 0, start) + 1
     line_end = passage.find("\n", end)
     line_end = len(passage) if line_end < 0 else line_end
-    text = passage[start:end]
+    text, before = passage[start:end], passage[line_start:start].strip()
     return (
-        passage[line_start:start].strip().isdigit() | (not passage[line_start:start].strip())
+        (not before or before.isdigit())
         and not passage[end:line_end].strip()
         and bool(passage[line_end:].strip())
         and is_heading_line(text)
