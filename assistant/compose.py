@@ -27,7 +27,7 @@ import numpy as np
 
 from assistant.cognates import CognateTable
 from assistant.glossary import counterparts
-from assistant.question import QuestionInfo, has_type_evidence, same_family
+from assistant.question import QuestionInfo, asks_year, has_type_evidence, same_family
 from assistant.selector import LinearModel, abstain_features, load_model, sentence_logits, sentence_matrix
 from assistant.translation import WordTranslator
 from assistant.types import Citation, Passage
@@ -244,6 +244,9 @@ def _lexical_overlap(concepts: Sequence[tuple[set[str], float]], terms: set[str]
 
 
 _NEEDS_TYPE = {"amount", "count", "time", "org"}
+_COUNTED = ("amount", "count")
+# How many more passages a question for a number reads when the first ones hold no number.
+_MORE_PASSAGES = 2
 # Late-chunked sentences embedded on their own per question: the selector's best REFINE_SENTENCES
 # (twice as many for a question in another language than the passages) and the neighbours of its
 # best _REFINE_NEIGHBOURS_OF. On NorQuAD validation this gives the answers of separate sentence
@@ -271,6 +274,15 @@ _REFERS_BACK = re.compile(
 # beskrevet som … Han var den siste presidenten …"). "Det"/"it" is left out: it opens statements
 # that refer to nothing ("Det er ...").
 _PERSON_BACK = re.compile(r"^\W*(?:de|dei|they|han|hun|ho|hon|he|she)\b", re.I)
+
+# "What happens after …?" is answered by the step that follows the one the question names: the
+# next sentence, when it opens as the next step ("Deretter blir de koblet på …", "Then …").
+_ASKS_AFTER = re.compile(r"\b(?:etter at|efter at|efter att|after|nachdem)\b", re.I)
+_NEXT_STEP = re.compile(
+    r"^\W*(?:deretter|derefter|därefter|etterpå|efterfølgende|sidan|sedan|så|then|afterwards|"
+    r"after that|next|danach|anschließend|dann)\b",
+    re.I,
+)
 
 # A sentence that draws a consequence ("Det er derfor avgjørende å ...", "That is why ...") has
 # its reason in the sentence before it: the answer to "why" is there.
@@ -567,7 +579,7 @@ def select(
     confidence = float(abstainer.probabilities(row[None, :])[0])
     cutoff = abstainer.threshold if threshold is None else threshold
     # ... and when no sentence has one, none answers, however close its topic.
-    wrong_type = question.kind in ("amount", "count") and not best.typed
+    wrong_type = (question.kind in _COUNTED or asks_year(question.text)) and not best.typed
     # A name in an English question is often translated in a Norwegian or Danish text ("Lithuania",
     # "Litauen"), so there a missing name is evidence for the abstainer to weigh (it was trained
     # on English questions over Norwegian text), not a veto. Scandinavian languages share names.
@@ -586,6 +598,11 @@ def select(
     # være …", "These include …"): the items or the reason are there.
     continues = question.plan != "fact" and nearest is not None and bool(_REFERS_BACK.match(nearest.text))
     continues |= question.plan == "why" and nearest is not None and bool(_PERSON_BACK.match(nearest.text))
+    continues |= (
+        nearest is not None
+        and bool(_ASKS_AFTER.search(question.text))
+        and bool(_NEXT_STEP.match(nearest.text))
+    )
     # A slide's bullets, flattened into one unpunctuated run of names after their lead-in
     # ("Prosjekter koblet med … forskningsprosjekt. Kunnskapsaksen Byromsstrategi Bycampus"), are
     # the list's items.
@@ -600,8 +617,13 @@ def select(
         reason = _beside(scored, best, after=False)
         if reason is not None and not reason.heading and not carries_links(reason):
             chosen.append(reason)
-    joined = len(chosen)  # the best and the sentences that complete it
     limit = plan.list_items if listing else plan.max_sentences
+    section = _slide_section(scored, best, pool[best.passage_index].text, question.text)
+    if section:
+        # A slide named by what the question asks about answers with all of its points.
+        chosen += [s for s in section if s not in chosen and not carries_links(s)]
+        limit = max(limit, min(len(chosen), plan.list_items))
+    joined = len(chosen)  # the best and the sentences that complete it
     # The second sentence's ratio and the lead share were chosen for the scores that rank.
     meta = {**(selector.meta or {}), **(reranker.meta if reranker is not None else {})}
     second = plan.second_ratio if plan.second_ratio is not None else float(meta.get("second_ratio", 0.05))
@@ -669,6 +691,25 @@ def _reads_as_items(text: str) -> bool:
     return not re.search(r"[.!?:;]\W*$", text) and names >= 2 and names >= 0.4 * (len(words) - 1)
 
 
+def _slide_section(
+    scored: Sequence[ScoredSentence], best: ScoredSentence, text: str, question: str
+) -> list[ScoredSentence]:
+    """The rest of the slide `best` opens, when the slide's first word is its heading and names
+    what the question asks about ("9 Mandat Etablere …" for "Hva går mandatet ut på?"): a slide
+    is one line after its number, and its points are the answer together."""
+    line_start = text.rfind("\n", 0, best.start) + 1
+    first = re.match(r"[^\W\d_]+", best.text)
+    if not re.fullmatch(r"\d{1,3} ", text[line_start : best.start]) or first is None:
+        return []
+    asked = {w[:5] for w in re.findall(r"\w+", question.lower()) if len(w) > 3}
+    if first.group().lower()[:5] not in asked:
+        return []
+    line_end = text.find("\n", best.end)
+    line_end = len(text) if line_end < 0 else line_end
+    same = (s for s in scored if s.passage_index == best.passage_index and best.end <= s.start < line_end)
+    return sorted(same, key=lambda s: s.start)
+
+
 def _beside(scored: Sequence[ScoredSentence], best: ScoredSentence, after: bool) -> ScoredSentence | None:
     """The sentence right after (or before) `best` in its passage, if there is one."""
     same = [s for s in scored if s.passage_index == best.passage_index]
@@ -705,4 +746,26 @@ def compose(
     )
     pool = list(passages[:max_passages])
     covered = coverage(question, pool, idf)
-    return select(question, pool, features, threshold, plan, covered=covered, reranker=reranker)
+    result = select(question, pool, features, threshold, plan, covered=covered, reranker=reranker)
+    if (
+        result.abstained
+        and question.kind in _COUNTED
+        and not any(f.typed for f in features)
+        and len(passages) > max_passages
+    ):
+        # No sentence of the top passages holds a number at all, so none can say how much or
+        # how many: the number may be in the next passages ("Vores strategi er fokuseret om fire
+        # mål" was fifth for "Hvor mange mål ...?"). The abstainer still decides on them.
+        wider = max_passages + _MORE_PASSAGES
+        features = sentence_features(
+            question, passages, query_vector, vectors, idf, wider, refine, translator=translator
+        )
+        pool = list(passages[:wider])
+        covered = coverage(question, pool, idf)
+        further = select(question, pool, features, threshold, plan, covered=covered, reranker=reranker)
+        # A number there must be in a sentence that shares a word with the question: "Vores
+        # strategi er fokuseret om fire mål" counts goals, not the students "Hvor mange
+        # studerende …?" asks about.
+        if not further.abstained and further.sentences[0].lexical > 0:
+            result = further
+    return result

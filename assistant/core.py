@@ -136,7 +136,7 @@ class Assistant:
         records = self._documents()
         names = named_documents(text, records)
         named = [r for group in names.values() for r in group]
-        facts = asked_facts(text, info.plan)
+        facts = asked_facts(text, info.plan, info.kind)
         if corpus_question is not None and corpus_question.kind == "compare" and len(names) >= 2:
             # The documents the question names, rather than the words around "and" in its phrasing
             # ("Compare how Hamar and Herning ..."), decide what is compared.

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.messages import message
+from assistant.question import uncounted_money
 from assistant.types import Citation
 from assistant.verify import strip_unsafe
 from ingest.extract import find_amounts
@@ -129,10 +130,13 @@ def _count_span(sentence: str, question: str, asked: set[str]) -> str:
     noun = counted.group(1).lower()[:5] if counted else ""
     part_of = bool(re.search(r"\b(?:mange|många|many|viele) (?:av|af|of|von)\b", question, re.I))
     found: list[tuple[bool, str]] = []
+    money = uncounted_money(sentence, question)
     for match in _COUNT.finditer(sentence):
         number = match.group()
         if number.lower() in asked or (_YEAR.fullmatch(number) and not noun):
             continue
+        if any(start <= match.start() < end for start, end in money):
+            continue  # a sum of money counts no years or businesses
         rest = sentence[match.end() :]
         if part_of and (share := _PART_OF.match(rest)):
             # "Hvor mange av ministrene ...": "Sju av 20" answers it.

@@ -15,10 +15,12 @@ __all__ = [
     "QuestionInfo",
     "analyze_question",
     "answer_plan",
+    "asks_year",
     "has_new_name",
     "has_type_evidence",
     "is_instruction",
     "same_family",
+    "uncounted_money",
 ]
 
 # A noun names what is asked ("Hva er budsjettet?", "What is the population of Herning?") only as
@@ -45,6 +47,13 @@ _WHEN = r"\bnår\b|\bhvornår\b|\bwhen\b|\bnär\b|\bwann\b"
 _WHEN_CLAUSE = re.compile(_WHEN)
 _OPENS_WITH_WHAT = re.compile(r"^\W*(?:(?:og|and|men|but|und|och)\s+)?(?:hva|hvad|vad|kva|what|was)\b")
 
+# A question for a year is answered only by a sentence that names one, in three or four digits
+# (all 14 such questions of NorQuAD train have one in the answer, "741" among them); "de senere
+# år" gives none.
+_YEAR_CUE = r"\b(?:hvilket|which|what|vilket|kva|welches|welchem|hvilke) (?:år|year|jahr)\b|\bårstall\b"
+_ASKS_YEAR = re.compile(_YEAR_CUE)
+_YEAR = re.compile(r"(?<![\d.,])\b\d{3,4}\b(?![.,]\d)")  # not "1,882 millioner"
+
 # (kind, pattern over the lower-cased question); the earliest match wins.
 _KIND_CUES: list[tuple[str, str]] = [
     (
@@ -63,7 +72,7 @@ _KIND_CUES: list[tuple[str, str]] = [
     ),
     (
         "time",
-        rf"{_WHEN}|\bhvilket år\b|\bwhat year\b|\bvilket år\b|"
+        rf"{_WHEN}|{_YEAR_CUE}|"
         # "Hvor lang er perioden/etappen": a duration or a length, in years, months or numbers.
         r"\bhvor lenge\b|\b(?:hvor|kor) lang\b|\bhur lång\b|\bhow long\b|\bhur länge\b|\bkor lenge\b|"
         r"\bi hvilket år\b|"
@@ -100,7 +109,8 @@ _NUMBER_WORDS = (
 )
 _TYPE_EVIDENCE = {
     "amount": re.compile(r"\d|\b(?:million\w*|milliard\w*|mill\.|mrd\.|mio\.|kroner|kr\.?)\b", re.I),
-    "count": re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I),
+    # "tre-mekaniske" (wood-working) counts nothing: a number word opens no hyphenated compound.
+    "count": re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b(?!-\w)", re.I),
     "time": re.compile(
         rf"\b\d{{1,4}}\b|\b(?:januar|februar|mars|marts|april|mai|maj|juni|juli|august|september|"
         rf"oktober|november|desember|december|år|måned\w*|uke\w*|dag\w*|years?|months?|"
@@ -108,6 +118,13 @@ _TYPE_EVIDENCE = {
         re.I,
     ),
 }
+
+
+# Words that follow a verb, never a plural noun, after "what"/"which" (see the list cue below).
+_VERB_OBJECT = (
+    r"the|a|an|its|their|his|her|our|how|what|whether|if|why|where|who|which|wrong|well|"
+    r"most|much|best|more|after|before|when|during|then|next"
+)
 
 
 # The answer plan: what shape of answer the question wants. A list asks for every item; why and
@@ -129,12 +146,19 @@ _PLAN_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "list",
         re.compile(
-            r"\bhvilke\b|\bvilka\b|\bwelche\b|\bkva for\b(?! ein\b| eit\b| ei\b)|\bkva slags\b|"
+            r"\bhvilke\b|\bvilka\b|\bkva for\b(?! ein\b| eit\b| ei\b)|\bkva slags\b|"
+            # German "welche" is also the feminine singular; a noun with a feminine singular
+            # ending says which ("Welche Regelung", "welche Partnerschaft"; plural "-ungen").
+            r"\bwelche\b(?!\s+(?:\w+e[nrs]?\s+)?\w+(?:ung|heit|keit|schaft|ion|tät|ik|ei)\b)|"
             r"\bhvem (?:er|var)\b.*\bpartner|"
             r"\b(?:which|what)\s+(?:are|were)\b|\b(?:list|name)\s+(?:the|all)\b|"
             r"\b(?:which|what)\s+(?:(?:two|three|four|five|six|main|other|new|different|key|"
             r"\w+(?:ic|al|ive|ary|ous|ful|ent|ant|ing|ed))\s+)?"
-            r"(?!does\b|is\b|was\b|has\b|this\b)\w+(?:ies|[^su]s)\b|"
+            r"(?!does\b|is\b|was\b|has\b|this\b)\w+(?:ies|[^su]s)\b"
+            # ... unless the word is a verb: "What determines how much ...", "What goes wrong
+            # when ...", "What drives the growth" go on with a determiner, a wh-word or an
+            # adverb, which no plural noun there is followed by ("Which partners does ...").
+            rf"(?!\s+(?:{_VERB_OBJECT})\b)|"
             r"\bnevn\b|\bnævn\b|\bräkna upp\b|\brams opp\b"
         ),
     ),
@@ -278,6 +302,35 @@ def has_new_name(sentence: str, question: str) -> bool:
     return any(m.group().lower() not in asked for m in _INNER_NAME.finditer(sentence))
 
 
+_CURRENCY = r"(?:kroner|kronor|kr\.?|nok|dkk|sek|euro|eur|dollars?|usd|€|\$)"
+_MONEY_WORD = re.compile(
+    rf"\b(?:{_CURRENCY}|penger|penge|pengar|money|geld|millioner|milliarder|million|billion)(?!\w)", re.I
+)
+_MONEY = re.compile(
+    r"\d[\d.,  ]*(?:\s*(?:millioner|milliarder|mill\.?|mrd\.?|mio\.?|million|billion))?"
+    rf"\s*{_CURRENCY}(?!\w)",
+    re.I,
+)
+# The unit after a number, which is no more evidence than the number when the question gives it.
+_UNIT = r"(?:\s*(?:million\w*|milliard\w*|mill\.|mrd\.|mio\.))?(?:\s*(?:kroner|kronor|kr\.?)(?!\w))?"
+_COUNTS_YEARS = re.compile(r"\b(?:mange|många|many|viele) (?:år|years|jahre)\b", re.I)
+_YEARS_COUNTED = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})(?:\b|år)", re.I)
+
+
+def uncounted_money(sentence: str, question: str) -> list[tuple[int, int]]:
+    """The spans of `sentence` that are sums of money, for a "how many" question that counts
+    something else: "4,4 millioner kroner" says nothing about how many businesses signed up.
+    None when the question counts money itself ("hvor mange kroner")."""
+    if _MONEY_WORD.search(question):
+        return []
+    return [m.span() for m in _MONEY.finditer(sentence)]
+
+
+def asks_year(question: str) -> bool:
+    """Whether the question asks for a year ("I hvilket år …", "In which year …")."""
+    return bool(_ASKS_YEAR.search(question.lower()))
+
+
 def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
     """Does `sentence` contain the kind of thing the question asks for (where we can tell)?
 
@@ -297,9 +350,18 @@ def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
     pattern = _TYPE_EVIDENCE.get(kind)
     if pattern is None:
         return True
+    if kind == "time" and asks_year(question):
+        pattern = _YEAR
+    if kind == "count" and _COUNTS_YEARS.search(question):
+        # Years are counted in a compound too: "over en treårsperiode", "en femårig plan".
+        pattern = _YEARS_COUNTED
+    if kind == "count":
+        for start, end in reversed(uncounted_money(sentence, question)):
+            sentence = f"{sentence[:start]} {sentence[end:]}"
     # A number the question holds is no evidence: "Universitetskommune 3.0" gives no date or
     # amount for a question about Universitetskommune 3.0, nor does "14,6 prosent" say when the
     # share fell to 14,6 prosent.
+    # Nor is its unit: "6,3 millioner kroner" says nothing about a share of "de 6,3 millionene".
     for number in set(_NUMBER.findall(question)):
-        sentence = re.sub(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", " ", sentence)
+        sentence = re.sub(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d){_UNIT}", " ", sentence, flags=re.I)
     return bool(pattern.search(sentence))

@@ -147,6 +147,10 @@ def _is_heading(passage: str, start: int, end: int) -> bool:
 _LONG_UNPUNCTUATED = 30
 _LONG_BULLET = 45
 _SLIDE_NUMBER = re.compile(r"\d{1,3} (?=[A-ZÆØÅ][a-zæøå])")
+# Any number that opens a line, when a line next to it in the numbering opens as a slide does
+# ("6 Universitetskommune …", "7 3.0 - omfang …", "8 Mål …"): a slide's number, whatever follows.
+# Not a number's thousands ("36 500 kroner", in a table of yearly amounts).
+_LINE_NUMBER = re.compile(r"(\d{1,3}) (?=\S)(?!\d{3}(?!\d))")
 _LEADS_INTO_NAME = {
     "i", "in", "og", "and", "med", "with", "for", "til", "to", "av", "of", "på", "om", "fra", "frå",
     "mot", "ved", "hos", "mellom", "samt", "eller", "or", "the", "by", "at", "kommune", "-", "–",
@@ -162,10 +166,12 @@ def _slide_units(text: str, spans: list[tuple[int, int]], title: str = "") -> li
     # "Med"); one it never writes in lower case is a name ("Hannibals", "Romas").
     lower_words = set(re.findall(r"\b[a-zæøå][\wæøå-]*", text))
     headers = _running_headers(text, title)
+    numbered = _numbered_lines(text)
     for start, end in spans:
         body = text[start:end]
         at_line_start = start == 0 or text[start - 1] == "\n"
-        if at_line_start and (number := _SLIDE_NUMBER.match(body)):
+        number = _LINE_NUMBER.match(body) if start in numbered else _SLIDE_NUMBER.match(body)
+        if at_line_start and number:
             start += number.end()  # a slide's number is no part of what it says
             body = text[start:end]
             # Nor is the deck's running header: "Universitetskommune 3.0 Universitetskommune tilfreds
@@ -191,6 +197,19 @@ def _slide_units(text: str, spans: list[tuple[int, int]], title: str = "") -> li
             # A bullet still longer than a long sentence: its capitalised words start bullets too.
             units += _bullets(text, a, b, None) if _words(text[a:b]) > _LONG_BULLET else [(a, b)]
     return [(a, len(text[:b].rstrip())) for a, b in units if text[a:b].strip()]
+
+
+def _numbered_lines(text: str) -> set[int]:
+    """Offsets of the lines of `text` that open with a slide's number (see `_LINE_NUMBER`)."""
+    found = {
+        m.start(): int(m.group(1))
+        for m in _LINE_NUMBER.finditer(text)
+        if m.start() == 0 or text[m.start() - 1] == "\n"
+    }
+    # A neighbour must read as a slide (its number before a capitalised word): two lines may open
+    # with neighbouring names ("331 skvadron", "332 skvadron").
+    slides = {n for offset, n in found.items() if _SLIDE_NUMBER.match(text, offset)}
+    return {offset for offset, n in found.items() if {n - 1, n + 1} & slides}
 
 
 def _running_headers(text: str, title: str = "") -> list[str]:

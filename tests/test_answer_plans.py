@@ -145,6 +145,26 @@ def test_a_slide_heading_is_never_the_answer_to_a_fact_question(assistant: Assis
     assert "Tematiske" not in answer.text
 
 
+def test_a_slide_the_question_names_is_quoted_with_all_its_points(assistant: Assistant) -> None:
+    answer = assistant.ask("Hva går mandatet for Universitetskommune 3.0 ut på?")
+    assert not answer.abstained
+    for point in ("felles utvalg for forskning", "styringsform for samarbeidet", "utveksling av personell"):
+        assert point in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
+def test_a_slide_number_before_a_number_is_not_quoted(assistant: Assistant) -> None:
+    # Slide 7 opens "7 3.0 - omfang Ambisjon; Nasjonal pilot, KD og KMD".
+    answer = assistant.ask("Hvilke departementer nevnes i ambisjonen om en nasjonal pilot?")
+    assert "KD og KMD" in answer.text
+    assert not any(c.quote.startswith("7 ") for c in answer.citations), answer.text
+
+
+def test_what_happens_after_a_step_is_answered_by_the_next_step(assistant: Assistant) -> None:
+    answer = assistant.ask("Hva skjer etter at behovene til de små bedriftene er kartlagt?")
+    assert "Deretter blir de koblet på relevante etter- og videreutdanningstilbud" in answer.text
+
+
 def test_a_slides_flattened_bullets_are_listed_after_their_lead_in(assistant: Assistant) -> None:
     # The slide's items follow their lead-in as one unpunctuated run of names.
     answer = assistant.ask("Hvilke prosjekter hører til Trondheim ByLab?")

@@ -208,3 +208,22 @@ def test_a_decks_running_header_is_not_quoted_with_its_slides_first_bullet() -> 
     assert not any(t.startswith("Byløftet 2030 Kommunen") for t in texts)
     # A slide that is only the header and its heading stays whole: a list's lead-in.
     assert "Byløftet 2030 Finansiering" in texts
+
+
+def test_a_slide_number_is_left_out_even_before_a_number() -> None:
+    deck = (
+        "6 Tematiske hovedområder\nByutvikling Helse og velferd\n\n"
+        "7 3.0 - omfang Ambisjon; Nasjonal pilot, KD og KMD\n\n"
+        "8 Mål Sikre tilgang på relevant kunnskap\n"
+    )
+    texts = [s.text for s in answer_sentences(deck)]
+    assert "3.0 - omfang Ambisjon; Nasjonal pilot, KD og KMD" in texts, texts
+
+
+def test_numbers_that_open_lines_stay_when_they_are_amounts_or_names() -> None:
+    # A table of yearly amounts, and two neighbouring squadron numbers: no deck of slides.
+    table = "1995\n39 230 kroner\n1994\n38 080 kroner\n1993\n37 300 kroner\n"
+    names = "331 skvadron med F-16 flyr fredag.\n332 skvadron med F-35 flyr fredag.\n"
+    table_texts = " ".join(s.text for s in answer_sentences(table))
+    assert "39 230 kroner" in table_texts and "37 300 kroner" in table_texts
+    assert next(s.text for s in answer_sentences(names)).startswith("331 skvadron")

@@ -16,7 +16,7 @@ from assistant.compose import (
     quoted_first,
     sentence_features,
 )
-from assistant.question import analyze_question
+from assistant.question import analyze_question, has_type_evidence
 from assistant.types import Passage
 from ingest.chunking import answer_sentences
 from tests.fakes import FakeEmbeddings, embedded_sentences
@@ -368,3 +368,89 @@ def test_a_why_answer_takes_the_next_sentence_when_it_goes_on_about_the_same_sub
     result = compose(analyze_question(question), [pilot], qv, _VECTORS, _idf, 4, -10.0, only_best)
     quotes = [c.quote for c in result.citations]
     assert any(q.startswith("De har et nettverk") for q in quotes), quotes
+
+
+def test_a_slide_named_by_the_question_is_quoted_with_all_its_points() -> None:
+    deck = _passage(
+        "8 Mål Sikre tilgang på relevant kunnskap.\n"
+        "9 Mandat Etablere felles utvalg for forskning og utdanning. "
+        "Etablere en styringsform for samarbeidet. "
+        "Få på plass ordninger for utveksling av personell.\n"
+        "10 Virkemidler Partene skal utvikle modeller for samarbeid.",
+        source="trondheim.txt",
+        title="Universitetskommune 3.0",
+    )
+    question = "Hva går mandatet ut på?"
+    qv = np.asarray(EMB.embed_query(question), dtype=np.float32)
+    only_best = Plan(second_ratio=1.01)
+    result = compose(analyze_question(question), [deck], qv, _VECTORS, _idf, 4, -10.0, only_best)
+    quotes = [c.quote for c in result.citations]
+    assert quotes[0].startswith("Mandat Etablere"), quotes
+    assert "Etablere en styringsform for samarbeidet." in quotes
+    assert "Få på plass ordninger for utveksling av personell." in quotes
+    assert not any(q.startswith(("Mål", "Virkemidler")) for q in quotes), quotes
+
+
+def test_a_count_no_top_passage_holds_is_looked_for_in_the_next_passages() -> None:
+    prose = [
+        _passage(text, source=f"herning-{n}.txt", title="Uddannelsesstrategi")
+        for n, text in enumerate(
+            [
+                "Vi vil skabe en større integration mellem uddannelserne og arbejdsmarkedet.",
+                "Uddannelsesinstitutionerne i byen fortæller om en unik nærhed.",
+                "Vi har et udstrakt fokus på rammebetingelser for erhvervslivet.",
+                "Vi er åbne overfor nye løsninger for at opfylde vores mål.",
+                "Vores strategi er fokuseret om fire mål, som vi vil indfri.",
+            ]
+        )
+    ]
+    result = _ask("Hvor mange mål er strategien fokuseret om?", prose)
+    assert not result.abstained
+    assert result.citations[0].quote.startswith("Vores strategi er fokuseret om fire mål")
+
+
+def test_a_sum_of_money_is_no_count_of_businesses() -> None:
+    funding = "Gjennom ordningen har departementet bevilget 4,4 millioner kroner over en treårsperiode."
+    assert not has_type_evidence("count", funding, "How many businesses have signed up for the pilots?")
+    assert has_type_evidence("count", funding, "Hvor mange millioner kroner har departementet bevilget?")
+    assert has_type_evidence("count", "Til sammen 12 bedrifter har meldt seg på.", "How many businesses?")
+
+
+def test_a_question_for_a_year_is_answered_only_by_a_sentence_that_names_one() -> None:
+    question = "In which year did Herning Municipality adopt its education strategy?"
+    assert analyze_question(question).kind == "time"
+    vague = "På landsplan har der de senere år været et politisk fokus."
+    assert not has_type_evidence("time", vague, question)
+    assert has_type_evidence("time", "Strategien blev vedtaget i 2019.", question)
+    strategy = _passage(
+        "Her finder du vores uddannelsesstrategi for Herning Kommune. "
+        "På landsplan har der de senere år været et politisk fokus på uddannelse.",
+        source="herning.txt",
+        title="Uddannelsesstrategi",
+    )
+    assert _ask(question, [strategy]).abstained
+
+
+def test_the_amount_a_question_names_with_its_unit_is_no_answer_to_a_share_of_it() -> None:
+    question = "Hvor mye av de 6,3 millionene til Kompetansepiloter går til Fjellregionen?"
+    assert not has_type_evidence("amount", "Til sammen blir det nesten 6,3 millioner kroner.", question)
+    assert has_type_evidence("amount", "Fjellregionen får 1,2 millioner kroner av potten.", question)
+
+
+def test_years_are_counted_in_a_compound() -> None:
+    sentence = "Gjennom ordningen har departementet bevilget 4,4 millioner kroner over en treårsperiode."
+    assert has_type_evidence("count", sentence, "Over hvor mange år gis bevilgningen fra departementet?")
+
+
+def test_a_number_word_in_a_hyphenated_compound_counts_nothing() -> None:
+    # "tre" is wood in "tre-mekaniske", not three.
+    sentence = "Fylkeskommunen valgte å satse på bedrifter innenfor den tre-mekaniske næringskjeden."
+    assert not has_type_evidence("count", sentence, "Hvor mange bedrifter skal delta i prosjektet?")
+    assert has_type_evidence("count", "Tre bedrifter deltar.", "Hvor mange bedrifter skal delta?")
+
+
+def test_a_year_may_have_three_digits() -> None:
+    sentence = "Karl Martell (født 23. august 686, død 22. oktober 741) var rikshovmester."
+    assert has_type_evidence("time", sentence, "Hvilket år døde Karl Martell?")
+    decimal = "Fylket bidrar med 1,882 millioner kroner."
+    assert not has_type_evidence("time", decimal, "Hvilket år startet det?")

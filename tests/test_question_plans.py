@@ -19,12 +19,20 @@ from vectorstore.store import DocumentRecord
         ("What are the goals of the strategy?", "list"),
         ("Vilka regioner prioriterade Innlandet?", "list"),
         ("Welche Ziele hat Hamar?", "list"),
+        ("Welche Maßnahmen plant Herning?", "list"),
+        ("Welche nationale Regelung wollen Trondheim und NTNU erreichen?", "fact"),
+        ("Welche Partnerschaft hat Innlandet gewählt?", "fact"),
         ("Kva for mål har Hamar?", "list"),
         ("Which ministry finances the Kompetansepiloter scheme?", "fact"),
         ("Which thematic areas does the cooperation cover?", "list"),
         ("What regional measures are planned?", "list"),
         ("Which university city attracts students?", "fact"),
         ("What does Hamar want to establish?", "fact"),
+        # A verb in -s after "what" is no plural noun: a thing is asked, not a list.
+        ("What goes wrong when large projects are initiated?", "fact"),
+        ("What determines how much the region receives?", "fact"),
+        ("What drives the growth of the wood industry?", "fact"),
+        ("What happens after the needs have been mapped?", "fact"),
         ("Hvilken skole etablerede Herning?", "fact"),
         ("Kva for ein skule vart etablert?", "fact"),
         ("Why was the wood industry prioritised?", "why"),
@@ -147,6 +155,11 @@ def test_asked_facts() -> None:
 def test_what_was_done_in_a_cooperation_is_no_question_about_partners() -> None:
     """Asked with "what", cooperation is the topic; asked with "who" or for partners, it is the answer."""
     assert asked_facts("Hva ble etablert i 2015 i samarbeidet mellom Trondheim og NTNU?", "fact") == []
+    # A year or a number is asked, not the partners of the cooperation the question names.
+    year = "I hvilket år kom universitetsskolerne i gang i samarbejdet mellem Trondheim og NTNU?"
+    assert asked_facts(year, "fact", analyze_question(year).kind) == []
+    count = "Hvor mange partnere har Innlandet i kompetansepilotene?"
+    assert asked_facts(count, "fact", analyze_question(count).kind) == []
     assert asked_facts("What do Trondheim and NTNU cooperate on?", "fact") == []
     assert asked_facts("Hva slags samarbeidspartnere har Innlandet?", "fact") == ["partner"]
     assert asked_facts("What partners does Innlandet have?", "list") == ["partner"]
@@ -212,3 +225,9 @@ def test_clusters_that_exist_are_not_partners_asked_for() -> None:
     # with the document's partners instead.
     assert asked_facts("Which industry clusters exist in Hamar?", "list") == []
     assert asked_facts("Hvilke klynger samarbeider Innlandet med?", "list") == ["partner"]
+
+
+def test_a_sum_of_money_is_no_span_for_how_many_years() -> None:
+    sentence = "Gjennom ordningen har departementet bevilget 4,4 millioner kroner over en treårsperiode."
+    assert direct_span("count", sentence, "Over hvor mange år gis bevilgningen fra departementet?") == ""
+    assert direct_span("count", "Det koster 300 kroner.", "Hvor mange kroner koster det?") == "300 kroner"
