@@ -54,6 +54,11 @@ _YEAR_CUE = r"\b(?:hvilket|which|what|vilket|kva|welches|welchem|hvilke) (?:år|
 _ASKS_YEAR = re.compile(_YEAR_CUE)
 _YEAR = re.compile(r"(?<![\d.,])\b\d{3,4}\b(?![.,]\d)")  # not "1,882 millioner"
 
+_AUXILIARY = (
+    r"(?:did|does|do|is|was|are|were|has|have|had|will|would|can|could|should|er|var|har|hadde|"
+    r"vil|skal|kan|gjorde|gjør|blir|ble|gør|blev|bliver|är|gör|ist|hat|wird)"
+)
+
 # (kind, pattern over the lower-cased question); the earliest match wins.
 _KIND_CUES: list[tuple[str, str]] = [
     (
@@ -80,7 +85,10 @@ _KIND_CUES: list[tuple[str, str]] = [
     ),
     (
         "org",
-        r"\b(?:hvilke[nt]?|hvilke|which|what|vilken|vilka|kva for(?: ein| eit)?)\s+(?:\w+\s+)?"
+        # A word may stand between ("which Norwegian university"), but not a verb: in "What did
+        # University Municipality 2.0 offer …?" the institution word names the subject.
+        r"\b(?:hvilke[nt]?|hvilke|which|what|vilken|vilka|kva for(?: ein| eit)?)\s+"
+        rf"(?:(?!{_AUXILIARY}\b)\w+\s+)?"
         # The institution word may end a compound ("utdanningsinstitusjoner") and be inflected.
         r"\w*(?:universitet(?:et|er|ene)?|universit(?:y|ies)|høgskolen?|høgskoler|colleges?|"
         r"departement(?:et|er|ene)?|ministr(?:y|ies)|departments?|direktorat(?:et|er|ene)?|"

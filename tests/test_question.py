@@ -54,6 +54,9 @@ def test_a_noun_asks_for_an_amount_only_as_the_head_of_the_question(question: st
     [
         # After "what", "when" opens a clause: the question asks for a thing, not a time.
         ("What goes wrong when large projects are initiated?", "other"),
+        # An institution word after a verb names the subject, not what is asked.
+        ("What did University Municipality 2.0 offer the teachers?", "other"),
+        ("Which Norwegian university is a partner?", "org"),
         ("Hva skjer når behovene er kartlagt?", "other"),
         ("Hvad sker der, når virksomhederne er koblet på?", "other"),
         # Asked by "when" itself, or by "what year", it is a time.
