@@ -244,7 +244,7 @@ def _lexical_overlap(concepts: Sequence[tuple[set[str], float]], terms: set[str]
 
 
 _NEEDS_TYPE = {"amount", "count", "time", "org"}
-_COUNTED = ("amount", "count")
+_NUMBER_KINDS = ("amount", "count")
 # How many more passages a question for a number reads when the first ones hold no number.
 _MORE_PASSAGES = 2
 # Late-chunked sentences embedded on their own per question: the selector's best REFINE_SENTENCES
@@ -579,7 +579,7 @@ def select(
     confidence = float(abstainer.probabilities(row[None, :])[0])
     cutoff = abstainer.threshold if threshold is None else threshold
     # ... and when no sentence has one, none answers, however close its topic.
-    wrong_type = (question.kind in _COUNTED or asks_year(question.text)) and not best.typed
+    wrong_type = (question.kind in _NUMBER_KINDS or asks_year(question.text)) and not best.typed
     # A name in an English question is often translated in a Norwegian or Danish text ("Lithuania",
     # "Litauen"), so there a missing name is evidence for the abstainer to weigh (it was trained
     # on English questions over Norwegian text), not a veto. Scandinavian languages share names.
@@ -749,7 +749,7 @@ def compose(
     result = select(question, pool, features, threshold, plan, covered=covered, reranker=reranker)
     if (
         result.abstained
-        and question.kind in _COUNTED
+        and question.kind in _NUMBER_KINDS
         and not any(f.typed for f in features)
         and len(passages) > max_passages
     ):
@@ -757,6 +757,7 @@ def compose(
         # how many: the number may be in the next passages ("Vores strategi er fokuseret om fire
         # mål" was fifth for "Hvor mange mål ...?"). The abstainer still decides on them.
         wider = max_passages + _MORE_PASSAGES
+        # Anew over the wider pool: ranks and gaps are relative to every candidate.
         features = sentence_features(
             question, passages, query_vector, vectors, idf, wider, refine, translator=translator
         )

@@ -96,19 +96,19 @@ def speaks_of(kind: str, sentence: str) -> bool:
 _PLURAL_GOALS = re.compile(r"\b(?:målene|målsettingene|goals|aims|objectives|ziele|måla|målen)\b", re.I)
 
 
-def asked_facts(question: str, plan: str, kind: str = "other") -> list[str]:
+def asked_facts(question: str, plan: str, answer_type: str = "other") -> list[str]:
     """The fact kinds a who/which question asks about ("partner", "funding", "goal"), in order.
 
     Goals only as a list ("which goals", "what are the goals"): "what is the goal of X" wants the
     one sentence that states it, which the extractive answer finds. A question for a year, a
-    number or an amount (`kind`, from `analyze_question`) wants that, not the partners or goals of
+    number or an amount (`answer_type`, from `analyze_question`) wants that, not the partners or goals of
     the cooperation it names ("I hvilket år kom universitetsskolerne i gang i samarbejdet ...?")."""
     who = bool(_WHO_OR_WHICH.search(question))
     if not who and not _ASKS_WHAT.search(question):
         return []
     kinds = [kind for kind in FACT_KINDS if _CUES[kind].search(question)]
-    if kind in ("time", "count", "amount"):
-        kinds = [k for k in kinds if k == "funding" and kind == "amount"]
+    if answer_type in ("time", "count", "amount"):
+        kinds = [k for k in kinds if k == "funding" and answer_type == "amount"]
     if "partner" in kinds and not who and not _PARTNER_NOUN.search(question):
         kinds.remove("partner")
     if "goal" in kinds and plan != "list" and not _PLURAL_GOALS.search(question):

@@ -360,10 +360,10 @@ def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
         return True
     if kind == "time" and asks_year(question):
         pattern = _YEAR
-    if kind == "count" and _COUNTS_YEARS.search(question):
-        # Years are counted in a compound too: "over en treårsperiode", "en femårig plan".
-        pattern = _YEARS_COUNTED
     if kind == "count":
+        if _COUNTS_YEARS.search(question):
+            # Years are counted in a compound too: "over en treårsperiode", "en femårig plan".
+            pattern = _YEARS_COUNTED
         for start, end in reversed(uncounted_money(sentence, question)):
             sentence = f"{sentence[:start]} {sentence[end:]}"
     # A number the question holds is no evidence: "Universitetskommune 3.0" gives no date or
