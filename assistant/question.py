@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.extract import find_amounts
 from ingest.language import language_confidences
 
 __all__ = [
@@ -314,11 +315,6 @@ _CURRENCY = r"(?:kroner|kronor|kr\.?|nok|dkk|sek|euro|eur|dollars?|usd|€|\$)"
 _MONEY_WORD = re.compile(
     rf"\b(?:{_CURRENCY}|penger|penge|pengar|money|geld|millioner|milliarder|million|billion)(?!\w)", re.I
 )
-_MONEY = re.compile(
-    r"\d[\d.,  ]*(?:\s*(?:millioner|milliarder|mill\.?|mrd\.?|mio\.?|million|billion))?"
-    rf"\s*{_CURRENCY}(?!\w)",
-    re.I,
-)
 # The unit after a number, which is no more evidence than the number when the question gives it.
 _UNIT = r"(?:\s*(?:million\w*|milliard\w*|mill\.|mrd\.|mio\.))?(?:\s*(?:kroner|kronor|kr\.?)(?!\w))?"
 _COUNTS_YEARS = re.compile(r"\b(?:mange|många|many|viele) (?:år|years|jahre)\b", re.I)
@@ -331,7 +327,7 @@ def uncounted_money(sentence: str, question: str) -> list[tuple[int, int]]:
     None when the question counts money itself ("hvor mange kroner")."""
     if _MONEY_WORD.search(question):
         return []
-    return [m.span() for m in _MONEY.finditer(sentence)]
+    return [(start, end) for start, end, *_ in find_amounts(sentence, "nb")]
 
 
 def asks_year(question: str) -> bool:
