@@ -88,7 +88,7 @@ class Assistant:
             return None
         from assistant.reranker import load_reranker  # torch and the encoder load on first use
 
-        return load_reranker()
+        return load_reranker(precision=self.settings.reranker_precision)
 
     def check_question(self, question: str, lang_hint: str = "en") -> str:
         """Return the stripped question or raise `QuestionRejected`; costs no model work."""

