@@ -60,6 +60,8 @@ _AUXILIARY = (
     r"vil|skal|kan|gjorde|gjør|blir|ble|gør|blev|bliver|är|gör|ist|hat|wird)"
 )
 
+_PREPOSITIONS = r"(?:in|at|of|for|with|from|on|to|that|which|who|and|or|near|outside|abroad)"
+
 # (kind, pattern over the lower-cased question); the earliest match wins.
 _KIND_CUES: list[tuple[str, str]] = [
     (
@@ -94,7 +96,11 @@ _KIND_CUES: list[tuple[str, str]] = [
         r"\w*(?:universitet(?:et|er|ene)?|universit(?:y|ies)|høgskolen?|høgskoler|colleges?|"
         r"departement(?:et|er|ene)?|ministr(?:y|ies)|departments?|direktorat(?:et|er|ene)?|"
         r"directorates?|institusjon(?:en|er|ene)?|institution(?:en|er|erne)?|institutions?|"
-        r"agenc(?:y|ies))\b",
+        r"agenc(?:y|ies))\b"
+        # English writes compounds apart and the last noun is the head: in "which big university
+        # city" the institution word only modifies "city". A verb ("runs", "did"), a preposition
+        # or the end may follow the institution itself; a word in neither -s nor -ed is a noun.
+        rf"(?!\s+(?!{_AUXILIARY}\b|{_PREPOSITIONS}\b)[a-z]+(?<!s)(?<!ed)\b)",
     ),
     ("reason", r"\bhvorfor\b|\bkvifor\b|\bwhy\b|\bvarför\b|\bwarum\b|\bårsak\w*|\bgrunn\w*"),
     ("person", r"\bhvem\b|\bkven\b|\bwho\b|\bvem\b|\bwer\b"),

@@ -57,6 +57,12 @@ def test_a_noun_asks_for_an_amount_only_as_the_head_of_the_question(question: st
         # An institution word after a verb names the subject, not what is asked.
         ("What did University Municipality 2.0 offer the teachers?", "other"),
         ("Which Norwegian university is a partner?", "org"),
+        ("Which university runs the pilot?", "org"),
+        ("Which university in Trondheim is the partner?", "org"),
+        ("Which ministry?", "org"),
+        # In an English compound the last noun is the head: a university city is a place.
+        ("Which big university city attracts the young people?", "list"),
+        ("Which university college did they choose?", "org"),
         ("Hva skjer når behovene er kartlagt?", "other"),
         ("Hvad sker der, når virksomhederne er koblet på?", "other"),
         # Asked by "when" itself, or by "what year", it is a time.
