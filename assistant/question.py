@@ -93,14 +93,15 @@ _KIND_CUES: list[tuple[str, str]] = [
         r"\b(?:hvilke[nt]?|hvilke|which|what|vilken|vilka|kva for(?: ein| eit)?)\s+"
         rf"(?:(?!{_AUXILIARY}\b)\w+\s+)?"
         # The institution word may end a compound ("utdanningsinstitusjoner") and be inflected.
-        r"\w*(?:universitet(?:et|er|ene)?|universit(?:y|ies)|høgskolen?|høgskoler|colleges?|"
-        r"departement(?:et|er|ene)?|ministr(?:y|ies)|departments?|direktorat(?:et|er|ene)?|"
-        r"directorates?|institusjon(?:en|er|ene)?|institution(?:en|er|erne)?|institutions?|"
-        r"agenc(?:y|ies))\b"
+        r"(?:\w*(?:universitet(?:et|er|ene)?|høgskolen?|høgskoler|departement(?:et|er|ene)?|"
+        r"direktorat(?:et|er|ene)?|institusjon(?:en|er|ene)?|institution(?:en|er|erne)?|"
+        r"institutions?)\b|"
         # English writes compounds apart and the last noun is the head: in "which big university
         # city" the institution word only modifies "city". A verb ("runs", "did"), a preposition
         # or the end may follow the institution itself; a word in neither -s nor -ed is a noun.
-        rf"(?!\s+(?!{_AUXILIARY}\b|{_PREPOSITIONS}\b)[a-z]+(?<!s)(?<!ed)\b)",
+        r"(?:universit(?:y|ies)|colleges?|ministr(?:y|ies)|departments?|directorates?|"
+        r"agenc(?:y|ies))\b"
+        rf"(?!\s+(?!{_AUXILIARY}\b|{_PREPOSITIONS}\b)[a-z]+(?<!s)(?<!ed)\b))",
     ),
     ("reason", r"\bhvorfor\b|\bkvifor\b|\bwhy\b|\bvarför\b|\bwarum\b|\bårsak\w*|\bgrunn\w*"),
     ("person", r"\bhvem\b|\bkven\b|\bwho\b|\bvem\b|\bwer\b"),

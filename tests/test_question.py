@@ -63,6 +63,9 @@ def test_a_noun_asks_for_an_amount_only_as_the_head_of_the_question(question: st
         # In an English compound the last noun is the head: a university city is a place.
         ("Which big university city attracts the young people?", "list"),
         ("Which university college did they choose?", "org"),
+        # Scandinavian compounds are one word: a verb may follow the institution word.
+        ("Ved hvilket universitet studerer hun?", "org"),
+        ("Hvilken institution står bag projektet?", "org"),
         ("Hva skjer når behovene er kartlagt?", "other"),
         ("Hvad sker der, når virksomhederne er koblet på?", "other"),
         # Asked by "when" itself, or by "what year", it is a time.
