@@ -174,6 +174,15 @@ def test_a_slides_flattened_bullets_are_listed_after_their_lead_in(assistant: As
     _quotes_are_verbatim(answer)
 
 
+def test_an_english_compound_is_asked_by_its_last_noun(assistant: Assistant) -> None:
+    # "university city" asks for a city: read as an organisation question, the sentence naming
+    # Aarhus had no organisation in it and the answer said the documents do not give one.
+    answer = assistant.ask("Which university city draws many young people away from the Herning area?")
+    assert not answer.abstained, answer.text
+    assert "Aarhus" in answer.text
+    _quotes_are_verbatim(answer)
+
+
 @pytest.mark.parametrize(
     ("question", "quoted"),
     [
