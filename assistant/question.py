@@ -60,7 +60,9 @@ _AUXILIARY = (
     r"vil|skal|kan|gjorde|gjør|blir|ble|gør|blev|bliver|är|gör|ist|hat|wird)"
 )
 
-_PREPOSITIONS = r"(?:in|at|of|for|with|from|on|to|that|which|who|and|or|near|outside|abroad)"
+# English words that may follow a noun phrase without being part of it (prepositions, relative
+# pronouns, conjunctions): "which university in Trondheim", "which university that …".
+_AFTER_NOUN_PHRASE = r"(?:in|at|of|for|with|from|on|to|that|which|who|and|or|near|outside|abroad)"
 
 # (kind, pattern over the lower-cased question); the earliest match wins.
 _KIND_CUES: list[tuple[str, str]] = [
@@ -101,7 +103,7 @@ _KIND_CUES: list[tuple[str, str]] = [
         # or the end may follow the institution itself; a word in neither -s nor -ed is a noun.
         r"(?:universit(?:y|ies)|colleges?|ministr(?:y|ies)|departments?|directorates?|"
         r"agenc(?:y|ies))\b"
-        rf"(?!\s+(?!{_AUXILIARY}\b|{_PREPOSITIONS}\b)[a-z]+(?<!s)(?<!ed)\b))",
+        rf"(?!\s+(?!{_AUXILIARY}\b|{_AFTER_NOUN_PHRASE}\b)[a-z]+(?<!s)(?<!ed)\b))",
     ),
     ("reason", r"\bhvorfor\b|\bkvifor\b|\bwhy\b|\bvarför\b|\bwarum\b|\bårsak\w*|\bgrunn\w*"),
     ("person", r"\bhvem\b|\bkven\b|\bwho\b|\bvem\b|\bwer\b"),
