@@ -55,6 +55,44 @@ IdfFn = Callable[[list[str]], dict[str, float]]
 
 _NAME_RE = re.compile(r"[A-ZÆØÅ][\wæøåÆØÅ.-]*[\wæøå]|[A-ZÆØÅ]{2,}")
 _YEAR_RE = re.compile(r"\b\d{3,4}\b")
+# A country a question names is often only an adjective in the text: "i Danmark" / "det danske
+# uddannelseslandkort", "i Norge" / "norske selskaper". Country -> the stem of its adjective.
+_COUNTRY_ADJECTIVES = {
+    "norge": "norsk",
+    "noreg": "norsk",
+    "norway": "norwegian",
+    "danmark": "dansk",
+    "denmark": "danish",
+    "sverige": "svensk",
+    "sweden": "swedish",
+    "finland": "finsk",
+    "tyskland": "tysk",
+    "germany": "german",
+    "frankrike": "fransk",
+    "frankrig": "fransk",
+    "france": "french",
+    "storbritannia": "britisk",
+    "storbritannien": "britisk",
+    "england": "engelsk",
+    "usa": "amerikansk",
+    "russland": "russisk",
+    "rusland": "russisk",
+    "ryssland": "rysk",
+    "russia": "russian",
+    "kina": "kinesisk",
+    "china": "chinese",
+    "japan": "japansk",
+    "spania": "spansk",
+    "spanien": "spansk",
+    "spain": "spanish",
+    "italia": "italiensk",
+    "italien": "italiensk",
+    "italy": "italian",
+    "polen": "polsk",
+    "poland": "polish",
+}
+# A capitalised word that no sentence end, line start or quote mark explains: a name in the text.
+_TEXT_NAME = re.compile(r"(?<=[\w,;)] )[A-ZÆØÅ][\wæøå]{3,}")
 
 
 @dataclass(frozen=True)
@@ -128,18 +166,27 @@ def question_entities(question: str, lang: str = "") -> list[list[str]]:
 
 
 def _grounded(entities: Sequence[list[str]], passage: Passage) -> bool:
-    """The question's names (any of its words, inflected, or misspelt by one letter) and years occur
-    in the passage's document context; otherwise the passage is about something else. With three
-    or more, one may be missing: a question that names several things often adds one as context
-    ("... mot Tyskland") that the answering passage leaves implicit."""
+    """The question's names (any of its words, inflected, misspelt by one letter, a country by its
+    adjective, a compound by the name it opens with) and years occur in the passage's document
+    context; otherwise the passage is about something else. With three or more, one may be
+    missing: a question that names several things often adds one as context ("... mot Tyskland")
+    that the answering passage leaves implicit."""
     if not entities:
         return True
-    haystack = " ".join((passage.title, passage.publisher, passage.source, passage.text)).lower()
+    original = " ".join((passage.title, passage.publisher, passage.source, passage.text))
+    haystack = original.lower()
     words = set(re.findall(r"\w+", haystack))
+    names = {m.group().lower() for m in _TEXT_NAME.finditer(original)}
 
     def found(word: str) -> bool:
         key = word.lower().rstrip(".")
         if key in words or (len(key) >= 4 and key in haystack):
+            return True
+        adjective = _COUNTRY_ADJECTIVES.get(key)
+        if adjective and any(w.startswith(adjective) for w in words):
+            return True
+        # A compound that opens with a name of the text: "Trondheimpresentasjonen", "Hamarskolen".
+        if len(key) >= 8 and any(key.startswith(n) and len(key) - len(n) >= 4 for n in names):
             return True
         stem = key[: max(4, len(key) - 2)]  # "Hamars" for "Hamar", "Norges" for "Norge"
         if len(key) >= 4 and any(w.startswith(stem) for w in words):

@@ -120,6 +120,27 @@ def test_a_misspelt_name_still_finds_its_document_but_a_different_name_does_not(
     assert _ask("Når stemte underhuset i Tyskland for utsettelse?", [brexit]).abstained
 
 
+def test_a_country_found_as_its_adjective_and_a_compound_as_its_name_ground_the_answer() -> None:
+    herning = _passage(
+        "På landsplan har der været et politisk fokus på, at det danske uddannelseslandkort ikke "
+        "kun skal bestå af nåle i de større byer.",
+        source="herning.txt",
+        title="Uddannelsesstrategi Herning",
+    )
+    assert not _ask("Hva har det vært politisk fokus på i Danmark?", [herning]).abstained
+    # Another country is still another subject.
+    assert _ask("Hva har det vært politisk fokus på i Sverige?", [herning]).abstained
+    slides = _passage(
+        "Universitetskommune tilfreds når universiteter var lokalisert innenfor kommunegrensen i Trondheim.",
+        source="trondheim.txt",
+        title="Universitetskommune 3.0",
+    )
+    assert not _ask(
+        "Hva betydde universitetskommune før, ifølge Trondheimpresentasjonen?", [slides]
+    ).abstained
+    assert _ask("Hva betydde universitetskommune før, ifølge Bergenpresentasjonen?", [slides]).abstained
+
+
 def test_of_three_names_one_may_be_left_implicit_but_of_two_both_must_occur() -> None:
     war = _passage(
         "Perioden da England og Frankrike ikke innledet noe felttog kalles Phony War.",

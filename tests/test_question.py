@@ -92,6 +92,17 @@ def test_a_number_the_question_holds_is_no_date_or_amount() -> None:
     assert has_type_evidence("time", "Instituttledermøte SU 21. november 2018", question)
 
 
+def test_a_sum_of_money_dates_nothing() -> None:
+    question = "When does the three-year Kompetansepiloter grant period end?"
+    grant = "Gjennom ordningen har departementet bevilget 4,4 millioner kroner over en treårsperiode."
+    assert not has_type_evidence("time", grant, question)
+    assert has_type_evidence(
+        "time", "Perioden varer fra 2021 til 2024, og bevilgningen er 4,4 millioner kroner.", question
+    )
+    # Asked about the money itself, its number is the question's own, not a date either.
+    assert not has_type_evidence("time", grant, "Når ble de 4,4 millioner kronene bevilget?")
+
+
 def test_a_who_question_is_answered_by_a_name_the_question_does_not_hold() -> None:
     question = "Hvem er ordfører i Hamar?"
     # "Befolkningen" is capitalised only as the sentence's first word, and Hamar is asked about.

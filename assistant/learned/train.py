@@ -47,6 +47,7 @@ from assistant.compose import (
     Coverage,
     Plan,
     ScoredSentence,
+    _grounded,
     coverage,
     question_entities,
     select,
@@ -92,6 +93,19 @@ class Case:
     pool: list[Passage]
     cross_language: bool
     covered: Coverage
+
+
+def refreshed_features(
+    info: QuestionInfo, pool: list[Passage], features: list[ScoredSentence]
+) -> list[ScoredSentence]:
+    """The cached candidates with what the current code says of them: whether a sentence has the
+    asked type and whether its passage holds the question's names."""
+    entities = question_entities(info.text, info.lang)
+    grounded = [_grounded(entities, p) for p in pool]
+    return [
+        replace(f, typed=has_type_evidence(info.kind, f.text, info.text), grounded=grounded[f.passage_index])
+        for f in features
+    ]
 
 
 def _store(data_dir: Path, corpus: Path) -> Any:
@@ -370,11 +384,10 @@ def main() -> None:
         print(f"coverage of {group}: {changed} of {len(cases)} changed since the cache")
     for cases in data.values():  # features are recomputed: a cache outlives a feature change
         for c in cases:
-            # So do the question's analysis and what counts as a sentence of the asked type.
+            # So do the question's analysis, what counts as a sentence of the asked type, and
+            # whether a passage holds the question's names.
             c.info = analyze_question(c.question.question)
-            c.features = [
-                replace(f, typed=has_type_evidence(c.info.kind, f.text, c.info.text)) for f in c.features
-            ]
+            c.features = refreshed_features(c.info, c.pool, c.features)
             c.matrix = _matrix(c.info, c.features)
 
     # 1. The sentence selector, on NorQuAD train's candidates.

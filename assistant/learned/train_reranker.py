@@ -36,14 +36,13 @@ import random
 import sys
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from assistant.learned import train as selector_training
-from assistant.question import analyze_question, has_type_evidence
+from assistant.question import analyze_question
 from assistant.reranker import (
     LORA_RANK,
     MAX_TOKENS,
@@ -94,9 +93,7 @@ def _load_cases(cache: Path) -> dict[str, list[Any]]:
     for key in ("train", "validation", "cal_yes", "train_en"):
         for c in data.get(key, []):  # as train.py does: features follow the current code
             c.info = analyze_question(c.question.question)
-            c.features = [
-                replace(f, typed=has_type_evidence(c.info.kind, f.text, c.info.text)) for f in c.features
-            ]
+            c.features = selector_training.refreshed_features(c.info, c.pool, c.features)
             c.matrix = selector_training._matrix(c.info, c.features)
     return data
 
