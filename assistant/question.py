@@ -129,9 +129,16 @@ _TYPE_EVIDENCE = {
     "amount": re.compile(r"\d|\b(?:million\w*|milliard\w*|mill\.|mrd\.|mio\.|kroner|kr\.?)\b", re.I),
     # "tre-mekaniske" (wood-working) counts nothing: a number word opens no hyphenated compound.
     "count": re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b(?!-\w)", re.I),
+    # A date, a duration, a weekday, a season or a part of the day ("landet ... onsdag", "i fjor
+    # høst"): with weekdays and seasons, 89 % of NorQuAD train's answer sentences to a time
+    # question hold one (81 % without).
     "time": re.compile(
         rf"\b\d{{1,4}}\b|\b(?:januar|februar|mars|marts|april|mai|maj|juni|juli|august|september|"
         rf"oktober|november|desember|december|år|måned\w*|uke\w*|dag\w*|years?|months?|"
+        r"(?:man|tirs|tys|ons|tors|fre|lør|laur|søn|sun|mån|tis|lör|sön)dag(?:en|ens|s)?|"
+        r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+        r"i går|i morgen|i fjor|i kveld|i natt|i høst|i haust|i vår|i sommer|i sommar|i vinter|"
+        r"høsten|hausten|våren|sommeren|sommaren|vinteren|morgenen|kvelden|natten|"
         rf"{_NUMBER_WORDS})\b",
         re.I,
     ),

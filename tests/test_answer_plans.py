@@ -89,6 +89,21 @@ def test_a_budget_the_documents_do_not_give_is_said_plainly(assistant: Assistant
     assert "start-up labs" in answer.text  # what the documents do say is still quoted
 
 
+def test_when_a_period_ends_is_not_answered_by_its_grant(assistant: Assistant) -> None:
+    # "4,4 millioner kroner over en treårsperiode" holds numbers but no date: the end is not given.
+    answer = assistant.ask("Når utløper treårsperioden for bevilgningen til Kompetansepiloter?")
+    assert answer.text.startswith("Dokumentene oppgir ikke"), answer.text
+    assert "treårsperiode" in answer.text
+
+
+def test_a_country_the_document_names_by_its_adjective_is_found(assistant: Assistant) -> None:
+    # Herning's strategy says "det danske uddannelseslandkort", never "Danmark".
+    answer = assistant.ask("Hva har det vært politisk fokus på i Danmark de senere årene, ifølge Herning?")
+    assert not answer.abstained, answer.text
+    assert "uddannelseslandkort" in answer.text
+    _quotes_are_verbatim(answer)
+
+
 @pytest.mark.parametrize("question", ["Hvem er ordfører i Hamar?", "Hvem er borgmester i Herning?"])
 def test_a_who_question_about_someone_the_documents_never_name_is_not_answered(
     assistant: Assistant, question: str

@@ -92,6 +92,16 @@ def test_a_number_the_question_holds_is_no_date_or_amount() -> None:
     assert has_type_evidence("time", "Instituttledermøte SU 21. november 2018", question)
 
 
+def test_a_weekday_a_season_or_a_part_of_the_day_answers_when() -> None:
+    question = "Når landet Haaland i Dortmund?"
+    assert has_type_evidence(
+        "time", "Han landet på flyplassen i Dortmund med et charterfly onsdag.", question
+    )
+    assert has_type_evidence("time", "Avtalen ble underskrevet i fjor høst.", question)
+    assert has_type_evidence("time", "The agreement was signed on Tuesday.", question)
+    assert not has_type_evidence("time", "Han landet på flyplassen i Dortmund med et charterfly.", question)
+
+
 def test_a_sum_of_money_dates_nothing() -> None:
     question = "When does the three-year Kompetansepiloter grant period end?"
     grant = "Gjennom ordningen har departementet bevilget 4,4 millioner kroner over en treårsperiode."
