@@ -23,7 +23,10 @@ at lr 7e-4 without clipping it diverged to a flat loss); the document's title re
 sentence, 0.795 / 0.757; train.py's 150 English train questions added three times each
 (`--english-repeat 3`), 0.789 / 0.772, and on the English check set
 (eval/norquad-validation-en.jsonl) answer_match 0.442 -> 0.450, one question: too few English
-questions to teach it the other language, at a cost in Norwegian.
+questions to teach it the other language, at a cost in Norwegian. Each sentence read with the
+200 characters of its passage before it (after a separator, pairs cut at 128 tokens), so that a
+sentence whose subject is a pronoun ("Han ble arrestert") carries its antecedent: 0.793 / 0.774,
+and one epoch took 73 instead of 25 minutes.
 """
 
 from __future__ import annotations
