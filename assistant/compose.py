@@ -46,6 +46,7 @@ __all__ = [
     "ScoredSentence",
     "compose",
     "coverage",
+    "grounded_passages",
     "question_entities",
     "select",
     "sentence_features",
@@ -195,6 +196,13 @@ def _grounded(entities: Sequence[list[str]], passage: Passage) -> bool:
 
     missing = sum(not any(found(w) for w in group) for group in entities)
     return missing == 0 or (missing == 1 and len(entities) >= 3)
+
+
+def grounded_passages(question: QuestionInfo, pool: Sequence[Passage]) -> list[bool]:
+    """Per passage, whether it holds the question's names (`_grounded`); training recomputes its
+    cached candidates' flags with this too."""
+    entities = question_entities(question.text, question.lang)
+    return [_grounded(entities, p) for p in pool]
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
@@ -439,8 +447,7 @@ def sentence_features(
             if kept:
                 translations[unit] = kept
     concepts = _concepts(question, langs, idf, cognates=cognates, translations=translations)
-    entities = question_entities(question.text, question.lang)
-    grounded = [_grounded(entities, p) for p in pool]
+    grounded = grounded_passages(question, pool)
     top_score = max((p.score for p in pool), default=1.0) or 1.0
 
     wanted: dict[str, list[AnswerSentence]] = {}

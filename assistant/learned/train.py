@@ -47,8 +47,8 @@ from assistant.compose import (
     Coverage,
     Plan,
     ScoredSentence,
-    _grounded,
     coverage,
+    grounded_passages,
     question_entities,
     select,
     sentence_features,
@@ -100,8 +100,7 @@ def refreshed_features(
 ) -> list[ScoredSentence]:
     """The cached candidates with what the current code says of them: whether a sentence has the
     asked type and whether its passage holds the question's names."""
-    entities = question_entities(info.text, info.lang)
-    grounded = [_grounded(entities, p) for p in pool]
+    grounded = grounded_passages(info, pool)
     return [
         replace(f, typed=has_type_evidence(info.kind, f.text, info.text), grounded=grounded[f.passage_index])
         for f in features
