@@ -334,6 +334,12 @@ _MONEY_WORD = re.compile(
 # The unit after a number, which is no more evidence than the number when the question gives it.
 _UNIT = r"(?:\s*(?:million\w*|milliard\w*|mill\.|mrd\.|mio\.))?(?:\s*(?:kroner|kronor|kr\.?)(?!\w))?"
 _COUNTS_YEARS = re.compile(r"\b(?:mange|många|many|viele) (?:år|years|jahre)\b", re.I)
+_TIME_UNIT = re.compile(
+    r"år(?:et|ene|s)?|måned(?:er|en)?|månad(?:er)?|uker?|veker?|dager?|døgn|timer?|minutter?|"
+    r"sekunder?|tiår|years?|months?|weeks?|days?|hours?|minutes?|decades?|jahre?n?|monate?n?|tage?n?",
+    re.I,
+)
+_DURATION = re.compile(rf"(?:\d+(?:[.,]\d+)?|\b(?:{_NUMBER_WORDS}))(?:-|\s+)(?:{_TIME_UNIT.pattern})\b", re.I)
 _YEARS_COUNTED = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})(?:\b|år)", re.I)
 
 
@@ -344,6 +350,41 @@ def uncounted_money(sentence: str, question: str) -> list[tuple[int, int]]:
     if _MONEY_WORD.search(question):
         return []
     return [(start, end) for start, end, *_ in find_amounts(sentence, "nb")]
+
+
+# What "how many" counts: the word after the cue, unless it is a verb or a function word ("Hvor
+# mange er ..."). Its first five letters find it inflected or in a compound ("stillinger" in
+# "PhD-stillinger" is found by "PhD").
+_COUNTED = re.compile(r"\b(?:hvor mange|how many|hur många|kor mange|wie viele)\s+([^\W\d_][\w-]*)", re.I)
+_NOT_COUNTED = _words(
+    "er var har hadde ble blir vil skal kan is are was were did does do have has had will gange ganger "
+    "times of av i på som the det de den dette år years jahre ist sind hat haben wurden"
+)
+_COUNT_WINDOW = 4
+_YEAR_LIKE = re.compile(r"(?<![\d.,])\b(?:1[6-9]\d\d|20\d\d)\b(?![.,]\d)")
+_TOKEN = re.compile(r"[\w,.-]+")
+
+
+def _counts_other_things(sentence: str, question: str) -> bool:
+    """The sentence names what the question counts and gives no number within four words of it:
+    "(delte stillinger, offentlige PhD- stillinger, ...)" says there are PhD positions, not how
+    many. Silent (False) when the sentence does not name the counted thing at all, since a
+    paraphrase or another language may count it ("84 døde" for "how many died"). Of NorQuAD
+    train's 109 count questions whose answer sentence names the counted word, 100 have a number
+    within four words of it; of the 9 others, 4 had a number further away."""
+    found = _COUNTED.search(question)
+    if found is None or found.group(1).lower() in _NOT_COUNTED or len(found.group(1).split("-")[0]) < 3:
+        return False
+    stem = found.group(1).lower().split("-")[0][:5]  # "PhD-stillinger" is named by "PhD- stillinger"
+    tokens = _TOKEN.findall(sentence.lower())
+    named = [i for i, t in enumerate(tokens) if t.startswith(stem)]
+    number = _TYPE_EVIDENCE["count"]
+    return bool(named) and not any(
+        number.search(t)
+        for i in named
+        for t in tokens[max(0, i - _COUNT_WINDOW) : i + _COUNT_WINDOW + 1]
+        if not t.startswith(stem)
+    )
 
 
 def asks_year(question: str) -> bool:
@@ -375,6 +416,18 @@ def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
     if kind == "count" and _COUNTS_YEARS.search(question):
         # Years are counted in a compound too: "over en treårsperiode", "en femårig plan".
         pattern = _YEARS_COUNTED
+    elif kind == "count":
+        if _counts_other_things(sentence, question):
+            return False
+        # Nor does a year count anything: "Universitetsskoler (2015)" says when, not how many.
+        # No answer of NorQuAD train's 165 count questions is a year, and removing years drops
+        # none of their answer sentences' evidence.
+        sentence = _YEAR_LIKE.sub(" ", sentence)
+        # Nor a duration, unless the question counts its unit: "inntil fire år" is how long, not
+        # how many PhD positions (it drops no answer sentence's evidence on NorQuAD train either).
+        counted = _COUNTED.search(question)
+        if counted is None or not _TIME_UNIT.fullmatch(counted.group(1)):
+            sentence = _DURATION.sub(" ", sentence)
     if kind in ("count", "time"):
         # A sum of money counts nothing else and dates nothing: "4,4 millioner kroner" tells
         # neither how many businesses joined nor when a period ends. On NorQuAD train this

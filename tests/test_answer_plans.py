@@ -96,6 +96,14 @@ def test_when_a_period_ends_is_not_answered_by_its_grant(assistant: Assistant) -
     assert "treårsperiode" in answer.text
 
 
+def test_a_count_the_documents_do_not_give_is_not_answered_with_another_number(assistant: Assistant) -> None:
+    # Trondheim's slides name PhD positions without a number; the "5" beside them counts the
+    # thematic areas, and "(2017)" is a year.
+    answer = assistant.ask("How many PhD positions will the University Municipality 3.0 agreement create?")
+    assert answer.abstained, answer.text
+    assert answer.text.startswith("The documents"), answer.text
+
+
 def test_a_country_the_document_names_by_its_adjective_is_found(assistant: Assistant) -> None:
     # Herning's strategy says "det danske uddannelseslandkort", never "Danmark".
     answer = assistant.ask("Hva har det vært politisk fokus på i Danmark de senere årene, ifølge Herning?")

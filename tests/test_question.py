@@ -86,6 +86,23 @@ def test_type_evidence_needs_a_number_for_amounts_but_not_articles() -> None:
     assert has_type_evidence("time", "I løpet av en periode på inntil fire år.")
 
 
+def test_a_count_names_what_it_counts_and_is_no_year_or_duration() -> None:
+    question = "How many PhD positions does the agreement fund?"
+    # The positions are named, with no number near them: the "5" counts something else.
+    listed = "(delte stillinger, offentlige PhD- stillinger, prosjektstillinger osv.) Se de 5 områdene."
+    assert not has_type_evidence("count", listed, question)
+    assert has_type_evidence("count", "Avtalen gir 12 PhD-stillinger.", question)
+    # A year says when and a duration how long; neither says how many.
+    assert not has_type_evidence("count", "Universitetsskoler (2015)", question)
+    assert not has_type_evidence("count", "I løpet av en periode på inntil fire år.", question)
+    assert has_type_evidence("count", "I løpet av inntil fire år.", "Hvor mange år varer piloten?")
+    # A sentence that does not name the counted thing may still count it in other words.
+    assert has_type_evidence("count", "Til sammen 84 døde.", "Hvor mange nordmenn omkom?")
+    assert has_type_evidence(
+        "count", "Vores strategi er fokuseret om fire mål.", "Hvor mange mål har strategien?"
+    )
+
+
 def test_a_number_the_question_holds_is_no_date_or_amount() -> None:
     question = "When was the presentation on University Municipality 3.0 given?"
     assert not has_type_evidence("time", "Universitetskommune 3.0 Tematiske hovedområder", question)
