@@ -353,8 +353,8 @@ def uncounted_money(sentence: str, question: str) -> list[tuple[int, int]]:
 
 
 # What "how many" counts: the word after the cue, unless it is a verb or a function word ("Hvor
-# mange er ..."). Its first five letters find it inflected or in a compound ("stillinger" in
-# "PhD-stillinger" is found by "PhD").
+# mange er ..."). Its first five letters find it inflected or in a compound, and a hyphenated
+# compound by its first part ("PhD-stillinger" by the "PhD- stillinger" of a slide).
 _COUNTED = re.compile(r"\b(?:hvor mange|how many|hur många|kor mange|wie viele)\s+([^\W\d_][\w-]*)", re.I)
 _NOT_COUNTED = _words(
     "er var har hadde ble blir vil skal kan is are was were did does do have has had will gange ganger "
@@ -365,17 +365,21 @@ _YEAR_LIKE = re.compile(r"(?<![\d.,])\b(?:1[6-9]\d\d|20\d\d)\b(?![.,]\d)")
 _TOKEN = re.compile(r"[\w,.-]+")
 
 
-def _counts_other_things(sentence: str, question: str) -> bool:
+def _counted_word(question: str) -> str | None:
+    """The word a "how many" question counts, lower-cased, or None."""
+    found = _COUNTED.search(question)
+    word = found.group(1).lower() if found else ""
+    return word if word not in _NOT_COUNTED and len(word.split("-")[0]) >= 3 else None
+
+
+def _counts_other_things(sentence: str, counted: str) -> bool:
     """The sentence names what the question counts and gives no number within four words of it:
     "(delte stillinger, offentlige PhD- stillinger, ...)" says there are PhD positions, not how
     many. Silent (False) when the sentence does not name the counted thing at all, since a
     paraphrase or another language may count it ("84 døde" for "how many died"). Of NorQuAD
     train's 109 count questions whose answer sentence names the counted word, 100 have a number
     within four words of it; of the 9 others, 4 had a number further away."""
-    found = _COUNTED.search(question)
-    if found is None or found.group(1).lower() in _NOT_COUNTED or len(found.group(1).split("-")[0]) < 3:
-        return False
-    stem = found.group(1).lower().split("-")[0][:5]  # "PhD-stillinger" is named by "PhD- stillinger"
+    stem = counted.split("-")[0][:5]
     tokens = _TOKEN.findall(sentence.lower())
     named = [i for i, t in enumerate(tokens) if t.startswith(stem)]
     number = _TYPE_EVIDENCE["count"]
@@ -417,7 +421,8 @@ def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
         # Years are counted in a compound too: "over en treårsperiode", "en femårig plan".
         pattern = _YEARS_COUNTED
     elif kind == "count":
-        if _counts_other_things(sentence, question):
+        counted = _counted_word(question)
+        if counted is not None and _counts_other_things(sentence, counted):
             return False
         # Nor does a year count anything: "Universitetsskoler (2015)" says when, not how many.
         # No answer of NorQuAD train's 165 count questions is a year, and removing years drops
@@ -425,8 +430,7 @@ def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
         sentence = _YEAR_LIKE.sub(" ", sentence)
         # Nor a duration, unless the question counts its unit: "inntil fire år" is how long, not
         # how many PhD positions (it drops no answer sentence's evidence on NorQuAD train either).
-        counted = _COUNTED.search(question)
-        if counted is None or not _TIME_UNIT.fullmatch(counted.group(1)):
+        if counted is None or not _TIME_UNIT.fullmatch(counted):
             sentence = _DURATION.sub(" ", sentence)
     if kind in ("count", "time"):
         # A sum of money counts nothing else and dates nothing: "4,4 millioner kroner" tells
