@@ -16,6 +16,7 @@ __all__ = [
     "QuestionInfo",
     "analyze_question",
     "answer_plan",
+    "asks_rate",
     "asks_year",
     "has_new_name",
     "has_type_evidence",
@@ -391,6 +392,39 @@ def _counts_other_things(sentence: str, counted: str) -> bool:
     )
 
 
+# A rate: an amount or a count per period or per unit ("hvert år", "per region", "årlig", "each
+# year", "pro Jahr"). "per" before a date or a day is "as of" ("per fredag", "per 2006", "per i
+# dag"), and "hver sin"/"etter hvert" distribute nothing.
+_PER = (
+    r"(?:(?-i:per|pr\.)|hver|hvert|hvar|hvart|kvar|kvart|each|every|pro|je|varje|varj|jede[nrs]?)\s+"
+    r"(?!i\b|sin\b|sine\b|sitt\b|\d|(?:man|tirs|ons|tors|fre|lør|søn)dag\b)[^\W\d_]{2,}"
+)
+_RATE_WORD = (
+    r"(?:årlig|årleg|annual|månedlig|månadleg|månatlig|ukentlig|vekentleg|"
+    r"jährlich|monatlich|wöchentlich|täglich)\w*|yearly|monthly|weekly|daily|"
+    r"(?:om|i|a|an|im|pro)\s+(?:året|måneden|månaden|månaden|uka|uken|veka|dagen|døgnet|year|month|"
+    r"week|day|jahr|monat|woche|tag)"
+)
+_RATE = re.compile(rf"(?<![\w-])(?:{_PER}|{_RATE_WORD})(?!\w)", re.I)
+# A rate right after a number of the question qualifies that number, not what is asked: "Hvor
+# mange direktører tjener over en million kroner i året?" asks for no rate.
+_AFTER_NUMBER = re.compile(
+    rf"(?:\d|\b(?:{_NUMBER_WORDS}|kroner|kronor|dollars?|euro)\b)\W*(?:\w+\W+)?$", re.I
+)
+
+_PER_WORD = re.compile(r"\bper\b|\bpr\.|/(?:år|mnd|year|jahr)\b")
+
+
+def asks_rate(question: str) -> bool:
+    """Whether an amount or count question asks for it per period or per unit."""
+    return any(not _AFTER_NUMBER.search(question[: m.start()]) for m in _RATE.finditer(question))
+
+
+def states_rate(sentence: str) -> bool:
+    """Whether the sentence gives anything per period or per unit (or says "per" at all)."""
+    return bool(_RATE.search(sentence) or _PER_WORD.search(sentence))
+
+
 def asks_year(question: str) -> bool:
     """Whether the question asks for a year ("I hvilket år …", "In which year …")."""
     return bool(_ASKS_YEAR.search(question.lower()))
@@ -415,6 +449,10 @@ def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
     pattern = _TYPE_EVIDENCE.get(kind)
     if pattern is None:
         return True
+    if kind in ("amount", "count") and asks_rate(question) and not states_rate(sentence):
+        # "4,4 millioner kroner over en treårsperiode" is no yearly amount: the documents give the
+        # total, and the answer says the rate is not given.
+        return False
     if kind == "time" and asks_year(question):
         pattern = _YEAR
     if kind == "count" and _COUNTS_YEARS.search(question):

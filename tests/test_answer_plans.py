@@ -104,6 +104,17 @@ def test_a_count_the_documents_do_not_give_is_not_answered_with_another_number(a
     assert answer.text.startswith("The documents"), answer.text
 
 
+def test_a_yearly_amount_the_documents_give_only_as_a_total_is_said_to_be_missing(
+    assistant: Assistant,
+) -> None:
+    # Innlandet's article gives 4,4 millioner kroner "over en treårsperiode", never a year's share.
+    answer = assistant.ask("Hvor mye får Kompetansepiloter fra departementet per år?")
+    assert answer.abstained, answer.text
+    assert answer.text.startswith("Dokumentene oppgir ikke"), answer.text
+    assert any("4,4 millioner" in c.quote for c in answer.citations), answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_a_country_the_document_names_by_its_adjective_is_found(assistant: Assistant) -> None:
     # Herning's strategy says "det danske uddannelseslandkort", never "Danmark".
     answer = assistant.ask("Hva har det vært politisk fokus på i Danmark de senere årene, ifølge Herning?")

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.followup import resolve_followup
 from assistant.glossary import expand_english
-from assistant.question import analyze_question, has_type_evidence
+from assistant.question import analyze_question, asks_rate, has_type_evidence
 
 
 @pytest.mark.parametrize(
@@ -101,6 +101,31 @@ def test_a_count_names_what_it_counts_and_is_no_year_or_duration() -> None:
     assert has_type_evidence(
         "count", "Vores strategi er fokuseret om fire mål.", "Hvor mange mål har strategien?"
     )
+
+
+def test_a_rate_is_answered_only_by_a_sentence_that_gives_one() -> None:
+    total = "Departementet har bevilget 4,4 millioner kroner over en treårsperiode."
+    for question in (
+        "How much does the ministry pay each year?",
+        "Hvor mye bevilger departementet årlig?",
+        "Hur mycket får varje region?",
+        "Wie viel zahlt das Ministerium pro Jahr?",
+    ):
+        assert asks_rate(question), question
+        assert not has_type_evidence("amount", total, question), question
+    yearly = "Departementet gir 1,5 millioner kroner i året."
+    assert has_type_evidence("amount", yearly, "Hvor mye gis hvert år?")
+    assert has_type_evidence("count", "Hvert år kommer 550 nye.", "How many cases are there each year?")
+    # "per" before a day or a date is "as of", a name is a name, and a rate after the question's
+    # own number qualifies that number, not what is asked.
+    for question in (
+        "Hvor mange omkomne er funnet per lørdag?",
+        "Hvor mye anslo Per Sandberg at kostnaden var?",
+        "Hvor mange direktører tjener over en million kroner i året?",
+        "Hvor mye koster det i år?",
+    ):
+        assert not asks_rate(question), question
+    assert has_type_evidence("amount", total, "Hvor mye har departementet bevilget?")
 
 
 def test_a_number_the_question_holds_is_no_date_or_amount() -> None:
