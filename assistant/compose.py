@@ -27,7 +27,14 @@ import numpy as np
 
 from assistant.cognates import CognateTable
 from assistant.glossary import counterparts
-from assistant.question import QuestionInfo, asks_year, has_type_evidence, same_family
+from assistant.question import (
+    QuestionInfo,
+    asks_year,
+    has_type_evidence,
+    same_family,
+    spelled_out_abbreviation,
+    spells_out,
+)
 from assistant.selector import LinearModel, abstain_features, load_model, sentence_logits, sentence_matrix
 from assistant.translation import WordTranslator
 from assistant.types import Citation, Passage
@@ -257,7 +264,7 @@ def _concepts(
             translated_stems.setdefault(part, set()).update(_stems(" ".join(words), langs))
     for match in re.finditer(r"[^\W_]+(?:-[^\W_]+)*", question.text.strip()):
         word = match.group()
-        if word.lower() in _QUESTION_WORDS or not analyze(word, question.lang):
+        if (word.lower() in _QUESTION_WORDS and not word.isupper()) or not analyze(word, question.lang):
             continue  # a stop word of the question's language ("which", "hvilke")
         stems = _stems(word, langs)
         if question.lang == "en":
@@ -610,6 +617,10 @@ def select(
     if question.kind in ("amount", "count"):
         # "How much" and "how many" are answered by a number: the best sentence that has one.
         ranked.sort(key=lambda s: not (s.typed and s.grounded))
+    abbreviation = spelled_out_abbreviation(question.text)
+    if abbreviation:
+        # "Hva står VAR for?" is answered where the text spells it out: "VAR (video assistant referee)".
+        ranked.sort(key=lambda s: not (s.grounded and spells_out(s.text, abbreviation)))
     listing = question.plan == "list"
 
     def label(s: ScoredSentence) -> bool:

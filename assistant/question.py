@@ -22,6 +22,8 @@ __all__ = [
     "has_type_evidence",
     "is_instruction",
     "same_family",
+    "spelled_out_abbreviation",
+    "spells_out",
     "uncounted_money",
 ]
 
@@ -423,6 +425,32 @@ def asks_rate(question: str) -> bool:
 def states_rate(sentence: str) -> bool:
     """Whether the sentence gives anything per period or per unit (or says "per" at all)."""
     return bool(_RATE.search(sentence) or _PER_WORD.search(sentence))
+
+
+# "Hva står VAR for?", "What does the abbreviation WHO stand for?", "Wofür steht VR?": the answer
+# is where the text spells the abbreviation out, beside it in brackets ("VAR (video assistant
+# referee)", "Verdens helseorganisasjon (WHO)"). So are 7 of NorQuAD train's 8 such answers.
+_SPELLED_OUT = re.compile(
+    r"\b(?:hva|hvad|vad|kva)\s+(?:står|stod|stend)\s+(?:forkortelsen\s+|forkortinga\s+|förkortningen\s+)?"
+    r"(?P<nordic>[\w.&-]+)\s+f(?:or|ör)\b|"
+    r"\bwhat\s+(?:does|did)\s+(?:the\s+(?:abbreviation|acronym)\s+)?(?P<en>[\w.&-]+)\s+stand\s+for\b|"
+    r"\bwof(?:ü|ue)r\s+steht\s+(?:die\s+abkürzung\s+)?(?P<de>[\w.&-]+)",
+    re.I,
+)
+
+
+def spelled_out_abbreviation(question: str) -> str | None:
+    """The abbreviation the question asks to have spelled out, or None."""
+    found = _SPELLED_OUT.search(question)
+    word = next((g for g in found.groups() if g), None) if found else None
+    # An abbreviation or a name has a capital: "Hva står det for?" asks what "it" stands for.
+    return word if word and not word.islower() else None
+
+
+def spells_out(sentence: str, abbreviation: str) -> bool:
+    """The sentence gives `abbreviation` with its expansion in brackets, either way round."""
+    short = re.escape(abbreviation)
+    return bool(re.search(rf"\b{short}[\w-]*\s*\(|\(\s*{short}\s*\)", sentence))
 
 
 def asks_year(question: str) -> bool:

@@ -115,6 +115,12 @@ def test_a_yearly_amount_the_documents_give_only_as_a_total_is_said_to_be_missin
     _quotes_are_verbatim(answer)
 
 
+def test_an_abbreviation_is_answered_where_the_document_spells_it_out(assistant: Assistant) -> None:
+    answer = assistant.ask("Hva står VR for i Hamar-dokumentet?")
+    assert not answer.abstained, answer.text
+    assert "VR-teknologi (virtual reality)" in answer.citations[0].quote, answer.text
+
+
 def test_a_country_the_document_names_by_its_adjective_is_found(assistant: Assistant) -> None:
     # Herning's strategy says "det danske uddannelseslandkort", never "Danmark".
     answer = assistant.ask("Hva har det vært politisk fokus på i Danmark de senere årene, ifølge Herning?")

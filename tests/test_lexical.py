@@ -45,6 +45,20 @@ def test_stop_words_alone_match_nothing(index: LexicalIndex) -> None:
     assert index.search("", k=5) == []
 
 
+def test_an_acronym_spelt_like_a_stop_word_is_searchable() -> None:
+    index = LexicalIndex.build(
+        [
+            ("var", "Dommeren fikk hjelp av VAR (video assistant referee) i finalen.", "nb"),
+            ("was", "Kampen var jevn, og dommeren var streng.", "nb"),
+        ],
+        generation=1,
+    )
+    assert _ids(index.search("Hva står VAR for?", k=2)) == ["var"]
+    # Lower-case "var" (was) stays a stop word, and a question in capitals is no list of acronyms.
+    assert index.search("hva var det", k=2) == []
+    assert analyze("HVA VAR DET?", "nb") == []
+
+
 def test_danish_question_finds_danish_passage(index: LexicalIndex) -> None:
     assert _ids(index.search("Hvad med erhvervslivet og uddannelserne?", k=3))[0] == "herning"
 

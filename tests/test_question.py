@@ -6,7 +6,13 @@ import pytest
 
 from assistant.followup import resolve_followup
 from assistant.glossary import expand_english
-from assistant.question import analyze_question, asks_rate, has_type_evidence
+from assistant.question import (
+    analyze_question,
+    asks_rate,
+    has_type_evidence,
+    spelled_out_abbreviation,
+    spells_out,
+)
 
 
 @pytest.mark.parametrize(
@@ -126,6 +132,29 @@ def test_a_rate_is_answered_only_by_a_sentence_that_gives_one() -> None:
     ):
         assert not asks_rate(question), question
     assert has_type_evidence("amount", total, "Hvor mye har departementet bevilget?")
+
+
+@pytest.mark.parametrize(
+    ("question", "abbreviation"),
+    [
+        ("Hva står VAR for?", "VAR"),
+        ("Hvad står forkortelsen KL for?", "KL"),
+        ("Vad står SKL för?", "SKL"),
+        ("What does the abbreviation WHO stand for?", "WHO"),
+        ("Wofür steht die Abkürzung VR im Text?", "VR"),
+        ("Hva står det for?", None),  # "what does it stand for": no abbreviation named
+        ("Hva står det i planen?", None),
+    ],
+)
+def test_a_question_asking_what_an_abbreviation_stands_for(question: str, abbreviation: str | None) -> None:
+    assert spelled_out_abbreviation(question) == abbreviation
+
+
+def test_an_abbreviation_is_spelled_out_in_brackets_either_way_round() -> None:
+    assert spells_out("Dommeren fikk hjelp fra tittelen VAR (video assistant referee).", "VAR")
+    assert spells_out("Han var konsulent for Verdens helseorganisasjon (WHO).", "WHO")
+    assert spells_out("spill og VR-teknologi (virtual reality)", "VR")
+    assert not spells_out("VAR brukes i dag i FA-cupen (England).", "VAR")
 
 
 def test_a_number_the_question_holds_is_no_date_or_amount() -> None:

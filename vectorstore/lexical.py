@@ -75,9 +75,18 @@ def _stem(words: list[str], lang: str) -> list[str]:
 
 
 def analyze(text: str, lang: str) -> list[str]:
-    """Lower-cased, stop-word-free, stemmed tokens of `text` in language `lang`."""
+    """Lower-cased, stop-word-free, stemmed tokens of `text` in language `lang`.
+
+    An acronym is no stop word even when it is spelt like one: "VAR" (video assistant referee) is
+    not "var" (was), "IT" not "it", "WHO" not "who". In a text written all in capitals every word
+    looks like an acronym, so there the stop list applies as usual."""
     stop = _stopwords(lang)
-    words = [w for w in (m.group().lower() for m in _WORD_RE.finditer(text)) if w not in stop]
+    shouting = text.isupper()
+    words = [
+        m.group().lower()
+        for m in _WORD_RE.finditer(text)
+        if m.group().lower() not in stop or (_is_acronym(m.group()) and not shouting)
+    ]
     # Keep hyphenated compounds whole and also as parts ("Midt-Gudbrandsdal" -> both).
     expanded: list[str] = []
     for w in words:
@@ -85,6 +94,10 @@ def analyze(text: str, lang: str) -> list[str]:
         if "-" in w:
             expanded.extend(p for p in w.split("-") if p and p not in stop)
     return _stem(expanded, lang)
+
+
+def _is_acronym(word: str) -> bool:
+    return len(word) >= 2 and word.isupper()
 
 
 def id_digest(ids: Iterable[str]) -> str:
