@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.extract import find_amounts
 from ingest.language import language_confidences
@@ -404,7 +405,7 @@ _PER = (
 _RATE_WORD = (
     r"(?:årlig|årleg|annual|månedlig|månadleg|månatlig|ukentlig|vekentleg|"
     r"jährlich|monatlich|wöchentlich|täglich)\w*|yearly|monthly|weekly|daily|"
-    r"(?:om|i|a|an|im|pro)\s+(?:året|måneden|månaden|månaden|uka|uken|veka|dagen|døgnet|year|month|"
+    r"(?:om|i|a|an|im|pro)\s+(?:året|måneden|månaden|uka|uken|veka|dagen|døgnet|year|month|"
     r"week|day|jahr|monat|woche|tag)"
 )
 _RATE = re.compile(rf"(?<![\w-])(?:{_PER}|{_RATE_WORD})(?!\w)", re.I)
@@ -417,12 +418,14 @@ _AFTER_NUMBER = re.compile(
 _PER_WORD = re.compile(r"\bper\b|\bpr\.|/(?:år|mnd|year|jahr)\b")
 
 
+@lru_cache(maxsize=256)
 def asks_rate(question: str) -> bool:
-    """Whether an amount or count question asks for it per period or per unit."""
+    """Whether an amount or count question asks for it per period or per unit (cached: it is
+    asked once per candidate sentence of one question)."""
     return any(not _AFTER_NUMBER.search(question[: m.start()]) for m in _RATE.finditer(question))
 
 
-def states_rate(sentence: str) -> bool:
+def _states_rate(sentence: str) -> bool:
     """Whether the sentence gives anything per period or per unit (or says "per" at all)."""
     return bool(_RATE.search(sentence) or _PER_WORD.search(sentence))
 
@@ -477,7 +480,7 @@ def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
     pattern = _TYPE_EVIDENCE.get(kind)
     if pattern is None:
         return True
-    if kind in ("amount", "count") and asks_rate(question) and not states_rate(sentence):
+    if kind in ("amount", "count") and asks_rate(question) and not _states_rate(sentence):
         # "4,4 millioner kroner over en treårsperiode" is no yearly amount: the documents give the
         # total, and the answer says the rate is not given.
         return False
