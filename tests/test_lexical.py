@@ -57,6 +57,8 @@ def test_an_acronym_spelt_like_a_stop_word_is_searchable() -> None:
     # Lower-case "var" (was) stays a stop word, and a question in capitals is no list of acronyms.
     assert index.search("hva var det", k=2) == []
     assert analyze("HVA VAR DET?", "nb") == []
+    # ... but one word in capitals, as a question's words are read one at a time, is an acronym.
+    assert analyze("VAR", "nb") == analyze("Hva står VAR for?", "nb")[1:]
 
 
 def test_danish_question_finds_danish_passage(index: LexicalIndex) -> None:

@@ -81,12 +81,10 @@ def analyze(text: str, lang: str) -> list[str]:
     not "var" (was), "IT" not "it", "WHO" not "who". In a text written all in capitals every word
     looks like an acronym, so there the stop list applies as usual."""
     stop = _stopwords(lang)
-    shouting = text.isupper()
-    words = [
-        m.group().lower()
-        for m in _WORD_RE.finditer(text)
-        if m.group().lower() not in stop or (_is_acronym(m.group()) and not shouting)
-    ]
+    tokens = [m.group() for m in _WORD_RE.finditer(text)]
+    # A single word in capitals is an acronym ("VAR" looked up on its own), not a shout.
+    shouting = len(tokens) > 1 and text.isupper()
+    words = [t.lower() for t in tokens if t.lower() not in stop or (_is_acronym(t) and not shouting)]
     # Keep hyphenated compounds whole and also as parts ("Midt-Gudbrandsdal" -> both).
     expanded: list[str] = []
     for w in words:
