@@ -305,7 +305,7 @@ def _lexical_overlap(concepts: Sequence[tuple[set[str], float]], terms: set[str]
     return sum(w for stems, w in concepts if stems & terms) / total
 
 
-_NEEDS_TYPE = {"amount", "count", "time", "org"}
+_NEEDS_TYPE = {"amount", "count", "time", "org", "frequency"}
 _NUMBER_KINDS = ("amount", "count")
 # How many more passages a question for a number reads when the first ones hold no number.
 _MORE_PASSAGES = 2
@@ -644,7 +644,9 @@ def select(
     confidence = float(abstainer.probabilities(row[None, :])[0])
     cutoff = abstainer.threshold if threshold is None else threshold
     # ... and when no sentence has one, none answers, however close its topic.
-    wrong_type = (question.kind in _NUMBER_KINDS or asks_year(question.text)) and not best.typed
+    wrong_type = (
+        question.kind in _NUMBER_KINDS or question.kind == "frequency" or asks_year(question.text)
+    ) and not best.typed
     # A name in an English question is often translated in a Norwegian or Danish text ("Lithuania",
     # "Litauen"), so there a missing name is evidence for the abstainer to weigh (it was trained
     # on English questions over Norwegian text), not a veto. Scandinavian languages share names.

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assistant.compose import Plan, compose, quoted_first
-from assistant.facts import answer_from_facts, asked_facts, named_documents, speaks_of
+from assistant.facts import answer_from_facts, asked_facts, compares, named_documents, speaks_of
 from assistant.followup import History, resolve_followup
 from assistant.generate import AnswerGenerator, make_generator
 from assistant.messages import message
@@ -141,7 +141,7 @@ class Assistant:
             # The documents the question names, rather than the words around "and" in its phrasing
             # ("Compare how Hamar and Herning ..."), decide what is compared.
             corpus_question = replace(corpus_question, names=tuple(names))
-        if corpus_question is None and len(names) >= 2 and not facts and not sources:
+        if corpus_question is None and compares(text, names) and not facts and not sources:
             # A question that names two or more places or publishers is a comparison, however it
             # is phrased: answered per document, with the ones that do not mention it.
             corpus_question = CorpusQuestion("compare", "", tuple(names))

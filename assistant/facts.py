@@ -11,8 +11,9 @@ one the conversation was about (a follow-up), else the best-retrieved passage's 
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.overview import cite, document_overview, passage_at, passages_of
@@ -20,21 +21,38 @@ from assistant.types import Answer
 from ingest.extract import FundingItem, GoalItem, PartnerItem, find_amounts
 from vectorstore.store import ChunkStore, DocumentRecord
 
-__all__ = ["FACT_KINDS", "answer_from_facts", "asked_facts", "named_documents", "speaks_of"]
+__all__ = ["FACT_KINDS", "answer_from_facts", "asked_facts", "compares", "named_documents", "speaks_of"]
 
 FACT_KINDS = ("partner", "funding", "goal")
 
 # Asking who: the interrogatives and "together with whom" of each language.
-_WHO_OR_WHICH = re.compile(
-    r"\b(?:hvem|kven|vem|who|whom|wer|mit wem|hvilke[nt]?|hvilke|kva for|vilk(?:en|et|a)|which|"
-    r"welche[rsn]?|"
-    r"sammen med hvem|saman med kven|tillsammans med vem|together with whom|with whom|list|name|nevn|nævn)\b",
+_WHO = re.compile(
+    r"\b(?:hvem|kven|vem|who|whom|wer|mit wem|sammen med hvem|saman med kven|tillsammans med vem|"
+    r"together with whom|with whom)\b",
     re.I,
 )
-_ASKS_WHAT = re.compile(r"\b(?:what|hva|hvad|kva|vad|was)\b", re.I)
-# Asked with "what", cooperating is the topic, not who: "Hva samarbeider de om?", "Hva ble
-# etablert i samarbeidet?". Only a partner noun asks for partners then ("What partners ...").
-_PARTNER_NOUN = re.compile(r"\b(?:partner\w*|samarbeidspart\w*|samarbejdspart\w*|samarbetspart\w*)", re.I)
+# Asking which or what: the noun right after says what is asked for ("Hvilke partnere …", "Which
+# ministry …"), and the question's other words are its topic ("Vilka frågor omfattar … samarbetet",
+# "Across which boundaries … to reach its goals").
+_WHICH = re.compile(
+    r"\b(?:hvilke[nt]?|kva for(?: ein| eit| ei)?|kva slags|hva slags|vilk(?:en|et|a)|which|welche[rsn]?|"
+    r"what|hva|hvad|kva|vad|was|list|name|nevn|nævn)\b",
+    re.I,
+)
+ASKED_WORDS = 3
+# Words between the interrogative and its noun: "What are the goals", "Hva er målene".
+_LEADING = frozenset(("are", "is", "were", "was", "er", "var", "är", "ar", "sind", "ist", "the", "a", "an",
+                      "de", "den", "det", "dei", "die", "der", "das"))  # fmt: skip
+# Who or what can be a partner or a payer: the asked noun of "which …" for those facts.
+_ACTOR = re.compile(
+    r"(?:partner|\bpart(?:er|ene|erne|s|ies)?\b|aktør|aktor|actor|organi[sz]|institu|virksomhe|"
+    r"verksamhe|bedrift|företag|compan|firm|kommun|municipal|universit|høgskol|högskol|hochschul|"
+    r"college|departement|ministr|minister|direktorat|klynge|kluster|cluster|myndighet|authorit|"
+    r"stakeholder|interessent|fylke|count(?:y|ies)|region|skole|skola|school|unternehm|behörde|"
+    r"\bland\b|countr|nasjon|nation|gruppe|group|selskap|foretak|forening|association|stiftelse|"
+    r"foundation|\bstat(?:en|er|ene)?\b|\bstates?\b)",
+    re.I,
+)
 _CUES = {
     "partner": re.compile(
         r"\b(?:samarbeid\w*|samarbej\w*|samarbet\w*|samverk\w*|partner\w*|cooperat\w*|collaborat\w*|"
@@ -103,14 +121,29 @@ def asked_facts(question: str, plan: str, answer_type: str = "other") -> list[st
     one sentence that states it, which the extractive answer finds. A question for a year, a
     number or an amount (`answer_type`, from `analyze_question`) wants that, not the partners or goals of
     the cooperation it names ("I hvilket år kom universitetsskolerne i gang i samarbejdet ...?")."""
-    who = bool(_WHO_OR_WHICH.search(question))
-    if not who and not _ASKS_WHAT.search(question):
+    who = bool(_WHO.search(question))
+    which = _WHICH.search(question)
+    if not who and which is None:
         return []
     kinds = [kind for kind in FACT_KINDS if _CUES[kind].search(question)]
     if answer_type in ("time", "count", "amount"):
         kinds = [k for k in kinds if k == "funding" and answer_type == "amount"]
-    if "partner" in kinds and not who and not _PARTNER_NOUN.search(question):
-        kinds.remove("partner")
+    if not who and which is not None:
+        # "Which X": the facts of X only. A partner or a payer is an actor ("Hvilke klynger og
+        # organisationer samarbejder …", "Which ministry finances …"); goals are asked by name.
+        words = re.findall(r"[\w'’-]+", question[which.end() :].lower())
+        while words and words[0] in _LEADING:
+            words.pop(0)
+        asked = " ".join(words[:ASKED_WORDS])
+        actor = bool(_ACTOR.search(asked))
+        # Cooperating asked with "what" is the topic ("Hva samarbeider de om?"), not who.
+        kinds = [
+            k
+            for k in kinds
+            if (k == "partner" and actor)
+            or (k == "funding" and (actor or _CUES[k].search(asked)))
+            or (k == "goal" and _CUES[k].search(asked))
+        ]
     if "goal" in kinds and plan != "list" and not _PLURAL_GOALS.search(question):
         kinds.remove("goal")
     return kinds
@@ -130,16 +163,21 @@ def _distinctive(record: DocumentRecord) -> set[str]:
 def named_documents(question: str, records: Sequence[DocumentRecord]) -> dict[str, list[DocumentRecord]]:
     """The documents whose publisher or file the question names ("Hamar", "Trondheim's plan"),
     by the name used: several documents of one municipality are one name, two names a comparison."""
-    tokens = re.findall(r"[^\W\d_]+", question)
+    matches = list(re.finditer(r"[^\W\d_]+", question))
+    tokens = [m.group() for m in matches]
+
+    def follows(i: int, k: int) -> bool:
+        """Token i comes k tokens after a capitalised word, in one phrase (no comma between)."""
+        j = i - k
+        between = question[matches[j].end() : matches[i].start()]
+        return j > 0 and tokens[j][:1].isupper() and "," not in between
+
     # A place inside an organisation's name ("Høgskolen i Innlandet", "Fagskolen Innlandet") names
-    # the organisation, not the document about the place.
+    # the organisation, not the document about the place; "Hamar, Herning" are two names.
     words = [
         w.lower()
         for i, w in enumerate(tokens)
-        if not (i >= 1 and tokens[i - 1][:1].isupper() and i - 1 > 0)
-        and not (
-            i >= 2 and tokens[i - 1].lower() in ("i", "in") and tokens[i - 2][:1].isupper() and i - 2 > 0
-        )
+        if not follows(i, 1) and not (i >= 2 and tokens[i - 1].lower() in ("i", "in") and follows(i, 2))
     ]
     named: dict[str, list[DocumentRecord]] = {}
     for record in records:
@@ -149,6 +187,49 @@ def named_documents(question: str, records: Sequence[DocumentRecord]) -> dict[st
                 named.setdefault(key, []).append(record)
                 break
     return named
+
+
+# A place named after a preposition qualifies something ("blant byene i Innlandet", "companies in
+# Hamar"): beside a name that is the subject, it is no second thing compared.
+_QUALIFYING = frozenset(("i", "in", "på", "pa", "blant", "among", "of", "from", "fra", "frå", "across",
+                         "within", "innen", "innenfor", "utenfor", "outside", "rundt", "around", "near",
+                         "nær", "ved", "at"))  # fmt: skip
+# Words that join two names as the things compared ("Hamar og Herning", "Hamar kommune, Herning").
+_JOINING = frozenset(("og", "and", "och", "und", "eller", "or", "samt", "vs", "versus", "kommune", "kommunes",
+                      "kommunen", "kommuner", "municipality", "county", "fylkeskommune", "fylkeskommunen",
+                      "s"))  # fmt: skip
+_COMPARING = re.compile(
+    r"\b(?:sammenlign\w*|samanlikn\w*|sammenlig\w*|jämför\w*|compar\w*|vergleich\w*|forskjell\w*|"
+    r"skilnad\w*|forskel\w*|skillnad\w*|differ\w*|unterschied\w*|likhet\w*|lighed\w*|similar\w*|"
+    r"begge|båda|both|beide\w*|versus|vs)\b",
+    re.I,
+)
+
+
+def compares(question: str, names: Mapping[str, Sequence[DocumentRecord]]) -> bool:
+    """Whether a question that names several documents (`named_documents`) compares them.
+
+    It does when it says so ("compare", "forskjell", "both"), when two names are joined ("Hamar
+    og Herning"), and unless one name is its subject and another only follows a preposition:
+    "Hvordan beskriver Hamar sin rolle blant byene i Innlandet?" asks about Hamar."""
+    if len(names) < 2:
+        return False
+    if _COMPARING.search(question):
+        return True
+    tokens = [t.lower() for t in re.findall(r"[^\W\d_]+", question)]
+
+    def positions(key: str) -> list[int]:
+        return [i for i, t in enumerate(tokens) if t == key or (t.startswith(key) and len(t) - len(key) <= 2)]
+
+    found = sorted((i, key) for key in names for i in positions(key))
+    for (a, _), (b, _) in itertools.pairwise(found):
+        between = tokens[a + 1 : b]
+        if all(t in _JOINING for t in between):
+            return True
+    # One name the subject, the other after a preposition: the second only places the first.
+    # Both after one ("Hva skjer i Hamar, og hva skjer i Herning?") are asked in parallel.
+    qualifying = {i >= 1 and tokens[i - 1] in _QUALIFYING for i, _ in found}
+    return qualifying != {True, False}
 
 
 @dataclass(frozen=True)

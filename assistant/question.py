@@ -88,7 +88,8 @@ _KIND_CUES: list[tuple[str, str]] = [
         "time",
         rf"{_WHEN}|{_YEAR_CUE}|"
         # "Hvor lang er perioden/etappen": a duration or a length, in years, months or numbers.
-        r"\bhvor lenge\b|\b(?:hvor|kor) lang\b|\bhur lång\b|\bhow long\b|\bhur länge\b|\bkor lenge\b|"
+        r"\bhvor lenge\b|\b(?:hvor|kor) lange?\b|\bhur långa?\b|\bhow long\b|\bhur länge\b|"
+        r"\bkor lenge\b|\bwie lange?\b|"
         r"\bi hvilket år\b|"
         r"\bhvilken dato\b|\bårstall\b|\bperiode\b|\bperiod\b",
     ),
@@ -109,6 +110,9 @@ _KIND_CUES: list[tuple[str, str]] = [
         r"agenc(?:y|ies))\b"
         rf"(?!\s+(?!{_AUXILIARY}\b|{_AFTER_NOUN_PHRASE}\b)[a-z]+(?<!s)(?<!ed)\b))",
     ),
+    # "Hvor ofte møtes styringsgruppen?" is answered by a frequency ("en gang i året", "hver uke"),
+    # which a sentence about the group without one does not give.
+    ("frequency", r"\b(?:hvor|kor) (?:ofte|tit|hyppig)\b|\bhow often\b|\bhur ofta\b|\bwie oft\b"),
     ("reason", r"\bhvorfor\b|\bkvifor\b|\bwhy\b|\bvarför\b|\bwarum\b|\bårsak\w*|\bgrunn\w*"),
     ("person", r"\bhvem\b|\bkven\b|\bwho\b|\bvem\b|\bwer\b"),
     (
@@ -133,6 +137,17 @@ _TYPE_EVIDENCE = {
     "amount": re.compile(r"\d|\b(?:million\w*|milliard\w*|mill\.|mrd\.|mio\.|kroner|kr\.?)\b", re.I),
     # "tre-mekaniske" (wood-working) counts nothing: a number word opens no hyphenated compound.
     "count": re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b(?!-\w)", re.I),
+    # Of NorQuAD's "hvor ofte" questions (train and validation), every answer sentence has one.
+    "frequency": re.compile(
+        r"\b(?:gang|gange|ganger|gangen|gånger?|times|mal|hver|hvert|hvar|kvar|kvart|varje|every|each|"
+        r"jede[nrs]?|ofte|oftere|ofta|often|oft|sjelden|sjældent?|sällan|rarely|seldom|"
+        r"daglig\w*|dagligen|ukentlig\w*|ugentlig\w*|veckovis|weekly|månedlig\w*|månadsvis|monthly|"
+        r"årlig\w*|annual\w*|yearly|jährlich|monatlich|wöchentlich|täglich|daily|jevnlig\w*|"
+        r"regelmessig\w*|regelmæssig\w*|regelbunden\w*|regular\w*|løpende|fortløpende|stadig|alltid|"
+        r"altid|always|aldri|aldrig|never|kvartal\w*|quarterly|halvår\w*|per (?:år|måned|uke|dag)|"
+        r"i (?:året|måneden|uka|uken|døgnet)|om året|om måneden|om ugen)\b",
+        re.I,
+    ),
     # A date, a duration, a weekday, a season or a part of the day ("landet ... onsdag", "i fjor
     # høst"): with weekdays and seasons, 89 % of NorQuAD train's answer sentences to a time
     # question hold one (81 % without).
@@ -167,7 +182,7 @@ _PLAN_CUES: list[tuple[str, re.Pattern[str]]] = [
     (
         "how",
         re.compile(
-            r"\bhvordan\b|\bkorleis\b|\bhur\b(?! (?:mycket|många|länge|stor))|"
+            r"\bhvordan\b|\bkorleis\b|\bhur\b(?! (?:mycket|många|länge|långa?|stor|ofta))|"
             r"\bhow\b(?! (?:much|many|long|old|often|large|big))|\bwie\b(?! (?:viel|lange|alt|oft|groß))|"
             r"\bpå hvilken måte\b|\bpå kva måte\b|\bpå vilket sätt\b|\bin what way\b"
         ),

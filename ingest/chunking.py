@@ -191,7 +191,13 @@ def _slide_units(text: str, spans: list[tuple[int, int]], title: str = "") -> li
             or not body[-1].isalnum()
             or re.search(r"[!?…]\s", body)
         ):
-            units.append((start, end))
+            # In a slide deck (numbered slides), bullets may end in a full stop or run on after
+            # a sentence: "Oppvekst og utdanning, … mangfold og integrering Byutvikling, den
+            # fysiske byen … Innovasjon og omstilling, kommunen som …". Three or more phrases,
+            # each opened by a capitalised word between two in lower case, are cut as bullets.
+            # Prose is never cut so: a name after a verb ("stenge Bispegata for …") has the shape.
+            phrases = _bullets(text, start, end, None, phrase=True) if numbered else []
+            units += phrases if _words(body) >= _LONG_UNPUNCTUATED and len(phrases) >= 3 else [(start, end)]
             continue
         for a, b in _bullets(text, start, end, lower_words):
             # A bullet still longer than a long sentence: its capitalised words start bullets too.
@@ -228,15 +234,24 @@ def _running_headers(text: str, title: str = "") -> list[str]:
     return sorted(headers, key=len, reverse=True)
 
 
-def _bullets(text: str, start: int, end: int, lower_words: set[str] | None) -> list[tuple[int, int]]:
+_OPENS_PHRASE = re.compile(r"[A-ZÆØÅ][a-zæøå]+,?\s+[a-zæøå]")
+
+
+def _bullets(
+    text: str, start: int, end: int, lower_words: set[str] | None, phrase: bool = False
+) -> list[tuple[int, int]]:
     """text[start:end] cut before each capitalised word that starts a bullet (with `lower_words`:
-    only words the text also writes in lower case)."""
+    only words the text also writes in lower case; with `phrase`: only before a word followed by
+    one in lower case, as a bullet's phrase goes on and a title's capitalised words do not)."""
     cuts = [start]
     for match in _BULLET_START.finditer(text, start, end):
-        previous = text[: match.start()].rsplit(None, 1)[-1].lower()
+        previous = text[: match.start()].rsplit(None, 1)[-1]
         word = re.match(r"[\wæøåÆØÅ-]+", text[match.end() :])
         common = lower_words is None or (word is not None and word.group().lower() in lower_words)
-        if common and previous not in _LEADS_INTO_NAME and _words(text[cuts[-1] : match.start()]) >= 3:
+        if phrase:  # between two phrases: after a word in lower case, before one
+            common = previous.islower() and bool(_OPENS_PHRASE.match(text, match.end()))
+        long_enough = _words(text[cuts[-1] : match.start()]) >= 3
+        if common and previous.lower() not in _LEADS_INTO_NAME and long_enough:
             cuts.append(match.end())
     return list(zip(cuts, [*cuts[1:], end], strict=True))
 

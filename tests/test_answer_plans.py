@@ -115,6 +115,30 @@ def test_a_yearly_amount_the_documents_give_only_as_a_total_is_said_to_be_missin
     _quotes_are_verbatim(answer)
 
 
+def test_how_often_a_group_meets_is_said_to_be_missing_when_no_frequency_is_given(
+    assistant: Assistant,
+) -> None:
+    # Trondheim's slides give the steering group's make-up ("Styringsgruppe 4 + 4"), never how often
+    # it meets: quoting the slide as if it answered would be a false answer.
+    answer = assistant.ask("How often does the steering group of University Municipality 3.0 meet?")
+    assert answer.abstained, answer.text
+    assert answer.text.startswith("The documents"), answer.text
+
+
+def test_a_question_about_one_place_that_names_its_region_is_no_comparison(assistant: Assistant) -> None:
+    answer = assistant.ask("Hvordan beskriver Hamar seg selv blant byene i Innlandet?")
+    assert "Sammenligning" not in answer.text, answer.text
+    assert {c.source for c in answer.citations} <= {"hamar-kunnskap-og-kompetanse.txt"}, answer.text
+
+
+def test_a_which_question_about_a_cooperation_is_not_answered_with_its_partners(assistant: Assistant) -> None:
+    # "Which X … in the cooperation between A and B" asks for X; the partners are in the question.
+    question = "Hvilken lederutdanning inngår i samarbeidet mellom Trondheim og NTNU om helse og velferd?"
+    answer = assistant.ask(question)
+    assert not answer.text.startswith("Samarbeidspartnere"), answer.text
+    assert "helselederutdanning" in answer.text, answer.text
+
+
 def test_an_abbreviation_is_answered_where_the_document_spells_it_out(assistant: Assistant) -> None:
     answer = assistant.ask("Hva står VR for i Hamar-dokumentet?")
     assert not answer.abstained, answer.text

@@ -227,3 +227,22 @@ def test_numbers_that_open_lines_stay_when_they_are_amounts_or_names() -> None:
     table_texts = " ".join(s.text for s in answer_sentences(table))
     assert "39 230 kroner" in table_texts and "37 300 kroner" in table_texts
     assert next(s.text for s in answer_sentences(names)).startswith("331 skvadron")
+
+
+def test_a_slides_bullets_that_run_on_after_a_sentence_are_cut_into_bullets() -> None:
+    # A deck's slide: a sentence, then its bullets flattened into one run that ends in a full stop.
+    deck = (
+        "6 Tematiske hovedområder\nByutvikling Helse og velferd\n\n"
+        "7 Omfang\nOmrådene favner kommunens behov. Oppvekst og utdanning, universitetsskole og "
+        "barnehage Helse og velferd, folkehelse, helse- og velferdstjenester, mangfold og "
+        "integrering Byutvikling, den fysiske byen og dens infrastruktur, byrommets betydning for "
+        "gode liv Innovasjon og omstilling, kommunen som demokratisk institusjon og aktør.\n\n"
+        "8 Mål Sikre tilgang på relevant kunnskap\n"
+    )
+    texts = [s.text for s in answer_sentences(deck)]
+    health = "Helse og velferd, folkehelse, helse- og velferdstjenester, mangfold og integrering"
+    assert health in texts, texts
+    assert any(t.startswith("Innovasjon og omstilling, kommunen") for t in texts), texts
+    # The same words in prose (no numbered slides) are one sentence: names in prose have that shape.
+    prose = deck.replace("6 ", "").replace("7 ", "").replace("8 ", "")
+    assert health not in [s.text for s in answer_sentences(prose)]

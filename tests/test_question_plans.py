@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.facts import asked_facts, named_documents
+from assistant.facts import asked_facts, compares, named_documents
 from assistant.phrasing import direct_span
-from assistant.question import analyze_question, answer_plan, is_instruction
+from assistant.question import analyze_question, answer_plan, has_type_evidence, is_instruction
 from ingest.chunking import answer_sentences
 from vectorstore.store import DocumentRecord
 
@@ -164,6 +164,51 @@ def test_what_was_done_in_a_cooperation_is_no_question_about_partners() -> None:
     assert asked_facts("Hva slags samarbeidspartnere har Innlandet?", "fact") == ["partner"]
     assert asked_facts("What partners does Innlandet have?", "list") == ["partner"]
     assert asked_facts("Mellom hvem vil Hamar utvikle nye former for samarbeid?", "list") == ["partner"]
+
+
+def test_which_thing_of_a_cooperation_is_asked_is_the_noun_after_which() -> None:
+    """ "Which X": partners or payers only when X is someone, goals only when X is the goals; the
+    cooperation or the goals elsewhere in the question are its topic."""
+    topic = "Vilka frågor omfattar temaområdet hälsa och välfärd i samarbetet mellan Trondheim och NTNU?"
+    assert asked_facts(topic, "list") == []
+    kind = "Hvilken type lederutdanning er med i samarbeidet om helse og velferd mellom Trondheim og NTNU?"
+    assert asked_facts(kind, "fact") == []
+    purpose = "Across which boundaries does Herning want to pull together to reach its education goals?"
+    assert asked_facts(purpose, "list") == []
+    assert asked_facts("Hvilke klynger og organisationer samarbejder Innlandet med?", "list") == ["partner"]
+    assert asked_facts("Which university is Trondheim's partner in the agreement?", "fact") == ["partner"]
+    assert asked_facts("Vilket departement finansierar Kompetansepiloter?", "fact") == ["funding"]
+    assert asked_facts("What are the goals of the Trondheim collaboration?", "list") == ["goal"]
+    assert asked_facts("Vilka mål har Universitetskommune 3.0?", "list") == ["goal"]
+
+
+def test_a_question_naming_two_places_compares_them_unless_one_only_places_the_other() -> None:
+    def compared(question: str) -> bool:
+        return compares(question, named_documents(question, RECORDS))
+
+    assert compared("Hva sier Hamar og Herning om samarbeid med næringslivet?")
+    assert compared("How do Hamar, Herning and Innlandet work with universities?")
+    assert compared("Hva skjer i Hamar, og hva skjer i Herning?")
+    assert compared("Hva sier Hamar om samarbeid, og hva sier Herning om det?")
+    assert compared("What is the difference between Hamar in Innlandet and Herning?")
+    # The subject is Hamar; Innlandet only says among which towns.
+    assert not compared("Hvordan beskriver Hamar sin egen rolle blant byene i Innlandet?")
+    assert not compared("What does Innlandet county do for companies in Hamar?")
+    assert not compared("Hva vil Hamar?")  # one name
+
+
+def test_how_often_is_answered_only_by_a_frequency() -> None:
+    for question in ("Hvor ofte møtes styringsgruppen?", "How often does the steering group meet?",
+                     "Hur ofta träffas styrgruppen?", "Wie oft trifft sich die Lenkungsgruppe?"):  # fmt: skip
+        assert analyze_question(question).kind == "frequency", question
+    assert not has_type_evidence("frequency", "Styringsgruppe 4 + 4")
+    assert has_type_evidence("frequency", "Styringsgruppen møtes fire ganger i året.")
+    assert has_type_evidence("frequency", "Gruppen mødes hver måned.")
+    assert has_type_evidence("frequency", "The group meets quarterly.")
+    # A length is no duration, and a duration is asked in every inflection.
+    assert analyze_question("Hvor langt er det fra Hamar til Gjøvik?").kind != "time"
+    assert analyze_question("Hur långa är kurserna?").kind == "time"
+    assert answer_plan("Hur långa är kurserna?") == "fact"
 
 
 def test_a_flattened_slide_is_quoted_by_bullet_without_its_number() -> None:
