@@ -305,8 +305,28 @@ def _lexical_overlap(concepts: Sequence[tuple[set[str], float]], terms: set[str]
     return sum(w for stems, w in concepts if stems & terms) / total
 
 
-_NEEDS_TYPE = {"amount", "count", "time", "org", "frequency"}
+_NEEDS_TYPE = {"amount", "count", "time", "org"}
 _NUMBER_KINDS = ("amount", "count")
+# Kinds whose answer is that kind of thing or nothing: a sentence about the topic without a number,
+# a frequency or a name answers nothing ("Styringsgruppe 4 + 4" for how often the group meets).
+_ONLY_TYPED = (*_NUMBER_KINDS, "frequency", "name")
+# The frequency and the name kinds came after the weights were fitted (their questions were "other"
+# then): whether a sentence gives one decides whether to answer, not how the sentences rank.
+_VETO_ONLY = ("frequency", "name")
+
+
+def ranking_kind(kind: str) -> str:
+    """The answer type as the learned weights know it (see `_VETO_ONLY`)."""
+    return "other" if kind in _VETO_ONLY else kind
+
+
+def _gives_kind(question: QuestionInfo, sentence: ScoredSentence) -> bool:
+    """Whether `sentence` holds the kind of thing the question asks for."""
+    if question.kind in _VETO_ONLY:
+        return has_type_evidence(question.kind, sentence.text, question.text)
+    return sentence.typed
+
+
 # How many more passages a question for a number reads when the first ones hold no number.
 _MORE_PASSAGES = 2
 # Late-chunked sentences embedded on their own per question: the selector's best REFINE_SENTENCES
@@ -465,7 +485,7 @@ def sentence_features(
     evidence = [
         (
             _lexical_overlap([c for c in concepts if not c[0] <= context_terms[pi]] or concepts, terms),
-            has_type_evidence(question.kind, s.text, question.text),
+            has_type_evidence(ranking_kind(question.kind), s.text, question.text),
             _novelty(s.text, q_words),
         )
         for (pi, s), terms in zip(candidates, sentence_terms, strict=True)
@@ -617,6 +637,13 @@ def select(
     if question.kind in ("amount", "count"):
         # "How much" and "how many" are answered by a number: the best sentence that has one.
         ranked.sort(key=lambda s: not (s.typed and s.grounded))
+    if question.kind in _VETO_ONLY:
+        # "Hva heter …", "Hvor ofte …": the best of the first few that gives a name (a frequency)
+        # answers; when none of them does, none answers (see `wrong_type` below).
+        giving = [s for s in ranked[:3] if s.grounded and _gives_kind(question, s)]
+        if giving:
+            ranked.remove(giving[0])
+            ranked.insert(0, giving[0])
     abbreviation = spelled_out_abbreviation(question.text)
     if abbreviation:
         # "Hva står VAR for?" is answered where the text spells it out: "VAR (video assistant referee)".
@@ -644,15 +671,15 @@ def select(
     confidence = float(abstainer.probabilities(row[None, :])[0])
     cutoff = abstainer.threshold if threshold is None else threshold
     # ... and when no sentence has one, none answers, however close its topic.
-    wrong_type = (
-        question.kind in _NUMBER_KINDS or question.kind == "frequency" or asks_year(question.text)
-    ) and not best.typed
+    asks_type = question.kind in _ONLY_TYPED or asks_year(question.text)
+    wrong_type = asks_type and not _gives_kind(question, best)
     # A name in an English question is often translated in a Norwegian or Danish text ("Lithuania",
     # "Litauen"), so there a missing name is evidence for the abstainer to weigh (it was trained
     # on English questions over Norwegian text), not a veto. Scandinavian languages share names.
     ungrounded = not best.grounded and same_family(question.lang, pool[best.passage_index].lang)
     if confidence < cutoff or ungrounded or wrong_type:
-        if best.grounded and needs_type and not any(s.typed for s in ranked[:3]):
+        typed_near = any(_gives_kind(question, s) for s in ranked[:3])
+        if best.grounded and (needs_type or wrong_type) and not typed_near:
             # The question asks for an amount, a number or a date that the sentences about its
             # topic do not give: say so, and quote what the documents do say about it.
             return Composition([best], _citations(pool, [best]), confidence, True)

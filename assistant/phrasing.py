@@ -100,7 +100,7 @@ def direct_span(kind: str, sentence: str, question: str) -> str:
         return _count_span(sentence, question, asked)
     if kind == "time":
         return _time_span(sentence, question, asked)
-    if kind in ("org", "person"):
+    if kind in ("org", "person", "name"):
         if kind == "person" and _WHO_IS_NAME.match(question.strip()):
             return ""
         names = []

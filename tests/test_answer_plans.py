@@ -125,6 +125,14 @@ def test_how_often_a_group_meets_is_said_to_be_missing_when_no_frequency_is_give
     assert answer.text.startswith("The documents"), answer.text
 
 
+def test_the_name_of_something_the_documents_never_name_is_said_to_be_missing(assistant: Assistant) -> None:
+    # Hamar's plan says a games and VR cluster exists, never what it is called.
+    answer = assistant.ask("Hva heter næringsklyngen for spill og VR på Hamar?")
+    assert answer.abstained, answer.text
+    assert answer.text.startswith("Dokumentene oppgir ikke"), answer.text
+    assert any("VR-teknologi" in c.quote for c in answer.citations), answer.text
+
+
 def test_a_question_about_one_place_that_names_its_region_is_no_comparison(assistant: Assistant) -> None:
     answer = assistant.ask("Hvordan beskriver Hamar seg selv blant byene i Innlandet?")
     assert "Sammenligning" not in answer.text, answer.text

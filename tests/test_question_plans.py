@@ -211,6 +211,27 @@ def test_how_often_is_answered_only_by_a_frequency() -> None:
     assert answer_plan("Hur långa är kurserna?") == "fact"
 
 
+def test_what_something_is_called_is_answered_only_by_a_name() -> None:
+    named = ("Hva heter klyngen?", "Kva heiter klynga?", "Vad heter klustret?", "Hvad hedder klyngen?")
+    for question in (*named, "What is the name of the cluster?", "Wie heißt das Cluster?"):
+        assert analyze_question(question).kind == "name", question
+    assert answer_plan("Wie heißt das Cluster?") == "fact"
+    question = "Wie heißt das Cluster für Spiele und VR-Technologie in Hamar?"
+    # "VR-teknologi" names nothing the question does not; "Det" opens the sentence.
+    cluster = "Det er etablert en næringsklynge innenfor spill og VR-teknologi (virtual reality)."
+    assert not has_type_evidence("name", cluster, question)
+    assert has_type_evidence("name", "Klyngen heter Hamar Game Collective.", question)
+    assert has_type_evidence("name", "Belém er hovedstaden i Pará.", "Hva heter hovedstaden i Pará?")
+    assert has_type_evidence("name", "Festivalen har fått navnet «Byløftet».", "Hva heter festivalen?")
+
+
+def test_a_date_is_no_amount() -> None:
+    question = "Hvor mye penger satser Trondheim kommune på Universitetskommune 3.0?"
+    assert not has_type_evidence("amount", "Instituttledermøte SU 21. november 2018", question)
+    assert not has_type_evidence("amount", "Universitetsskoler (2015) Veilederutdanning for lærere", question)
+    assert has_type_evidence("amount", "Kommunen bevilger 2 millioner kroner i 2019.", question)
+
+
 def test_a_flattened_slide_is_quoted_by_bullet_without_its_number() -> None:
     slide = (
         "Vi skal etablere og få til mye.\n\n9 Mandat Etablere felles utvalg for forskning og "

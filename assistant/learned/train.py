@@ -50,6 +50,7 @@ from assistant.compose import (
     coverage,
     grounded_passages,
     question_entities,
+    ranking_kind,
     select,
     sentence_features,
 )
@@ -102,7 +103,11 @@ def refreshed_features(
     asked type and whether its passage holds the question's names."""
     grounded = grounded_passages(info, pool)
     return [
-        replace(f, typed=has_type_evidence(info.kind, f.text, info.text), grounded=grounded[f.passage_index])
+        replace(
+            f,
+            typed=has_type_evidence(ranking_kind(info.kind), f.text, info.text),
+            grounded=grounded[f.passage_index],
+        )
         for f in features
     ]
 
