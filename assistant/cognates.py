@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["CognateTable", "cognates_in", "fold", "is_cognate"]
+__all__ = ["CognateTable", "KinTable", "cognates_in", "fold", "is_cognate", "is_kin", "skeleton"]
 
 # Applied in order, to both words. "sj" -> "j" last, so "-tion" (-> "-sjon" -> "-jon") meets
 # "-sjon", and "project" (-> "projekt") meets "prosjekt" (-> "projekt").
@@ -92,3 +92,50 @@ class CognateTable:
         if len(word) < MIN_SHARED:
             return []
         return cognates_in(word, self._by_start.get(fold(word)[:MIN_SHARED], ()))
+
+
+# Swedish and Danish write many Norwegian words with other vowels and softened stops ("mångfald" /
+# "mangfold", "hälsa" / "helse", "välfärd" / "velferd", "virksomheder" / "virksomheter"). Their
+# consonants agree: a word's consonant skeleton, with d/t, g/k and b/p folded, finds its Norwegian
+# spelling where the stems share nothing.
+_SCANDINAVIAN_VOWELS = re.compile(r"[aeiouyæøåäö]")
+_SOFTENED = str.maketrans({"d": "t", "g": "k", "b": "p"})
+MIN_SKELETON = 3
+
+
+@lru_cache(maxsize=1 << 16)
+def skeleton(word: str) -> str:
+    """`word`'s first letter and the consonants after it, stops unvoiced and doubles collapsed."""
+    w = word.lower()
+    if not w.isalpha():
+        return w
+    rest = _SCANDINAVIAN_VOWELS.sub("", w[1:]).translate(_SOFTENED)
+    first = w[0].translate(_SOFTENED)
+    return _DOUBLE.sub(r"\1", first + rest)
+
+
+def is_kin(a: str, b: str) -> bool:
+    """Whether two Scandinavian words (one of five letters or more, a stem of four) are one word spelt
+    two ways: the same skeleton, or one skeleton opening the other (an inflection, "mangfoldet")."""
+    if max(len(a), len(b)) < MIN_SHARED or min(len(a), len(b)) < MIN_SHARED - 1 or a.lower() == b.lower():
+        return False
+    sa, sb = skeleton(a), skeleton(b)
+    short, long_ = sorted((sa, sb), key=len)
+    return len(short) >= MIN_SKELETON and long_.startswith(short) and len(long_) - len(short) <= 2
+
+
+class KinTable:
+    """An index's or passages' terms by their skeleton's first letters (see `is_kin`), for a question
+    in a neighbouring Scandinavian language."""
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self._by_start: dict[str, list[str]] = {}
+        for term in terms:
+            if len(term) >= MIN_SHARED - 1 and term.isalpha():
+                self._by_start.setdefault(skeleton(term)[:MIN_SKELETON], []).append(term)
+
+    def cognates(self, word: str) -> list[str]:
+        """The table's terms that are the same word as `word` spelt another Scandinavian way."""
+        if len(word) < MIN_SHARED:
+            return []
+        return [t for t in self._by_start.get(skeleton(word)[:MIN_SKELETON], ()) if is_kin(word, t)]

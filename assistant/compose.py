@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.cognates import CognateTable
+from assistant.cognates import CognateTable, KinTable
 from assistant.glossary import counterparts
 from assistant.question import (
     QuestionInfo,
@@ -245,7 +245,7 @@ def _concepts(
     langs: Sequence[str],
     idf: IdfFn,
     checkable_only: bool = False,
-    cognates: CognateTable | None = None,
+    cognates: CognateTable | KinTable | None = None,
     translations: Mapping[str, Sequence[str]] | None = None,
 ) -> list[tuple[set[str], float]]:
     """One concept per content word of the question: its stems in every language in play (and,
@@ -454,7 +454,12 @@ def sentence_features(
     langs = list(dict.fromkeys([question.lang, *(p.lang for p in pool)]))
     sentence_terms = [_stems(s.text, langs) for _, s in candidates]
     foreign = any(not same_family(question.lang, p.lang) for p in pool)
-    cognates = CognateTable(sorted(set().union(*sentence_terms))) if foreign else None
+    # A Swedish or Danish question over Norwegian text (or the other way) shares few stems with it.
+    kin = any(p.lang != question.lang and same_family(question.lang, p.lang) for p in pool)
+    terms = sorted(set().union(*sentence_terms))
+    cognates: CognateTable | KinTable | None = (
+        CognateTable(terms) if foreign else KinTable(terms) if kin else None
+    )
     # Question words the document itself supplies (its title, publisher, file name) say which
     # document, not which sentence: "Hamar" is no evidence inside a Hamar document.
     context_terms = [_stems(" ".join((p.title, p.publisher, p.source)), langs) for p in pool]

@@ -187,19 +187,20 @@ def detect_corpus_question(question: str) -> CorpusQuestion | None:
 _LABELS: dict[str, dict[str, str]] = {
     "mentions": {"nb": "Dokumenter som nevner «{topic}»:", "nn": "Dokument som nemner «{topic}»:",
                  "da": "Dokumenter der nævner «{topic}»:", "sv": "Dokument som nämner «{topic}»:",
-                 "en": "Documents that mention “{topic}”:"},
+                 "en": "Documents that mention “{topic}”:", "de": "Dokumente, die „{topic}“ erwähnen:"},
     "partners": {"nb": "Partnere og organisasjoner per dokument:",
                  "nn": "Partnarar og organisasjonar per dokument:",
                  "da": "Partnere og organisationer pr. dokument:",
                  "sv": "Partner och organisationer per dokument:",
-                 "en": "Partners and organisations per document:"},
+                 "en": "Partners and organisations per document:",
+                 "de": "Partner und Organisationen je Dokument:"},
     "compare": {"nb": "Sammenligning{topic}:", "nn": "Samanlikning{topic}:", "da": "Sammenligning{topic}:",
-                "sv": "Jämförelse{topic}:", "en": "Comparison{topic}:"},
+                "sv": "Jämförelse{topic}:", "en": "Comparison{topic}:", "de": "Vergleich{topic}:"},
     "not_mentioned": {"nb": "Ikke nevnt i", "nn": "Ikkje nemnt i", "da": "Ikke nævnt i", "sv": "Inte nämnt i",
-                      "en": "Not mentioned in"},
+                      "en": "Not mentioned in", "de": "Nicht erwähnt in"},
     "none_found": {"nb": "ingen organisasjoner funnet", "nn": "ingen organisasjonar funne",
                    "da": "ingen organisationer fundet", "sv": "inga organisationer hittade",
-                   "en": "no organisations found"},
+                   "en": "no organisations found", "de": "keine Organisationen gefunden"},
 }  # fmt: skip
 
 _STOPWORDS = {
@@ -255,10 +256,23 @@ def answer_corpus_question(
         _partners_answer(answer, records, store, lang)
     else:
         topic = question.topic or (text if question.kind == "mentions" else "")
-        vector = np.asarray(store.embeddings.embed_query(topic or text), dtype=np.float32)
+        # Inside each document its own name is no evidence: "Hva sier Hamar og Herning om
+        # næringslivet?" quoted the sentence that says "… på Hamar". The compared topic is the rest.
+        whole = topic or text
+        query = _without_names(whole, question.names) if question.kind == "compare" else whole
+        vector = np.asarray(store.embeddings.embed_query(query), dtype=np.float32)
+        whole_vector: np.ndarray | None = None
         for record in records:
-            best = _best_sentence(topic or text, lang, record, vector, store, retriever)
+            best = _best_sentence(query, lang, record, vector, store, retriever)
             mentioned = best is not None and (best.matched > 0 or best.score >= threshold)
+            if not mentioned and query != whole:
+                # The topic's words may be another language's ("næringslivet" in a Danish plan is
+                # "erhvervslivet"): a document the question names is then read for the whole
+                # question, as before, rather than said not to mention it.
+                if whole_vector is None:
+                    whole_vector = np.asarray(store.embeddings.embed_query(whole), dtype=np.float32)
+                best = _best_sentence(whole, lang, record, whole_vector, store, retriever)
+                mentioned = best is not None and (best.matched > 0 or best.score >= threshold)
             if best is None or not mentioned:
                 answer.per_document.append(DocumentFinding(record.source, record.title, False))
                 continue
@@ -270,7 +284,7 @@ def answer_corpus_question(
         "partners": _label("partners", lang),
         "compare": _label("compare", lang, topic=f" – {question.topic}" if question.topic else ""),
     }[question.kind]
-    left, right = ("“", "”") if lang == "en" else ("«", "»")
+    left, right = {"en": ("“", "”"), "de": ("„", "“")}.get(lang, ("«", "»"))
     lines = [heading]
     for finding in answer.per_document:
         if finding.mentioned:
@@ -283,6 +297,18 @@ def answer_corpus_question(
     answer.text = "\n".join(lines)
     answer.abstained = not answer.citations
     return answer
+
+
+def _without_names(text: str, names: Sequence[str]) -> str:
+    """`text` without the compared documents' names, inflected ("Hamars") or not."""
+    keys = [w.lower() for name in names for w in re.findall(r"\w+", name) if len(w) > 2]
+
+    def named(word: str) -> bool:
+        lowered = word.lower()
+        return any(lowered.startswith(k) and len(lowered) - len(k) <= 2 for k in keys)
+
+    kept = " ".join(w for w in re.findall(r"[\w'’-]+|[^\w\s]", text) if not named(w))
+    return kept if re.search(r"\w{3,}", kept) else text
 
 
 def _names_document(name: str, record: DocumentRecord) -> bool:

@@ -416,6 +416,7 @@ _NOT_COUNTED = _words(
 )
 _COUNT_WINDOW = 4
 _YEAR_LIKE = re.compile(r"(?<![\d.,])\b(?:1[6-9]\d\d|20\d\d)\b(?![.,]\d)")
+_VERSION = re.compile(r"(?<![\d.,])\d{1,2}\.\d(?![\d.,])")
 _DAY_OF_MONTH = re.compile(
     r"\b\d{1,2}\.\s*(?:januar|februar|mars|marts|april|mai|maj|juni|juli|august|september|oktober|"
     r"november|desember|december|january|march|may|june|july|october)\b",
@@ -562,6 +563,12 @@ def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
         # Nor is a date an amount: "21. november 2018" gives no sum (no answer sentence of NorQuAD
         # train's 80 amount questions loses its evidence without its dates and years).
         sentence = _YEAR_LIKE.sub(" ", _DAY_OF_MONTH.sub(" ", sentence))
+    if kind in ("count", "amount"):
+        # Nor is a version a number of anything: "Hva har vi i 2.0" (Universitetskommune 2.0) counts
+        # no teachers. Norwegian writes decimals with a comma and thousands as "17.500", so a
+        # one-digit "N.N" is a version; none of NorQuAD train's 245 count and amount answer
+        # sentences loses its evidence without them.
+        sentence = _VERSION.sub(" ", sentence)
     if kind in ("count", "time"):
         # A sum of money counts nothing else and dates nothing: "4,4 millioner kroner" tells
         # neither how many businesses joined nor when a period ends. On NorQuAD train this

@@ -72,6 +72,24 @@ def test_a_question_naming_two_documents_is_answered_per_document(assistant: Ass
     assert all(f.citations for f in answer.per_document if f.mentioned)
 
 
+def test_each_compared_document_is_quoted_on_the_topic_not_on_its_own_name(assistant: Assistant) -> None:
+    # Within Hamar's plan every sentence that says "Hamar" matched the question's word "Hamar": the
+    # comparison quoted "… nye næringsklynger på Hamar" instead of what Hamar says of business.
+    answer = assistant.ask("Hvordan omtaler Hamar og Herning næringslivet?")
+    assert answer.corpus_kind == "compare"
+    quotes = {f.source: f.text for f in answer.per_document if f.mentioned}
+    assert "næringsliv" in quotes["hamar-kunnskap-og-kompetanse.txt"], answer.text
+    # Herning's plan says "erhvervslivet": a document the question names is not said to lack it.
+    assert "herning-uddannelsesstrategi.txt" in quotes, answer.text
+
+
+def test_a_german_comparison_is_framed_in_german(assistant: Assistant) -> None:
+    answer = assistant.ask("Was sagen Hamar und Herning über Studenten?")
+    assert answer.corpus_kind == "compare"
+    assert answer.text.startswith("Vergleich"), answer.text
+    assert "„" in answer.text and "«" not in answer.text, answer.text
+
+
 def test_an_explicit_comparison_compares_only_the_documents_it_names(assistant: Assistant) -> None:
     # "Compare how Hamar and ..." once compared every document: the words around "and" were read
     # as the names, "how Hamar" matched nothing, and the fallback was the whole corpus.

@@ -1,10 +1,10 @@
-"""Cognates: an English or German word found in a Scandinavian text through its spelling."""
+"""Cognates: an English, German, Swedish or Danish word found in a Norwegian text through its spelling."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.cognates import CognateTable, cognates_in, is_cognate
+from assistant.cognates import CognateTable, KinTable, cognates_in, is_cognate, is_kin
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,34 @@ def test_the_table_finds_what_a_full_comparison_finds() -> None:
     table = CognateTable(terms)
     for word in ("coordinator", "thematic", "project", "national", "municipality"):
         assert table.cognates(word) == cognates_in(word, terms)
+
+
+@pytest.mark.parametrize(
+    ("word", "norwegian"),
+    [
+        ("mångfald", "mangfold"),
+        ("hälsa", "hels"),  # against the Norwegian stem of "helse"
+        ("välfärd", "velferd"),
+        ("virksomheder", "virksomheter"),
+        ("företag", "foretak"),
+        ("näringsliv", "næringsliv"),
+        ("samarbetet", "samarbeidet"),
+    ],
+)
+def test_a_swedish_or_danish_spelling_finds_the_norwegian_word(word: str, norwegian: str) -> None:
+    assert is_kin(word, norwegian)
+    assert KinTable([norwegian, "kommune", "forskning"]).cognates(word) == [norwegian]
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [
+        ("forskning", "forskrift"),  # one consonant apart is another word
+        ("utbildning", "utdanning"),  # another word for the same thing: the embedding's job
+        ("integration", "integrering"),
+        ("styrgruppen", "styringsgruppen"),
+        ("plan", "plen"),  # too short to tell
+    ],
+)
+def test_different_words_are_not_kin(word: str, other: str) -> None:
+    assert not is_kin(word, other)
