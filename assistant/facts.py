@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from assistant.messages import quote_marks
 from assistant.overview import cite, document_overview, passage_at, passages_of
 from assistant.types import Answer
 from ingest.extract import FundingItem, GoalItem, PartnerItem, find_amounts
@@ -286,7 +287,7 @@ def answer_from_facts(
 ) -> Answer:
     """One cited line per extracted item of each asked kind in each document, or "names no …"."""
     answer = Answer(question=question, lang=lang, text="", abstained=False)
-    left, right = ("“", "”") if lang == "en" else ("„", "“") if lang == "de" else ("«", "»")
+    left, right = quote_marks(lang)
     out: list[str] = []
     for record in records:
         out += _document_lines(answer, kinds, lang, store, record, (left, right))

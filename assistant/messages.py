@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["message"]
+__all__ = ["message", "quote_marks"]
 
 _MESSAGES: dict[str, dict[str, str]] = {
     "answer_intro": {
@@ -121,3 +121,11 @@ def message(key: str, lang: str, **values: object) -> str:
     """The text `key` in `lang` (English when the language is not known)."""
     texts = _MESSAGES[key]
     return texts.get(lang, texts["en"]).format(**values)
+
+
+_QUOTES = {"en": ("“", "”"), "de": ("„", "“")}
+
+
+def quote_marks(lang: str) -> tuple[str, str]:
+    """The opening and closing quotation marks of `lang` (guillemets for the Scandinavian ones)."""
+    return _QUOTES.get(lang, ("«", "»"))

@@ -19,6 +19,7 @@ import numpy as np
 
 from assistant.compose import with_refined
 from assistant.glossary import counterparts
+from assistant.messages import quote_marks
 from assistant.retrieval import HybridRetriever
 from assistant.types import Answer, Citation, DocumentFinding, Passage
 from ingest.extract import Extraction, FundingItem, GoalItem, PartnerItem, extract
@@ -284,7 +285,7 @@ def answer_corpus_question(
         "partners": _label("partners", lang),
         "compare": _label("compare", lang, topic=f" – {question.topic}" if question.topic else ""),
     }[question.kind]
-    left, right = {"en": ("“", "”"), "de": ("„", "“")}.get(lang, ("«", "»"))
+    left, right = quote_marks(lang)
     lines = [heading]
     for finding in answer.per_document:
         if finding.mentioned:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.messages import message
+from assistant.messages import message, quote_marks
 from assistant.question import uncounted_money
 from assistant.types import Citation
 from assistant.verify import strip_unsafe
@@ -19,8 +19,6 @@ from ingest.extract import find_amounts
 from vectorstore.lexical import analyze
 
 __all__ = ["answer_text", "direct_span", "missing_detail_text"]
-
-_QUOTES = {"en": ("“", "”"), "de": ("„", "“")}
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # A share ("30 prosent") is an amount too, though no sum of money.
@@ -178,7 +176,7 @@ def _time_span(sentence: str, question: str, asked: set[str]) -> str:
 
 
 def _quote(citation: Citation, lang: str) -> str:
-    left, right = _QUOTES.get(lang, ("«", "»"))
+    left, right = quote_marks(lang)
     # The answer never repeats a document's link, image, markup or URI (a planted instruction's
     # payload); the citation keeps the exact quote, shown in its source.
     return f"{left}{strip_unsafe(citation.quote)[0].strip()}{right} [{citation.n}]"
