@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from assistant.messages import quote_marks
 from assistant.overview import cite, document_overview, passage_at, passages_of
+from assistant.question import is_name_form
 from assistant.types import Answer
 from ingest.extract import FundingItem, GoalItem, PartnerItem, find_amounts
 from vectorstore.store import ChunkStore, DocumentRecord
@@ -184,7 +185,7 @@ def named_documents(question: str, records: Sequence[DocumentRecord]) -> dict[st
     for record in records:
         for key in sorted(_distinctive(record)):
             # An inflected or possessive form counts: "Hamars", "Innlandets", "Herning's".
-            if any(w == key or (w.startswith(key) and len(w) - len(key) <= 2) for w in words):
+            if any(is_name_form(w, key) for w in words):
                 named.setdefault(key, []).append(record)
                 break
     return named
@@ -220,7 +221,7 @@ def compares(question: str, names: Mapping[str, Sequence[DocumentRecord]]) -> bo
     tokens = [t.lower() for t in re.findall(r"[^\W\d_]+", question)]
 
     def positions(key: str) -> list[int]:
-        return [i for i, t in enumerate(tokens) if t == key or (t.startswith(key) and len(t) - len(key) <= 2)]
+        return [i for i, t in enumerate(tokens) if is_name_form(t, key)]
 
     found = sorted((i, key) for key in names for i in positions(key))
     for (a, _), (b, _) in itertools.pairwise(found):

@@ -20,6 +20,7 @@ import numpy as np
 from assistant.compose import with_refined
 from assistant.glossary import counterparts
 from assistant.messages import quote_marks
+from assistant.question import is_name_form
 from assistant.retrieval import HybridRetriever
 from assistant.types import Answer, Citation, DocumentFinding, Passage
 from ingest.extract import Extraction, FundingItem, GoalItem, PartnerItem, extract
@@ -303,12 +304,8 @@ def answer_corpus_question(
 def _without_names(text: str, names: Sequence[str]) -> str:
     """`text` without the compared documents' names, inflected ("Hamars") or not."""
     keys = [w.lower() for name in names for w in re.findall(r"\w+", name) if len(w) > 2]
-
-    def named(word: str) -> bool:
-        lowered = word.lower()
-        return any(lowered.startswith(k) and len(lowered) - len(k) <= 2 for k in keys)
-
-    kept = " ".join(w for w in re.findall(r"[\w'’-]+|[^\w\s]", text) if not named(w))
+    words = re.findall(r"[\w'’-]+|[^\w\s]", text)
+    kept = " ".join(w for w in words if not any(is_name_form(w, k) for k in keys))
     return kept if re.search(r"\w{3,}", kept) else text
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "has_new_name",
     "has_type_evidence",
     "is_instruction",
+    "is_name_form",
     "same_family",
     "spelled_out_abbreviation",
     "spells_out",
@@ -251,6 +252,13 @@ class QuestionInfo:
 
 
 _SCANDINAVIAN = ("nb", "nn", "da", "sv")
+
+
+def is_name_form(word: str, name: str) -> bool:
+    """Whether `word` is the (lower-case) `name` or an inflected or possessive form of it: "hamars",
+    "innlandets", "hernings"."""
+    word = word.lower()
+    return word.startswith(name) and len(word) - len(name) <= 2
 
 
 def same_family(a: str, b: str) -> bool:
