@@ -35,10 +35,11 @@ _WHO = re.compile(
 )
 # Asking which or what: the noun right after says what is asked for ("Hvilke partnere …", "Which
 # ministry …"), and the question's other words are its topic ("Vilka frågor omfattar … samarbetet",
-# "Across which boundaries … to reach its goals").
+# "Across which boundaries … to reach its goals"). German "was" asks only where it opens the
+# question ("Was sind die Ziele …"); elsewhere it is English ("how was the cooperation set up").
 _WHICH = re.compile(
     r"\b(?:hvilke[nt]?|kva for(?: ein| eit| ei)?|kva slags|hva slags|vilk(?:en|et|a)|which|welche[rsn]?|"
-    r"what|hva|hvad|kva|vad|was|list|name|nevn|nævn)\b",
+    r"what|hva|hvad|kva|vad|list|name|nevn|nævn)\b|^\W*was\b",
     re.I,
 )
 ASKED_WORDS = 3

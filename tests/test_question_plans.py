@@ -182,6 +182,13 @@ def test_which_thing_of_a_cooperation_is_asked_is_the_noun_after_which() -> None
     assert asked_facts("Vilka mål har Universitetskommune 3.0?", "list") == ["goal"]
 
 
+def test_english_was_is_no_german_what() -> None:
+    """German "Was" asks where it opens the question; inside an English one it is the verb."""
+    how = "Before 3.0, how was the university municipality cooperation in Trondheim set up?"
+    assert asked_facts(how, "how") == []
+    assert asked_facts("Was sind die Partner der Kooperation?", "list") == ["partner"]
+
+
 def test_a_question_naming_two_places_compares_them_unless_one_only_places_the_other() -> None:
     def compared(question: str) -> bool:
         return compares(question, named_documents(question, RECORDS))
