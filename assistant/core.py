@@ -80,8 +80,9 @@ class Assistant:
         if not self.store.is_empty():
             self.store.lexical()
             # Chroma's first query after an ingest applies its pending log to the vector index
-            # files; doing it now means answering questions afterwards only reads the disk.
-            self.store.dense_search(vector, k=1)
+            # files; doing it now means answering questions afterwards only reads the disk. The
+            # retriever's tables of the index's terms (spellings, cognates) are built now too.
+            self.retriever.retrieve("warm-up", self.settings.default_lang, 1, query_vector=vector)
 
     def _reranker(self) -> RerankerModel | None:
         if not self.settings.rerank:

@@ -30,6 +30,7 @@ from assistant.cognates import CognateTable
 from assistant.glossary import expand_english
 from assistant.question import same_family
 from assistant.settings import AssistantSettings
+from assistant.spelling import SpellingTable
 from assistant.types import Passage
 from vectorstore.lexical import LexicalIndex, analyze
 from vectorstore.store import ChunkStore
@@ -55,6 +56,7 @@ class HybridRetriever(BaseRetriever):
     settings: AssistantSettings
     # The cognate table of the lexical index it was built from (rebuilt when the index changes).
     _cognates: tuple[LexicalIndex, CognateTable] | None = PrivateAttr(default=None)
+    _spelling: tuple[LexicalIndex, SpellingTable] | None = PrivateAttr(default=None)
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
@@ -81,11 +83,13 @@ class HybridRetriever(BaseRetriever):
         if mode in {"hybrid", "dense"}:
             vector = query_vector if query_vector is not None else self.store.embeddings.embed_query(query)
         # English questions also search with the Scandinavian words of the domain, and English
-        # and German ones with the index's cognates of their words ("coordinators": "koordinator").
+        # and German ones with the index's cognates of their words ("coordinators": "koordinator");
+        # a misspelt word also as the index term it stands for (`spelling.py`).
         text = None
         if mode != "dense":
             extra = [expand_english(query)] if lang == "en" else []
             extra += self._cognate_terms(query, lang)
+            extra += self._corrected_terms(query, lang)
             text = " ".join([query, *extra])
         hits = self.store.search(max(self.settings.candidates, k), vector=vector, text=text, sources=sources)
         lexical_weight = self.settings.lexical_weight
@@ -116,6 +120,17 @@ class HybridRetriever(BaseRetriever):
                 continue
             found += table.cognates(word)
         return list(dict.fromkeys(found))
+
+    def _corrected_terms(self, query: str, lang: str) -> list[str]:
+        """Index terms the question's misspelt words stand for ("solystemet": "solsystem"), when
+        the question is in the index's language family (across families every word is unknown,
+        and the cognate table does that work)."""
+        index = self.store.lexical()
+        if not any(same_family(lang, other) for other in index.manifest.languages):
+            return []
+        if self._spelling is None or self._spelling[0] is not index:
+            self._spelling = (index, SpellingTable(index.terms(), index.manifest.languages))
+        return self._spelling[1].corrections(query)
 
     def _fuse(
         self,

@@ -72,3 +72,11 @@ def test_an_english_word_finds_the_passage_that_spells_it_the_norwegian_way(corp
     retriever = HybridRetriever(store=corpus_store, settings=AssistantSettings())
     passages = retriever.retrieve("Who coordinates University Municipality 3.0?", "en", 3, mode="bm25")
     assert "Koordinatorer TK og NTNU" in passages[0].text
+
+
+def test_a_misspelt_name_finds_the_passage_that_spells_it_right(corpus_store: ChunkStore) -> None:
+    """ "Tretrget" is in no passage; "Tretorget", one letter away, is. Only BM25 searches here, so
+    without the correction nothing is found."""
+    retriever = HybridRetriever(store=corpus_store, settings=AssistantSettings())
+    passages = retriever.retrieve("Hva er Tretrget?", "nb", 3, mode="bm25")
+    assert passages and "Tretorget" in passages[0].text

@@ -30,7 +30,7 @@ import numpy as np
 
 from vectorstore.files import replacing
 
-__all__ = ["LexicalChanges", "LexicalIndex", "analyze", "id_digest"]
+__all__ = ["LexicalChanges", "LexicalIndex", "analyze", "id_digest", "stopwords"]
 
 _STEMMERS = {
     "nb": "norwegian", "nn": "norwegian", "da": "danish", "sv": "swedish", "en": "english", "de": "german",
@@ -45,7 +45,7 @@ _MAX_SEGMENTS = 24
 
 
 @cache
-def _stopwords(lang: str) -> frozenset[str]:
+def stopwords(lang: str) -> frozenset[str]:
     from bm25s import stopwords as sw
 
     lists = {
@@ -80,7 +80,7 @@ def analyze(text: str, lang: str) -> list[str]:
     An acronym is no stop word even when it is spelt like one: "VAR" (video assistant referee) is
     not "var" (was), "IT" not "it", "WHO" not "who". In a text written all in capitals every word
     looks like an acronym, so there the stop list applies as usual."""
-    stop = _stopwords(lang)
+    stop = stopwords(lang)
     tokens = [m.group() for m in _WORD_RE.finditer(text)]
     # A single word in capitals is an acronym ("VAR" looked up on its own), not a shout.
     shouting = len(tokens) > 1 and text.isupper()
