@@ -266,7 +266,7 @@ def _concepts(
         word = match.group()
         if (word.lower() in _QUESTION_WORDS and not word.isupper()) or not analyze(word, question.lang):
             continue  # a stop word of the question's language ("which", "hvilke")
-        stems = _stems(word, langs)
+        stems = _stems(word, langs) | set(question.corrections.get(word.lower(), ()))
         if question.lang == "en":
             translated = counterparts(word)
             if checkable_only and not translated and not _language_neutral(word, match.start()):

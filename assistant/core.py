@@ -159,6 +159,8 @@ class Assistant:
             # A follow-up stays on the document the conversation was about.
             sources = self._top_sources(history[-1][0] if history else query, info.lang)
         t0 = time.perf_counter()
+        # Misspelt words count as the words they stand for, in retrieval and in the sentences' evidence.
+        info = replace(info, corrections=self.retriever.corrections(query, info.lang))
         query_vector = np.asarray(self.store.embeddings.embed_query(query), dtype=np.float32)
         t1 = time.perf_counter()
         passages = self.retriever.retrieve(

@@ -7,7 +7,8 @@ and a name for "hvem", and abstain when the passages hold no sentence of the rig
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ingest.extract import find_amounts
@@ -249,6 +250,9 @@ class QuestionInfo:
     lang_confidence: float
     kind: str
     plan: str = "fact"
+    # Misspelt words (lower case) and the index terms they stand for (`spelling.SpellingTable`),
+    # set once the index is known: the question's words as it meant them.
+    corrections: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 _SCANDINAVIAN = ("nb", "nn", "da", "sv")

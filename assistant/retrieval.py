@@ -89,7 +89,7 @@ class HybridRetriever(BaseRetriever):
         if mode != "dense":
             extra = [expand_english(query)] if lang == "en" else []
             extra += self._cognate_terms(query, lang)
-            extra += self._corrected_terms(query, lang)
+            extra += [term for terms in self.corrections(query, lang).values() for term in terms]
             text = " ".join([query, *extra])
         hits = self.store.search(max(self.settings.candidates, k), vector=vector, text=text, sources=sources)
         lexical_weight = self.settings.lexical_weight
@@ -121,16 +121,16 @@ class HybridRetriever(BaseRetriever):
             found += table.cognates(word)
         return list(dict.fromkeys(found))
 
-    def _corrected_terms(self, query: str, lang: str) -> list[str]:
-        """Index terms the question's misspelt words stand for ("solystemet": "solsystem"), when
-        the question is in the index's language family (across families every word is unknown,
-        and the cognate table does that work)."""
+    def corrections(self, query: str, lang: str) -> dict[str, tuple[str, ...]]:
+        """The question's misspelt words and the index terms they stand for ("solystemet":
+        "solsystem"), when the question is in the index's language family (across families every
+        word is unknown, and the cognate table does that work)."""
         index = self.store.lexical()
         if not any(same_family(lang, other) for other in index.manifest.languages):
-            return []
+            return {}
         if self._spelling is None or self._spelling[0] is not index:
             self._spelling = (index, SpellingTable(index.terms(), index.manifest.languages))
-        return self._spelling[1].corrections(query)
+        return self._spelling[1].corrected(query)
 
     def _fuse(
         self,

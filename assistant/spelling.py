@@ -58,12 +58,15 @@ class SpellingTable:
                     self._by_deletion.setdefault(form, []).append(term)
         self._function_words = {w for lang in self._languages for w in stopwords(lang) if len(w) >= 3}
 
-    def corrections(self, question: str) -> list[str]:
-        """Index terms that the question's unknown words (six letters or more) are misspellings of."""
-        found: list[str] = []
+    def corrected(self, question: str) -> dict[str, tuple[str, ...]]:
+        """The question's unknown words (six letters or more, lower case) and the index terms each
+        misspells."""
+        found: dict[str, tuple[str, ...]] = {}
         for match in _WORD.finditer(question):
             word = match.group().lower()
-            if len(word) < MIN_LETTERS or any(within_one_edit(word, w) for w in self._function_words):
+            if len(word) < MIN_LETTERS or word in found:
+                continue
+            if any(within_one_edit(word, w) for w in self._function_words):
                 continue
             stems = {s for lang in self._languages for s in analyze(word, lang)}
             if not stems or stems & self._terms:
@@ -76,5 +79,9 @@ class SpellingTable:
                 if within_one_edit(stem, term)
             }
             if 0 < len(candidates) <= _MAX_CANDIDATES:
-                found += sorted(candidates)
-        return list(dict.fromkeys(found))
+                found[word] = tuple(sorted(candidates))
+        return found
+
+    def corrections(self, question: str) -> list[str]:
+        """The index terms the question's unknown words misspell, in order."""
+        return [term for terms in self.corrected(question).values() for term in terms]

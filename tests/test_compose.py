@@ -287,6 +287,15 @@ def test_an_english_question_is_covered_by_the_words_that_can_be_checked_in_dani
     assert absent.share == 0.0 and absent.rarest_missing
 
 
+def test_a_misspelt_word_counts_as_the_word_it_stands_for() -> None:
+    """ "Kompetansepiloer" is in no passage: uncorrected, half the question is missing (a reason
+    to abstain); with the index term it misspells, the passage covers all of it."""
+    question = analyze_question("Hvem finansierer Kompetansepiloer?")
+    assert coverage(question, [FUNDING], _idf).share == 0.5
+    corrected = replace(question, corrections={"kompetansepiloer": ("kompetansepilot",)})
+    assert coverage(corrected, [FUNDING], _idf) == Coverage(1.0, False)
+
+
 def test_an_english_questions_words_are_found_in_the_sentence_that_spells_them_the_norwegian_way() -> None:
     """ "project" and "documented" share no stem with "Prosjektet skal dokumenteres": only their
     cognates do. Without them only the other sentence was quoted."""
