@@ -63,6 +63,7 @@ from assistant.selector import (
     SENTENCE_FEATURES,
     LinearModel,
     abstain_features,
+    load_model,
     sentence_logits,
     sentence_matrix,
 )
@@ -340,6 +341,12 @@ def main() -> None:
     parser.add_argument(
         "--rerank-cache", type=Path, help="pickle of the reranker's scores to reuse (by question, sentences)"
     )
+    parser.add_argument(
+        "--keep-selector",
+        action="store_true",
+        help="keep the shipped selector.json and refit only the abstainer (after a new reranker: "
+        "the reranker was trained on that selector's candidates)",
+    )
     args = parser.parse_args()
     random.seed(SEED)
     np.random.seed(SEED)
@@ -400,7 +407,7 @@ def main() -> None:
     print(
         f"selector: {len(usable)} training questions with the answer among the candidates, {rows_total} rows"
     )
-    fitted_selector = fit_selector(data["train"], l2=1e-3)
+    fitted_selector = load_model("selector") if args.keep_selector else fit_selector(data["train"], l2=1e-3)
     train_top1, val_top1 = top1(data["train"], fitted_selector), top1(data["validation"], fitted_selector)
     print(f"selector top-1: train {train_top1:.4f}, validation {val_top1:.4f}")
     # The second sentence: its ratio chosen on train, trading answers found against sentences
@@ -415,15 +422,19 @@ def main() -> None:
         )
     second_ratio = max(scored, key=lambda t: t[0] - SENTENCE_COST * (t[1] - 1))[2]
     print(f"  second-sentence ratio: {second_ratio}")
-    selector = _named(
-        fitted_selector,
-        SENTENCE_FEATURES,
-        meta={
-            "objective": "conditional logit",
-            "l2": 1e-3,
-            "trained_on": "NorQuAD train",
-            "second_ratio": second_ratio,
-        },
+    selector = (
+        fitted_selector
+        if args.keep_selector
+        else _named(
+            fitted_selector,
+            SENTENCE_FEATURES,
+            meta={
+                "objective": "conditional logit",
+                "l2": 1e-3,
+                "trained_on": "NorQuAD train",
+                "second_ratio": second_ratio,
+            },
+        )
     )
     for name, coef in sorted(zip(SENTENCE_FEATURES, selector.coef, strict=True), key=lambda t: -abs(t[1])):
         print(f"    {name:18} {coef:+.3f}")

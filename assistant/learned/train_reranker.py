@@ -86,6 +86,23 @@ def _groups(cases: list[Any], selector: Any) -> list[tuple[str, list[str], np.nd
     return groups
 
 
+def _near_misses(
+    groups: list[tuple[str, list[str], np.ndarray, np.ndarray]], share: float
+) -> list[tuple[str, list[str], np.ndarray, np.ndarray]]:
+    """A `share` of the questions again, each with its answer sentences taken out: the same topic
+    and passage without the asked detail, which no candidate then answers. Trained against a fixed
+    no-answer score, the reranker's score becomes absolute (above 0: this sentence answers), which
+    the abstainer reads; listwise alone only orders a question's candidates."""
+    rng = random.Random(SEED + 1)
+    out = []
+    for question, texts, labels, logits in groups:
+        keep = ~labels
+        if share and rng.random() < share and keep.sum() >= 2:
+            kept = [t for t, k in zip(texts, keep, strict=True) if k]
+            out.append((question, kept, labels[keep], logits[keep]))
+    return out
+
+
 def _load_cases(cache: Path) -> dict[str, list[Any]]:
     class _Unpickler(pickle.Unpickler):  # train.py pickled its cases as `__main__.Case`
         def find_class(self, module: str, name: str) -> Any:
@@ -170,6 +187,13 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=LEARNED_DIR)
     parser.add_argument("--adapter", type=Path, help="a trained reranker.pt: skip training, refit the rest")
     parser.add_argument(
+        "--null-share",
+        type=float,
+        default=0.0,
+        help="also train this share of the questions as near-misses: their candidates without the "
+        "answer sentences, against a fixed no-answer score of 0",
+    )
+    parser.add_argument(
         "--english-repeat",
         type=int,
         default=0,
@@ -192,9 +216,12 @@ def main() -> None:
     val_groups = _groups(validation_cases, selector)
     if args.limit:
         fit_groups = fit_groups[: args.limit]
+    near_misses = _near_misses(fit_groups, args.null_share)
+    fit_groups += near_misses
     print(
         f"reranker: {len(fit_groups)} training questions (top {TRAIN_CANDIDATES} candidates each), "
-        f"{len(holdout_groups)} held-out train questions, {len(val_groups)} validation questions"
+        f"{len(holdout_groups)} held-out train questions, {len(val_groups)} validation questions; "
+        f"{len(near_misses)} of them also as near-misses"
     )
 
     base, tokenizer = load_base_encoder()
@@ -226,6 +253,9 @@ def main() -> None:
             for _q, ts, labels, _l in batch:  # listwise: the answer sentences against the others
                 z = logits[at : at + len(ts)]
                 positive = torch.as_tensor(labels)
+                if args.null_share:  # and against "no sentence answers", scored 0
+                    z = torch.cat([torch.zeros(1), z])
+                    positive = torch.cat([torch.as_tensor([not labels.any()]), positive])
                 loss = loss + torch.logsumexp(z, 0) - torch.logsumexp(z[positive], 0)
                 at += len(ts)
             loss = loss / len(batch)
@@ -300,6 +330,7 @@ def main() -> None:
         "top_k": TOP_K,
         "max_tokens": MAX_TOKENS,
         "lora_rank": LORA_RANK,
+        "null_share": args.null_share,
         **report,
     }
     (args.out / "reranker.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
