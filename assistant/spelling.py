@@ -2,10 +2,12 @@
 
 People type on phones: "solystemet", "Stobritannia", "foreledrene", "Nortaship". A misspelt word
 matches nothing in BM25, and a name or rare word is exactly where BM25 is needed (the dense vector
-of a misspelt name is vague). So a question word of six letters or more whose stems are all
-unknown to the index is also searched as the index's terms within one edit (a letter added,
-dropped, changed, or two swapped) of its stem. A word the index knows is never corrected; nor is a
-misspelt function word ("mellm", "Hvorden"), which would only drag in look-alikes ("smell").
+of a misspelt name is vague). So a question word whose stems are all unknown to the index is also
+searched as the index's terms within one edit (a letter added, dropped, changed, or two swapped)
+of its stem, when that stem has six letters or more: a shorter one has look-alikes that are other
+words ("ligger": "ligg" -> "legg", "blevet": "blev" -> "elev"). A word the index knows is never
+corrected; nor is a misspelt function word ("mellm", "Hvorden"), which would only drag in
+look-alikes ("smell").
 
 Found by deletion neighbourhoods (as SymSpell does): each term is filed under itself and every
 form with one letter deleted, so a word's candidates are those of its own deletions, checked by
@@ -71,6 +73,8 @@ class SpellingTable:
             stems = {s for lang in self._languages for s in analyze(word, lang)}
             if not stems or stems & self._terms:
                 continue
+            # A short stem has look-alikes that are other words ("blevet": "blev" -> "elev").
+            stems = {s for s in stems if len(s) >= MIN_LETTERS}
             candidates = {
                 term
                 for stem in stems

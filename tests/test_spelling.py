@@ -40,6 +40,8 @@ def test_known_short_and_function_words_are_left_alone() -> None:
     assert table.corrections("Hva er Tretorget?") == []  # known to the index
     assert table.corrections("Hva skjer mellm landene?") == []  # "mellom" misspelt: no look-alikes
     assert table.corrections("Hvem er Siv?") == []  # under six letters
+    # Six letters, but its stem "ligg" is short: "legg" is another word, not its spelling.
+    assert SpellingTable(["legg", "elev"], ["nb"]).corrections("Hvor ligger det som er blevet?") == []
 
 
 def test_a_word_with_many_look_alikes_is_not_guessed() -> None:
