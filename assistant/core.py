@@ -164,7 +164,13 @@ class Assistant:
         query_vector = np.asarray(self.store.embeddings.embed_query(query), dtype=np.float32)
         t1 = time.perf_counter()
         passages = self.retriever.retrieve(
-            query, info.lang, k or self.settings.top_k, sources, mode, query_vector=query_vector
+            query,
+            info.lang,
+            k or self.settings.top_k,
+            sources,
+            mode,
+            query_vector=query_vector,
+            corrections=info.corrections,
         )
         t2 = time.perf_counter()
         facts_answer = None

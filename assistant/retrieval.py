@@ -18,7 +18,7 @@ retriever in your own langchain chain"). The assistant itself calls `retrieve`, 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -74,8 +74,10 @@ class HybridRetriever(BaseRetriever):
         sources: Sequence[str] | None = None,
         mode: str | None = None,
         query_vector: Sequence[float] | np.ndarray | None = None,
+        corrections: Mapping[str, Sequence[str]] | None = None,
     ) -> list[Passage]:
-        """Top-k passages for `query`, optionally only from `sources`."""
+        """Top-k passages for `query`, optionally only from `sources`. `query_vector` and
+        `corrections` (see `corrections`) are computed here unless the caller has them."""
         mode = mode or self.settings.mode
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; choose one of {', '.join(MODES)}")
@@ -89,7 +91,9 @@ class HybridRetriever(BaseRetriever):
         if mode != "dense":
             extra = [expand_english(query)] if lang == "en" else []
             extra += self._cognate_terms(query, lang)
-            extra += [term for terms in self.corrections(query, lang).values() for term in terms]
+            if corrections is None:
+                corrections = self.corrections(query, lang)
+            extra += [term for terms in corrections.values() for term in terms]
             text = " ".join([query, *extra])
         hits = self.store.search(max(self.settings.candidates, k), vector=vector, text=text, sources=sources)
         lexical_weight = self.settings.lexical_weight
