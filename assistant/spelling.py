@@ -55,7 +55,8 @@ class SpellingTable:
         self._languages = list(languages) or ["nb"]
         self._by_deletion: dict[str, list[str]] = {}
         for term in self._terms:
-            if len(term) >= MIN_LETTERS - 2 and term.isalpha():
+            # Only a term of five letters or more is one edit from a stem of six or more.
+            if len(term) >= MIN_LETTERS - 1 and term.isalpha():
                 for form in _deletions(term) | {term}:
                     self._by_deletion.setdefault(form, []).append(term)
         self._function_words = {w for lang in self._languages for w in stopwords(lang) if len(w) >= 3}
