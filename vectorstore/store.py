@@ -294,6 +294,9 @@ class ChunkStore:
             with writer_lock(self.settings.data_dir, purpose=purpose):
                 yield
             return
+        # Loading the model imports torch and transformers, which holds the GIL for seconds on a
+        # busy machine and would starve the thread that renews the lease: load it first.
+        _ = self.embeddings.dimension
         s = self.settings
         lease = WriterLease(
             self._client,
