@@ -606,6 +606,27 @@ class Plan:
     list_ratio: float | None = None
 
 
+# A sentence that opens by pointing back at the means ("Slik styrker vi posisjonen ...", "In this
+# way ...") says what the means achieve; the answer to "how" is the sentence before it.
+_MEANS_BEFORE = re.compile(
+    r"^\W*(?:slik|sådan|således|sålunda|på (?:den|denne|dette) måten?|på den måde|på denne måde|"
+    r"på (?:så|det|detta) sätt(?:et)?|in this way|this way|that way|thus|by doing so|"
+    r"auf diese (?:weise|art)|dadurch|derved|därigenom|gjennom dette|gjennom det)\b"
+    r"(?!\s+(?:at|att|som|as|that)\b)",
+    re.I,
+)
+# At most this many such neighbours join a list beyond its usual length.
+_ADDED_ITEMS = 2
+# A list's next item often opens as an addition to the sentence before ("Og vi skal drage større
+# fordel af ...", "I tillegg ...", "Also ..."): the two are items of the same list.
+_ADDS_ON = re.compile(
+    r"^\W*(?:og|och|and|und|også|dessuten|dessutom|desuden|derudover|endvidere|"
+    r"i tillegg|i tillæg|i tillägg|därutöver|likeså|likaså|ligeså|also|in addition|moreover|"
+    r"furthermore|außerdem|zudem|ebenso)\b",
+    re.I,
+)
+
+
 def select(
     question: QuestionInfo,
     pool: Sequence[Passage],
@@ -715,7 +736,11 @@ def select(
     if question.plan == "why" and _CONSEQUENCE.search(best.text):
         reason = _beside(scored, best, after=False)
         if reason is not None and not reason.heading and not carries_links(reason):
-            chosen.append(reason)
+            chosen.insert(1, reason)  # before a restated question's next sentence: the answer
+    if question.plan == "how" and _MEANS_BEFORE.match(best.text):
+        means = _beside(scored, best, after=False)
+        if means is not None and not means.heading and not carries_links(means):
+            chosen.insert(1, means)
     limit = plan.list_items if listing else plan.max_sentences
     section = _slide_section(scored, best, pool[best.passage_index].text, question.text)
     if section:
@@ -742,6 +767,9 @@ def select(
         chosen.append(s)
     chosen = chosen[:limit]
     if listing:
+        # A chosen item's neighbour that reads as the next item of the same list is one too, ahead
+        # of any weaker runner-up.
+        chosen += _added_items(scored, chosen)[:_ADDED_ITEMS]
         # A list's items in document order within a passage, passages in rank order.
         chosen.sort(key=lambda s: (s.passage_index, s.start))
     else:
@@ -773,6 +801,29 @@ _EXAMPLES = re.compile(
     r"for example|for instance|beispiele?|zum beispiel|blant annet|blandt andet|bland annat|herunder)\b",
     re.I,
 )
+
+
+def _added_items(scored: Sequence[ScoredSentence], chosen: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+    """The neighbours that continue the chosen sentences as further items of one list: the
+    sentence before one that opens as an addition ("Og vi skal ..."), and the one after when it
+    opens so. Two steps each way at most; headings and links are no items."""
+    added: list[ScoredSentence] = []
+    for first in chosen:
+        before, after = first, first
+        for _ in range(2):
+            prior = _beside(scored, before, after=False) if _ADDS_ON.match(before.text) else None
+            if prior is None or prior.heading or carries_links(prior) or prior in chosen or prior in added:
+                break
+            added.append(prior)
+            before = prior
+        for _ in range(2):
+            nxt = _beside(scored, after, after=True)
+            if nxt is None or not _ADDS_ON.match(nxt.text) or nxt.heading or carries_links(nxt):
+                break
+            if nxt not in chosen and nxt not in added:
+                added.append(nxt)
+            after = nxt
+    return added
 
 
 def _lists_items(best: str, following: str) -> bool:

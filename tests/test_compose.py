@@ -267,6 +267,45 @@ def test_a_why_answer_quotes_the_reason_before_a_sentence_that_says_therefore() 
     assert "Framtidens samfunn er digitalt." in quotes
 
 
+def test_a_how_answer_quotes_the_means_before_a_sentence_that_says_this_is_how() -> None:
+    strategy = _passage(
+        "Hamar har en høgskole med lærerutdanning. "
+        "Vi skal bidra til å skape en innovasjonskultur og etablere et universitetsmiljø på Hamar. "
+        "Slik styrker vi posisjonen til Hamar nasjonalt og internasjonalt innenfor spillutvikling. "
+        "Det er derfor en viktig oppgave å etablere forskningsmiljøer.",
+        source="hamar.txt",
+        title="Hamar kunnskap og kompetanse",
+    )
+    result = _ask(
+        "Hvordan skal Hamar styrke posisjonen nasjonalt og internasjonalt innenfor spillutvikling?",
+        [strategy],
+    )
+    quotes = [c.quote for c in result.citations]
+    assert any(q.startswith("Slik styrker") for q in quotes)
+    # The means, read first, in the answer's two sentences.
+    assert quotes[0].startswith("Vi skal bidra til å skape en innovasjonskultur")
+
+
+def test_a_list_takes_the_item_a_chosen_sentence_adds_itself_to() -> None:
+    strategy = Passage(
+        "h1",
+        "herning.txt",
+        "Uddannelsesstrategi",
+        "da",
+        "Herning har mange uddannelser. "
+        "Vi skal drage større fordel af, at vi er geografisk centralt placeret i Jylland. "
+        "Og vi skal drage større fordel af, at vi som mellemstor by har en god bredde i uddannelsesudbuddet. "
+        "Byen har også et rigt kulturliv.",
+        0,
+        300,
+        1.0,
+    )
+    result = _ask("Hvilke fordele ved at være en mellemstor by vil Herning drage fordel af?", [strategy])
+    quotes = [c.quote for c in result.citations]
+    assert any("mellemstor by" in q for q in quotes)
+    assert any("centralt placeret i Jylland" in q for q in quotes)
+
+
 def test_an_english_question_is_covered_by_the_words_that_can_be_checked_in_danish() -> None:
     # "Where" asks, and "located"/"geographically" cannot be looked up in a Danish text without a
     # translation: neither may count as a word the documents lack. "Herning" can, and is there.
