@@ -373,6 +373,25 @@ _CONSEQUENCE = re.compile(
     r"av den grunn|av den grunden|for this reason|deshalb|daher)\b",
     re.I,
 )
+# A sentence that opens by pointing back at the means ("Slik styrker vi posisjonen ...", "In this
+# way ...") says what the means achieve; the answer to "how" is the sentence before it.
+_MEANS_BEFORE = re.compile(
+    r"^\W*(?:slik|sådan|således|sålunda|på (?:den|denne|dette) måten?|på den måde|på denne måde|"
+    r"på (?:så|det|detta) sätt(?:et)?|in this way|this way|that way|thus|by doing so|"
+    r"auf diese (?:weise|art)|dadurch|derved|därigenom|gjennom dette|gjennom det)\b"
+    r"(?!\s+(?:at|att|som|as|that)\b)",
+    re.I,
+)
+# At most this many such neighbours join a list beyond its usual length.
+_ADDED_ITEMS = 2
+# A list's next item often opens as an addition to the sentence before ("Og vi skal drage større
+# fordel af ...", "I tillegg ...", "Also ..."): the two are items of the same list.
+_ADDS_ON = re.compile(
+    r"^\W*(?:og|och|and|und|også|dessuten|dessutom|desuden|derudover|endvidere|"
+    r"i tillegg|i tillæg|i tillägg|därutöver|likeså|likaså|ligeså|also|in addition|moreover|"
+    r"furthermore|außerdem|zudem|ebenso)\b",
+    re.I,
+)
 
 
 def _novelty(text: str, question_words: set[str]) -> float:
@@ -606,27 +625,6 @@ class Plan:
     list_ratio: float | None = None
 
 
-# A sentence that opens by pointing back at the means ("Slik styrker vi posisjonen ...", "In this
-# way ...") says what the means achieve; the answer to "how" is the sentence before it.
-_MEANS_BEFORE = re.compile(
-    r"^\W*(?:slik|sådan|således|sålunda|på (?:den|denne|dette) måten?|på den måde|på denne måde|"
-    r"på (?:så|det|detta) sätt(?:et)?|in this way|this way|that way|thus|by doing so|"
-    r"auf diese (?:weise|art)|dadurch|derved|därigenom|gjennom dette|gjennom det)\b"
-    r"(?!\s+(?:at|att|som|as|that)\b)",
-    re.I,
-)
-# At most this many such neighbours join a list beyond its usual length.
-_ADDED_ITEMS = 2
-# A list's next item often opens as an addition to the sentence before ("Og vi skal drage større
-# fordel af ...", "I tillegg ...", "Also ..."): the two are items of the same list.
-_ADDS_ON = re.compile(
-    r"^\W*(?:og|och|and|und|også|dessuten|dessutom|desuden|derudover|endvidere|"
-    r"i tillegg|i tillæg|i tillägg|därutöver|likeså|likaså|ligeså|also|in addition|moreover|"
-    r"furthermore|außerdem|zudem|ebenso)\b",
-    re.I,
-)
-
-
 def select(
     question: QuestionInfo,
     pool: Sequence[Passage],
@@ -733,14 +731,14 @@ def select(
     restated = best.novelty <= _RESTATES and nearest is not None and not nearest.heading
     if nearest is not None and (restated or continues) and not carries_links(nearest):
         chosen.append(nearest)
-    if question.plan == "why" and _CONSEQUENCE.search(best.text):
-        reason = _beside(scored, best, after=False)
-        if reason is not None and not reason.heading and not carries_links(reason):
-            chosen.insert(1, reason)  # before a restated question's next sentence: the answer
-    if question.plan == "how" and _MEANS_BEFORE.match(best.text):
-        means = _beside(scored, best, after=False)
-        if means is not None and not means.heading and not carries_links(means):
-            chosen.insert(1, means)
+    # The reason before a "therefore", the means before a "this is how": the answer, so it goes
+    # ahead of a restated question's next sentence, which would push it past the answer's length.
+    points_back = (question.plan == "why" and bool(_CONSEQUENCE.search(best.text))) or (
+        question.plan == "how" and bool(_MEANS_BEFORE.match(best.text))
+    )
+    before = _beside(scored, best, after=False) if points_back else None
+    if before is not None and not before.heading and not carries_links(before):
+        chosen.insert(1, before)
     limit = plan.list_items if listing else plan.max_sentences
     section = _slide_section(scored, best, pool[best.passage_index].text, question.text)
     if section:
