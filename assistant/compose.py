@@ -382,8 +382,6 @@ _MEANS_BEFORE = re.compile(
     r"(?!\s+(?:at|att|som|as|that)\b)",
     re.I,
 )
-# At most this many such neighbours join a list beyond its usual length.
-_ADDED_ITEMS = 2
 # A list's next item often opens as an addition to the sentence before ("Og vi skal drage større
 # fordel af ...", "I tillegg ...", "Also ..."): the two are items of the same list.
 _ADDS_ON = re.compile(
@@ -392,6 +390,8 @@ _ADDS_ON = re.compile(
     r"furthermore|außerdem|zudem|ebenso)\b",
     re.I,
 )
+# At most this many such neighbours join a list beyond its usual length.
+_ADDED_ITEMS = 2
 
 
 def _novelty(text: str, question_words: set[str]) -> float:
