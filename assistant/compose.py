@@ -716,6 +716,8 @@ def select(
     # være …", "These include …"): the items or the reason are there.
     continues = question.plan != "fact" and nearest is not None and bool(_REFERS_BACK.match(nearest.text))
     continues |= question.plan == "why" and nearest is not None and bool(_PERSON_BACK.match(nearest.text))
+    # ... and what the means achieve, in the sentence after them that says so ("Slik styrker vi ...").
+    continues |= question.plan == "why" and nearest is not None and bool(_MEANS_BEFORE.match(nearest.text))
     continues |= (
         nearest is not None
         and bool(_ASKS_AFTER.search(question.text))

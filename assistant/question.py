@@ -188,7 +188,16 @@ _VERB_OBJECT = (
 # An adjective may stand between ("which thematic areas", "what regional measures"); any other word
 # may not, since "which ministry finances" is a noun and a verb.
 _PLAN_CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("why", re.compile(r"\bhvorfor\b|\bkvifor\b|\bwhy\b|\bvarför\b|\bwarum\b|\bhvad er baggrunden\b")),
+    (
+        "why",
+        re.compile(
+            r"\bhvorfor\b|\bkvifor\b|\bwhy\b|\bvarför\b|\bwarum\b|\bhvad er baggrunden\b|"
+            # A purpose is a reason ahead: "Hva er formålet med ...", "What is it meant to achieve?"
+            r"\b(?:formålet|føremålet|hensikten|syftet|purpose|zweck)\b|\bwozu\b|"
+            r"\b(?:å oppnå|at opnå|att uppnå|to achieve|zu erreichen)\b|"
+            r"\b(?:oppnå|opnå|uppnå|achieve|erreichen)\w*\s+(?:med|ved|gjennom|gennem|genom|by|with|through|mit|durch)\b"
+        ),
+    ),
     (
         "how",
         re.compile(

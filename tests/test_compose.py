@@ -286,6 +286,22 @@ def test_a_how_answer_quotes_the_means_before_a_sentence_that_says_this_is_how()
     assert quotes[0].startswith("Vi skal bidra til å skape en innovasjonskultur")
 
 
+def test_a_why_answer_quotes_what_the_means_achieve_after_them() -> None:
+    # The mirror of "how": what building the environment is for is said after it, "Slik ...".
+    strategy = _passage(
+        "Hamar har en høgskole med lærerutdanning. "
+        "Vi skal bidra til å skape en innovasjonskultur og etablere et universitetsmiljø på Hamar. "
+        "Slik styrker vi posisjonen til Hamar nasjonalt og internasjonalt innenfor spillutvikling. "
+        "Kommunen vil også bidra til en gründerkultur.",
+        source="hamar.txt",
+        title="Hamar kunnskap og kompetanse",
+    )
+    result = _ask("Hva vil Hamar oppnå med å etablere et universitetsmiljø på Hamar?", [strategy])
+    quotes = [c.quote for c in result.citations]
+    assert quotes[0].startswith("Vi skal bidra til å skape en innovasjonskultur")
+    assert any(q.startswith("Slik styrker vi posisjonen") for q in quotes)
+
+
 def test_a_list_takes_the_item_a_chosen_sentence_adds_itself_to() -> None:
     strategy = Passage(
         "h1",

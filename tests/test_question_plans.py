@@ -40,6 +40,14 @@ from vectorstore.store import DocumentRecord
         ("How is the steering group composed?", "how"),
         ("How much did the ministry grant?", "fact"),
         ("Hvordan skal fylkeskommunen bygge nettverk?", "how"),
+        # A purpose is a reason ahead: answered like "why".
+        ("What does Hamar hope to achieve by building a university environment?", "why"),
+        ("Hva er formålet med kompetansepilotene?", "why"),
+        ("Kva ønskjer Herning å oppnå med strategien?", "why"),
+        ("Vad är syftet med avtalet?", "why"),
+        ("Wozu dient das Projekt?", "why"),
+        # ... but what was achieved is a fact.
+        ("What did the project achieve in 2019?", "fact"),
     ],
 )
 def test_answer_plan(question: str, plan: str) -> None:
