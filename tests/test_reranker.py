@@ -4,6 +4,7 @@ reorders the selector's best few, and the shipped weights prefer the sentence th
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,7 +12,17 @@ import torch
 from torch import nn
 
 from assistant.compose import ScoredSentence, reranked
-from assistant.reranker import TOP_K, LoRALinear, RerankerModel, choose_precision, load_reranker
+from assistant.reranker import (
+    TOP_K,
+    LoRALinear,
+    RerankerModel,
+    base_directory,
+    choose_onnx,
+    choose_precision,
+    load_reranker,
+)
+from assistant.reranker_onnx import OnnxScorer
+from assistant.selector import LEARNED_DIR
 
 
 def test_folding_the_adapter_into_its_layer_keeps_every_output() -> None:
@@ -81,6 +92,71 @@ def test_bfloat16_is_used_only_where_it_measures_faster_and_scores_the_same(
 ) -> None:
     machine = _Machine(seconds, {False: [1.0, 2.0, 3.0], True: bf16_scores})
     assert choose_precision(machine.score, clock=machine.clock) is expected
+
+
+class _Runtimes:
+    """Two runtimes on one clock: torch and onnxruntime, each with its time and scores."""
+
+    def __init__(self, seconds: tuple[float, float], onnx_scores: list[float]) -> None:
+        self.seconds, self.onnx_scores, self.now = seconds, onnx_scores, 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    def torch(self) -> np.ndarray:
+        self.now += self.seconds[0]
+        return np.array([1.0, 2.0, 3.0])
+
+    def onnx(self) -> np.ndarray:
+        self.now += self.seconds[1]
+        return np.array(self.onnx_scores)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "onnx_scores", "expected"),
+    [
+        ((0.18, 0.14), [1.0, 2.0, 3.00001], True),  # faster, the same scores
+        ((0.18, 0.20), [1.0, 2.0, 3.0], False),  # slower on this CPU
+        ((0.18, 0.14), [1.0, 2.5, 3.0], False),  # faster, but a wrong graph: scores moved
+    ],
+)
+def test_onnxruntime_is_used_only_where_it_measures_faster_with_torchs_scores(
+    seconds: tuple[float, float], onnx_scores: list[float], expected: bool
+) -> None:
+    runtimes = _Runtimes(seconds, onnx_scores)
+    assert choose_onnx(runtimes.torch, runtimes.onnx, clock=runtimes.clock) is expected
+
+
+_QUESTION = "Hvem finansierer Kompetansepiloter, og med hvor mye?"
+_TEXTS = [
+    "Det er Kommunal- og moderniseringsdepartementet (KMD) som finansierer ordningen kalt Kompetansepiloter.",
+    "Gjennom ordningen har departementet bevilget 4,4 millioner kroner over en treårsperiode.",
+    "Pilotene varer i tre år.",  # a short one: the batch is padded
+]
+
+
+@pytest.mark.integration
+def test_the_onnx_export_scores_as_torch_and_leaves_torch_unchanged(tmp_path: Path) -> None:
+    model = load_reranker.__wrapped__(precision="float32")
+    assert model is not None
+    before = model.model.score(_QUESTION, _TEXTS)
+    scorer = OnnxScorer(model.model, LEARNED_DIR / "reranker.pt", base_directory(), tmp_path)
+    assert scorer.path.is_file() and scorer.path.is_relative_to(tmp_path)
+    model.model.onnx = scorer
+    np.testing.assert_allclose(model.model.score(_QUESTION, _TEXTS), before, atol=1e-4)
+    np.testing.assert_allclose(
+        model.model.score("Hvem?", _TEXTS[2:]), model.model.score("Hvem?", _TEXTS[2:], onnx=False), atol=1e-4
+    )
+    # The export put nothing of training mode (dropout) on the shared model: torch scores as before.
+    np.testing.assert_allclose(model.model.score(_QUESTION, _TEXTS, onnx=False), before, atol=1e-5)
+    # A second scorer loads the export instead of writing another.
+    mtime = scorer.path.stat().st_mtime_ns
+    assert (
+        OnnxScorer(model.model, LEARNED_DIR / "reranker.pt", base_directory(), tmp_path)
+        .path.stat()
+        .st_mtime_ns
+        == mtime
+    )
 
 
 @pytest.mark.integration
