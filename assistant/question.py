@@ -18,6 +18,7 @@ __all__ = [
     "QuestionInfo",
     "analyze_question",
     "answer_plan",
+    "asked_part",
     "asks_rate",
     "asks_year",
     "has_new_name",
@@ -246,9 +247,42 @@ def is_instruction(text: str) -> bool:
     return bool(_INSTRUCTION.search(text))
 
 
+# A sentence ends (., !, ? or :) after a word of three or more letters, and the next opens with a
+# capital: "17. mai", "St. Pauli", "Dr. Boeree" and "B. O. Steen" do not end one.
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[^\W\d_]{3}[.!?:])|(?<=[^\W\d_]{3}[\"»”)][.!?:]))\s+(?=[«\"“]?[A-ZÆØÅÄÖÜ])"
+)
+
+
+def asked_part(text: str) -> str:
+    """The question's own sentences, without a statement that leads into them: "Jeg er opptatt av
+    hvordan byrom påvirker ... . Hvilket tematisk område ...?" asks which area, not how. The
+    statement still counts for retrieval and evidence; only the shape of the answer is the
+    question sentence's. A text with no sentence ending in "?" is returned whole, and so is a
+    quotation ("Hvor står det at «... tillatt. Slik ...»?") split nowhere inside its quotes."""
+    parts, start = [], 0
+    for end in _SENTENCE_END.finditer(text):
+        if _inside_quotes(text[: end.start()]):
+            continue
+        parts.append(text[start : end.start()])
+        start = end.end()
+    parts.append(text[start:])
+    asked = [p for p in parts if p.rstrip().endswith("?")]
+    return " ".join(asked) if asked and len(asked) < len(parts) else text
+
+
+def _inside_quotes(before: str) -> bool:
+    """Whether a quotation opened in `before` is still open at its end."""
+    return (
+        before.count("«") > before.count("»")
+        or before.count('"') % 2 == 1
+        or before.count("“") > before.count("”")
+    )
+
+
 def answer_plan(text: str) -> str:
-    """ "list", "why", "how" or "fact" (see `_PLAN_CUES`)."""
-    lowered = text.lower()
+    """ "list", "why", "how" or "fact" (see `_PLAN_CUES`), from the sentences that ask."""
+    lowered = asked_part(text).lower()
     return next((plan for plan, pattern in _PLAN_CUES if pattern.search(lowered)), "fact")
 
 
@@ -351,8 +385,7 @@ def analyze_question(text: str, fallback_lang: str | None = None, prior_lang: st
         lang = fallback_lang
     elif confidence < 0.6 and lang in _SCANDINAVIAN and prior_lang in candidates:
         lang = prior_lang
-    lowered = text.lower()
-    kind = _answer_type(lowered)
+    kind = _answer_type(asked_part(text).lower())
     return QuestionInfo(text, lang, confidence, kind, answer_plan(text))
 
 

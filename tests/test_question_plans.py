@@ -6,7 +6,7 @@ import pytest
 
 from assistant.facts import asked_facts, compares, named_documents
 from assistant.phrasing import direct_span
-from assistant.question import analyze_question, answer_plan, has_type_evidence, is_instruction
+from assistant.question import analyze_question, answer_plan, asked_part, has_type_evidence, is_instruction
 from ingest.chunking import answer_sentences
 from vectorstore.store import DocumentRecord
 
@@ -48,10 +48,43 @@ from vectorstore.store import DocumentRecord
         ("Wozu dient das Projekt?", "why"),
         # ... but what was achieved is a fact.
         ("What did the project achieve in 2019?", "fact"),
+        # A statement that leads into the question does not shape the answer; the question does.
+        ("Jeg lurer på hvordan skolene samarbeider. Hvilket departement betaler?", "fact"),
+        ("Herning wants to know why students stay. Which partners help with that?", "list"),
+        ("Hamar har mange kompetansemiljøer. Hvorfor satser kommunen på spill?", "why"),
     ],
 )
 def test_answer_plan(question: str, plan: str) -> None:
     assert answer_plan(question) == plan
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Planen er vedtatt. Hvem har skrevet den?", "Hvem har skrevet den?"),
+        # Two questions both ask; only statements are left out.
+        ("Hvem betaler? Og hvor mye?", "Hvem betaler? Og hvor mye?"),
+        # Dates, abbreviations and initials end no sentence ...
+        ("Hvem var konge i Norge fra 17. mai 1814?", "Hvem var konge i Norge fra 17. mai 1814?"),
+        ("Hvilke nordmenn spiller for St. Pauli?", "Hvilke nordmenn spiller for St. Pauli?"),
+        ("Hvor mange bilmerker importerer B. O. Steen?", "Hvor mange bilmerker importerer B. O. Steen?"),
+        # ... nor does a sentence inside a quotation.
+        (
+            "Hvor står det at «Dette er ikke tillatt. Slik tale skal påtales»?",
+            "Hvor står det at «Dette er ikke tillatt. Slik tale skal påtales»?",
+        ),
+        # Without a question mark nothing is known to ask: the whole text counts.
+        ("Planen er vedtatt. Fortell hvem som skrev den", "Planen er vedtatt. Fortell hvem som skrev den"),
+    ],
+)
+def test_the_asked_part_leaves_out_a_leading_statement_only(question: str, asked: str) -> None:
+    assert asked_part(question) == asked
+
+
+def test_a_leading_statement_does_not_set_the_answer_type() -> None:
+    # "hvor mye" in the statement asks nothing; the question asks who.
+    info = analyze_question("Jeg vet hvor mye kommunen bruker. Hvem bestemmer fordelingen?")
+    assert (info.kind, info.plan) == ("person", "fact")
 
 
 def test_direct_span_by_answer_type() -> None:
