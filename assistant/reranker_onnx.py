@@ -73,7 +73,6 @@ def export_reranker(model: torch.nn.Module, path: Path) -> None:
             opset_version=_OPSET,
             dynamo=False,  # the TorchScript exporter needs only `onnx`, not onnxscript
         )
-    model.eval()
 
 
 class OnnxScorer:
