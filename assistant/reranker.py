@@ -232,18 +232,24 @@ def choose_precision(
 
     `score(bfloat16)` scores one fixed probe batch; each precision's best of `rounds` timed runs
     counts, after one untimed run that builds its kernels."""
-    best: dict[bool, float] = {}
-    scores: dict[bool, np.ndarray] = {}
-    for bf16 in (False, True):
-        scores[bf16] = score(bf16)
-        times = []
-        for _ in range(rounds):
-            start = clock()
-            score(bf16)
-            times.append(clock() - start)
-        best[bf16] = min(times)
-    shift = float(np.abs(scores[True] - scores[False]).max())
-    return best[False] >= _BF16_MIN_SPEEDUP * best[True] and shift <= _BF16_MAX_SHIFT
+    full, full_seconds = _timed(lambda: score(False), clock, rounds)
+    low, low_seconds = _timed(lambda: score(True), clock, rounds)
+    shift = float(np.abs(low - full).max())
+    return full_seconds >= _BF16_MIN_SPEEDUP * low_seconds and shift <= _BF16_MAX_SHIFT
+
+
+def _timed(
+    score: Callable[[], np.ndarray], clock: Callable[[], float], rounds: int
+) -> tuple[np.ndarray, float]:
+    """The probe batch's scores (from one untimed run, which builds the kernels) and the best of
+    `rounds` timed runs."""
+    scores = score()
+    times = []
+    for _ in range(rounds):
+        start = clock()
+        score()
+        times.append(clock() - start)
+    return scores, min(times)
 
 
 def choose_onnx(
@@ -254,18 +260,10 @@ def choose_onnx(
 ) -> bool:
     """Whether onnxruntime runs the float32 reranker: only when its scores are torch's and its best
     of `rounds` timed runs (after one untimed) is faster."""
-    best: list[float] = []
-    scores: list[np.ndarray] = []
-    for score in (torch_score, onnx_score):
-        scores.append(score())
-        times = []
-        for _ in range(rounds):
-            start = clock()
-            score()
-            times.append(clock() - start)
-        best.append(min(times))
-    same = float(np.abs(scores[0] - scores[1]).max()) <= _ONNX_MAX_SHIFT
-    return same and best[0] >= _ONNX_MIN_SPEEDUP * best[1]
+    torch_scores, torch_seconds = _timed(torch_score, clock, rounds)
+    onnx_scores, onnx_seconds = _timed(onnx_score, clock, rounds)
+    same = float(np.abs(onnx_scores - torch_scores).max()) <= _ONNX_MAX_SHIFT
+    return same and torch_seconds >= _ONNX_MIN_SPEEDUP * onnx_seconds
 
 
 # A probe batch of the size answering scores: TOP_K pairs, the longest cut at MAX_TOKENS.
@@ -285,7 +283,7 @@ def load_reranker(directory: Path = LEARNED_DIR, precision: Precision = "auto") 
     """The shipped reranker, or None when its weights are not there (the selector then decides).
 
     `precision` "auto" measures whether bfloat16 pays on this CPU (about a second, once) and, if
-    not, whether onnxruntime does (the first time also exports the graph, ~15 s)."""
+    not, whether onnxruntime does (the first time also exports the graph, ~10 s)."""
     weights_file, meta_file = directory / "reranker.pt", directory / "reranker.json"
     if not (weights_file.is_file() and meta_file.is_file()):
         return None
