@@ -10,10 +10,12 @@ selector's alone.
 
 On a CPU with bfloat16 matrix units (AVX512-BF16, AMX) the forward runs in bfloat16 autocast: 2.3x
 faster here, the best sentence the same for 470 of 471 NorQuAD validation questions, a batch's
-largest score change 0.016 on average and 0.046 at most. Elsewhere the merged float32 model runs
-in onnxruntime (`reranker_onnx.py`: the same scores to ~1e-5, 1.2-1.3x faster than torch on a
-2-core AMD EPYC). Which one is used is measured once at load (`choose_precision`, `choose_onnx`),
-never assumed.
+largest score change 0.016 on average and 0.046 at most. Whether it is used is measured once at
+load (`choose_precision`), never assumed. `precision="onnx"` runs the merged float32 model in
+onnxruntime instead (`reranker_onnx.py`: the same scores to ~1e-5, 1.26x faster per batch alone on
+a 2-core AMD EPYC), but it is not chosen by default: inside the whole answer path its thread pool
+competes with the embedder's on two cores, and answers were slower (NorQuAD validation's first
+200, alternating runs: p95 575 and 590 ms against 449 and 532 ms with torch).
 """
 
 from __future__ import annotations
@@ -45,7 +47,6 @@ __all__ = [
     "Precision",
     "Reranker",
     "RerankerModel",
-    "choose_onnx",
     "choose_precision",
     "combination_features",
     "encoder_inputs",
@@ -67,10 +68,6 @@ Precision = Literal["auto", "float32", "bfloat16", "onnx"]
 _BF16_MIN_SPEEDUP = 1.25
 # ... and moves no score of the probe batch by more than this (a rank changes at ~0.1).
 _BF16_MAX_SHIFT = 0.05
-# onnxruntime runs the same float32 graph: used when faster at all, and only if its scores are
-# torch's (a wrong export would move them by whole units).
-_ONNX_MIN_SPEEDUP = 1.05
-_ONNX_MAX_SHIFT = 1e-3
 log = logging.getLogger(__name__)
 
 
@@ -236,21 +233,6 @@ def choose_precision(
     return full_seconds >= _BF16_MIN_SPEEDUP * low_seconds and shift <= _BF16_MAX_SHIFT
 
 
-def choose_onnx(
-    torch_score: Callable[[], np.ndarray],
-    onnx_score: Callable[[], np.ndarray],
-    clock: Callable[[], float] = time.perf_counter,
-    rounds: int = 5,
-) -> bool:
-    """Whether onnxruntime runs the float32 reranker: only when its scores are torch's and it is
-    faster (`_race`). Its lead is smallest on the probe's long, padded batch (1.05-1.15x against
-    1.26x on answering's batches, benchmarks/reranker_speed.py), so one-sided timings flipped the
-    choice from load to load on a busy machine; alternating runs and medians do not."""
-    (torch_scores, onnx_scores), (torch_seconds, onnx_seconds) = _race(torch_score, onnx_score, clock, rounds)
-    same = float(np.abs(onnx_scores - torch_scores).max()) <= _ONNX_MAX_SHIFT
-    return same and torch_seconds >= _ONNX_MIN_SPEEDUP * onnx_seconds
-
-
 def _race(
     first: Callable[[], np.ndarray], second: Callable[[], np.ndarray], clock: Callable[[], float], rounds: int
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[float, float]]:
@@ -283,8 +265,8 @@ _PROBE_TEXTS = [
 def load_reranker(directory: Path = LEARNED_DIR, precision: Precision = "auto") -> RerankerModel | None:
     """The shipped reranker, or None when its weights are not there (the selector then decides).
 
-    `precision` "auto" measures whether bfloat16 pays on this CPU (about a second, once) and, if
-    not, whether onnxruntime does (the first time also exports the graph, ~10 s)."""
+    `precision` "auto" measures whether bfloat16 pays on this CPU (about a second, once); "onnx"
+    runs float32 in onnxruntime (the first time also exports the graph, ~10 s)."""
     weights_file, meta_file = directory / "reranker.pt", directory / "reranker.json"
     if not (weights_file.is_file() and meta_file.is_file()):
         return None
@@ -301,15 +283,15 @@ def load_reranker(directory: Path = LEARNED_DIR, precision: Precision = "auto") 
         )
     else:
         model.use_bfloat16 = precision == "bfloat16"
-    if precision == "onnx" or (precision == "auto" and not model.use_bfloat16):
-        _try_onnx(model, weights_file, measure=precision == "auto")
+    if precision == "onnx":
+        _try_onnx(model, weights_file)
     runtime = "bfloat16" if model.use_bfloat16 else "float32-onnx" if model.onnx else "float32"
     meta = {**meta, "precision": runtime}
     return RerankerModel(model, np.asarray(meta["weights"], dtype=np.float64), threading.Lock(), meta)
 
 
-def _try_onnx(model: Reranker, weights_file: Path, measure: bool) -> None:
-    """Give `model` its onnxruntime forward, if it can be exported (and, when `measure`, pays)."""
+def _try_onnx(model: Reranker, weights_file: Path) -> None:
+    """Give `model` its onnxruntime forward, if it can be exported."""
     from assistant.reranker_onnx import OnnxScorer
 
     try:
@@ -318,8 +300,3 @@ def _try_onnx(model: Reranker, weights_file: Path, measure: bool) -> None:
         log.warning("The reranker runs in torch: its ONNX export failed (%s).", error)
         return
     model.onnx = scorer
-    if measure and not choose_onnx(
-        lambda: model.score(_PROBE_QUESTION, _PROBE_TEXTS, onnx=False),
-        lambda: model.score(_PROBE_QUESTION, _PROBE_TEXTS, onnx=True),
-    ):
-        model.onnx = None

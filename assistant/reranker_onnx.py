@@ -4,8 +4,9 @@ On a CPU without bfloat16 matrix units the reranker's forward is most of an answ
 merged model (encoder with the LoRA updates folded in, mean pooling, score head) is exported once
 into the model cache and run by onnxruntime (already a chromadb dependency). Its scores equal
 torch's to ~1e-5 (the same best sentence for all 472 NorQuAD validation questions), so nothing
-about the answers changes; only the time does (`benchmarks/reranker_speed.py`). Whether it is used
-is measured at load against torch, never assumed (`reranker.load_reranker`).
+about the answers changes. Alone it is 1.26x faster (`benchmarks/reranker_speed.py`); inside the
+answer path on 2 cores its thread pool competes with the embedder's and answers were slower, so it
+runs only when asked for (`ASSISTANT_RERANKER_PRECISION=onnx`).
 """
 
 from __future__ import annotations

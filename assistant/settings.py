@@ -31,8 +31,8 @@ class AssistantSettings(BaseSettings):
     # (assistant/reranker.py); off, the linear selector alone picks them (faster, less exact).
     rerank: bool = True
     # The reranker's arithmetic: "auto" uses bfloat16 when it measures faster on this CPU at load
-    # (2.3x on one with AVX512-BF16, same answers), else float32 in onnxruntime when that measures
-    # faster than torch (same scores); "float32" (torch), "bfloat16" or "onnx" force one.
+    # (2.3x on one with AVX512-BF16, same answers); "float32" or "bfloat16" force one; "onnx" runs
+    # float32 in onnxruntime (same scores; faster alone, slower inside the answer path on 2 cores).
     reranker_precision: Literal["auto", "float32", "bfloat16", "onnx"] = "auto"
     # For a question in another language family than the documents, find its words' counterparts
     # among the candidate sentences' words with the embedding model (assistant/translation.py).

@@ -17,7 +17,6 @@ from assistant.reranker import (
     LoRALinear,
     RerankerModel,
     base_directory,
-    choose_onnx,
     choose_precision,
     load_reranker,
 )
@@ -92,39 +91,6 @@ def test_bfloat16_is_used_only_where_it_measures_faster_and_scores_the_same(
 ) -> None:
     machine = _Machine(seconds, {False: [1.0, 2.0, 3.0], True: bf16_scores})
     assert choose_precision(machine.score, clock=machine.clock) is expected
-
-
-class _Runtimes:
-    """Two runtimes on one clock: torch and onnxruntime, each with its time and scores."""
-
-    def __init__(self, seconds: tuple[float, float], onnx_scores: list[float]) -> None:
-        self.seconds, self.onnx_scores, self.now = seconds, onnx_scores, 0.0
-
-    def clock(self) -> float:
-        return self.now
-
-    def torch(self) -> np.ndarray:
-        self.now += self.seconds[0]
-        return np.array([1.0, 2.0, 3.0])
-
-    def onnx(self) -> np.ndarray:
-        self.now += self.seconds[1]
-        return np.array(self.onnx_scores)
-
-
-@pytest.mark.parametrize(
-    ("seconds", "onnx_scores", "expected"),
-    [
-        ((0.18, 0.14), [1.0, 2.0, 3.00001], True),  # faster, the same scores
-        ((0.18, 0.20), [1.0, 2.0, 3.0], False),  # slower on this CPU
-        ((0.18, 0.14), [1.0, 2.5, 3.0], False),  # faster, but a wrong graph: scores moved
-    ],
-)
-def test_onnxruntime_is_used_only_where_it_measures_faster_with_torchs_scores(
-    seconds: tuple[float, float], onnx_scores: list[float], expected: bool
-) -> None:
-    runtimes = _Runtimes(seconds, onnx_scores)
-    assert choose_onnx(runtimes.torch, runtimes.onnx, clock=runtimes.clock) is expected
 
 
 _QUESTION = "Hvem finansierer Kompetansepiloter, og med hvor mye?"
