@@ -186,7 +186,8 @@ def eval_command(args: argparse.Namespace, store: Any) -> int:
         assistant.warm_up()  # load models and indexes before the clock starts
         with tqdm(total=len(questions), desc=f"eval {mode}", unit="q", disable=args.quiet) as bar:
             results = run_eval(assistant, questions, mode=mode, progress=_ticker(bar))
-        summaries[mode] = summarize(results, {**config, "mode": mode})
+        runtime = assistant.reranker_runtime()
+        summaries[mode] = summarize(results, {**config, "mode": mode, "reranker": runtime})
         if mode == modes[0]:
             primary_results = results
     out = Path(args.out)

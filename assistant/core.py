@@ -91,6 +91,14 @@ class Assistant:
 
         return load_reranker(precision=self.settings.reranker_precision)
 
+    def reranker_runtime(self) -> str:
+        """How the reranker scores ("float32", "bfloat16", "float32-onnx"), "off" when disabled or
+        "missing" without its weights: latency figures mean little without it."""
+        if not self.settings.rerank:
+            return "off"
+        reranker = self._reranker()
+        return "missing" if reranker is None else str(reranker.meta.get("precision", "float32"))
+
     def check_question(self, question: str, lang_hint: str = "en") -> str:
         """Return the stripped question or raise `QuestionRejected`; costs no model work."""
         text = question.strip()

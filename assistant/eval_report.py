@@ -119,7 +119,7 @@ def write_report(
         "",
         f"Questions: **{summary['n']}** from `{cfg.get('questions')}`; mode `{cfg.get('mode')}`; "
         f"model `{cfg.get('model')}`; index {cfg['index']['documents']} documents / "
-        f"{cfg['index']['passages']} passages.",
+        f"{cfg['index']['passages']} passages; reranker `{cfg.get('reranker', 'unknown')}`.",
         "",
         "| metric | value |",
         "|---|---|",

@@ -85,6 +85,8 @@ def test_eval_writes_reports(data: Path, tmp_path: Path) -> None:
     assert set(summary["metrics"]) == set(METRICS)
     assert {"by_lang", "by_topic", "by_kind"} <= set(summary)
     assert "bm25" in summary["compare"]
+    # Latency figures are read next to the runtime the reranker used.
+    assert summary["config"]["reranker"] in {"float32", "bfloat16", "float32-onnx"}
     assert (out / "report.md").exists() and (out / "latency_hist.png").exists()
     assert len((out / "results.jsonl").read_text(encoding="utf-8").splitlines()) == 12
     failing = _cli(
