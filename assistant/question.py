@@ -348,8 +348,9 @@ _MARKERS: dict[str, frozenset[str]] = {
     ),
     # German is asked, though no document is in it: the answer's frame follows the question.
     "de": _words(
-        "was wer wie wo wann warum welche welcher welches wieviel viel viele ist sind die das und "
-        "nicht für von eine einen erhält bekommt gibt insgesamt zwischen"
+        "was wer wie wo wann warum welche welcher welches welchem welchen wieviel viel viele ist "
+        "sind die das und nicht für von ein eine einen es aus auch über zur zum im auf bei nach "
+        "sich wird wurde werden erhält bekommt gibt insgesamt zwischen"
     ),
 }
 
@@ -374,7 +375,9 @@ def analyze_question(text: str, fallback_lang: str | None = None, prior_lang: st
     that reads as well in bokmål as in Danish ("Hvem ledet Sovjet i 1939?") takes `prior_lang`, the
     deployment's home language, rather than a coin toss.
     """
-    scores = language_confidences(text)
+    # German weighed apart: beside it, the Scandinavian languages' shares of a short question shift
+    # enough to change which of them is chosen.
+    scores = {**language_confidences(text), "de": language_confidences(text, german=True).get("de", 0.0)}
     words = re.findall(r"\w+", text.lower())
     hits = {code: sum(w in markers for w in words) for code, markers in _MARKERS.items()}
     most = max(hits.values())

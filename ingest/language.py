@@ -33,7 +33,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 @cache
-def _detector() -> tuple[Any, dict[Any, str]]:
+def _detector(german: bool = False) -> tuple[Any, dict[Any, str]]:
     from lingua import Language, LanguageDetectorBuilder
 
     codes = {
@@ -43,13 +43,16 @@ def _detector() -> tuple[Any, dict[Any, str]]:
         Language.SWEDISH: "sv",
         Language.ENGLISH: "en",
     }
+    if german:
+        codes[Language.GERMAN] = "de"
     detector = LanguageDetectorBuilder.from_languages(*codes).build()
     return detector, codes
 
 
-def language_confidences(text: str) -> dict[str, float]:
-    """Confidence per language code, summing to 1 (empty for text with no letters)."""
-    detector, codes = _detector()
+def language_confidences(text: str, german: bool = False) -> dict[str, float]:
+    """Confidence per language code, summing to 1 (empty for text with no letters). `german` also
+    weighs German: questions may be asked in it, though no document is written in it."""
+    detector, codes = _detector(german)
     with _lock:  # lingua loads models lazily; keep first use single-threaded
         values = detector.compute_language_confidence_values(text[:4000])
     # lingua reports 0.0 for every language when the text has no letters; that is "no opinion".

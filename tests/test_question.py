@@ -216,6 +216,20 @@ def test_marker_words_settle_short_scandinavian_questions(question: str, lang: s
     assert analyze_question(question).lang == lang
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Read as nynorsk ("ein") and as English ("was") before German was weighed.
+        "Zur früheren Vereinbarung 2.0 gehörte auch ein Abkommen über Gesundheit und Wohlfahrt. "
+        "Aus welchem Jahr stammt es?",
+        "Was will Herning in der bildungspolitischen Diskussion sichtbar machen?",
+        "Wie viel Geld erhält das Projekt insgesamt?",
+    ],
+)
+def test_a_german_question_is_german(question: str) -> None:
+    assert analyze_question(question).lang == "de"
+
+
 def test_a_question_valid_in_bokmal_and_danish_takes_the_home_language() -> None:
     question = "Hvem ledet Sovjet i 1939?"  # lingua: Danish 0.39, bokmål 0.36
     assert analyze_question(question).lang == "nb"
