@@ -230,6 +230,28 @@ def test_a_german_question_is_german(question: str) -> None:
     assert analyze_question(question).lang == "de"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Typed without apostrophes or capitals: its only other words are names and nouns.
+        "whats Tore Gregersen's job title at Innlandet county",
+        "whos Arild Smolan at Trondheim kommune",
+        "wheres Eksportskolen located",
+    ],
+)
+def test_an_informal_english_question_is_english(question: str) -> None:
+    assert analyze_question(question).lang == "en"
+
+
+@pytest.mark.parametrize(
+    "question",
+    # An English title inside a bokmål question names something; it is not the question's language.
+    ["Når begynte The Troubles?", "Hvem er regissøren bak filmmusikalen The Phantom of the Opera?"],
+)
+def test_an_english_title_does_not_make_a_question_english(question: str) -> None:
+    assert analyze_question(question).lang == "nb"
+
+
 def test_a_question_valid_in_bokmal_and_danish_takes_the_home_language() -> None:
     question = "Hvem ledet Sovjet i 1939?"  # lingua: Danish 0.39, bokmål 0.36
     assert analyze_question(question).lang == "nb"
