@@ -54,6 +54,13 @@ _WHEN = r"\bnår\b|\bhvornår\b|\bwhen\b|\bnär\b|\bwann\b"
 # and the English check set).
 _WHEN_CLAUSE = re.compile(_WHEN)
 _OPENS_WITH_WHAT = re.compile(r"^\W*(?:(?:og|and|men|but|und|och)\s+)?(?:hva|hvad|vad|kva|what|was)\b")
+# And a "when" that opens the question, followed after a comma by the interrogative, opens a clause
+# too: "Når unge vælger en universitetsby, hvilken by trækker især?" asks which city. (Once among
+# NorQuAD train and validation, their English translations and every eval set: probe15-07.)
+_WHEN_THEN_ASKS = re.compile(
+    rf"^\W*(?:{_WHEN})[^?,]*,\s*(?=(?:hva|hvad|vad|kva|what|which|who|whom|where|how|hvilk\w*|vilk\w*|"
+    r"kven|kvar|korleis|kor|hvem|vem|hvor|hur|hvordan|welche\w*|wer|wo|wie|was)\b)"
+)
 
 # A question for a year is answered only by a sentence that names one, in three or four digits
 # (all 14 such questions of NorQuAD train have one in the answer, "741" among them); "de senere
@@ -376,6 +383,7 @@ def _spoken_words(text: str) -> list[str]:
 def _answer_type(lowered: str) -> str:
     """The answer type whose cue comes first in the question ("Hvorfor ... hvor mye ...?" asks
     why); "list" only when no other type is cued, since "hvilket beløp" asks for an amount."""
+    lowered = lowered[clause.end() :] if (clause := _WHEN_THEN_ASKS.match(lowered)) else lowered
     found = [
         (m.start(), i, kind) for i, (kind, pattern) in enumerate(_KIND_RES) if (m := pattern.search(lowered))
     ]

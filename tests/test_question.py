@@ -74,7 +74,12 @@ def test_a_noun_asks_for_an_amount_only_as_the_head_of_the_question(question: st
         ("Hvilken institution står bag projektet?", "org"),
         ("Hva skjer når behovene er kartlagt?", "other"),
         ("Hvad sker der, når virksomhederne er koblet på?", "other"),
+        # Before a comma and the interrogative, "when" opens a clause too.
+        ("Når unge vælger en universitetsby, hvilken by trækker især?", "place"),
+        ("When the needs have been mapped, what happens to the firms?", "other"),
+        ("Når prosjektet er ferdig, hvilket år skal det evalueres?", "time"),
         # Asked by "when" itself, or by "what year", it is a time.
+        ("När startade projektet, och vem ledde det?", "time"),
         ("When was the presentation given?", "time"),
         ("Hvornår blev Eksportskolen etableret?", "time"),
         ("What year was Eksportskolen founded?", "time"),
