@@ -731,8 +731,21 @@ def select(
     # followed by the items themselves, introduced as examples or after a colon.
     continues |= question.plan == "list" and nearest is not None and _lists_items(best.text, nearest.text)
     restated = best.novelty <= _RESTATES and nearest is not None and not nearest.heading
+    chained = None
     if nearest is not None and (restated or continues) and not carries_links(nearest):
         chosen.append(nearest)
+        # A restated choice is often described before it is explained ("Fylkeskommunen valgte … .
+        # Det inkluderer alt fra … . Dette valget bygger på …"): a why answer goes on to the
+        # sentence after, when that one refers back.
+        if restated and not continues and question.plan == "why":
+            chained = _beside(scored, nearest, after=True)
+    if (
+        chained is not None
+        and _REFERS_BACK.match(chained.text)
+        and not chained.heading
+        and not carries_links(chained)
+    ):
+        chosen.append(chained)
     # The reason before a "therefore", the means before a "this is how": the answer, so it goes
     # ahead of a restated question's next sentence, which would push it past the answer's length.
     points_back = (question.plan == "why" and bool(_CONSEQUENCE.search(best.text))) or (
@@ -742,6 +755,8 @@ def select(
     if before is not None and not before.heading and not carries_links(before):
         chosen.insert(1, before)
     limit = plan.list_items if listing else plan.max_sentences
+    if chained is not None and chained in chosen:
+        limit += 1  # the explanation it goes on to is part of the answer
     section = _slide_section(scored, best, pool[best.passage_index].text, question.text)
     if section:
         # A slide named by what the question asks about answers with all of its points.

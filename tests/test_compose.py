@@ -455,6 +455,23 @@ def test_a_why_answer_takes_the_next_sentence_when_it_goes_on_about_the_same_sub
     assert any(q.startswith("De har et nettverk") for q in quotes), quotes
 
 
+def test_a_why_answer_goes_on_to_the_explanation_after_a_restated_choice_is_described() -> None:
+    """ "X valgte Y. Det omfatter … . Dette valget bygger på …": the reason is the third sentence."""
+    plan = _passage(
+        "Kommunen valgte å satse på reiselivet i denne planen. "
+        "Det omfatter alt fra overnatting til guiding. "
+        "Dette valget bygger på regionens sterke naturressurser og mange besøkende. "
+        "Kommunen har også en egen plan for landbruket.",
+    )
+    question = "Hvorfor valgte kommunen å satse på reiselivet i planen?"
+    qv = np.asarray(EMB.embed_query(question), dtype=np.float32)
+    only_best = Plan(second_ratio=1.01)
+    result = compose(analyze_question(question), [plan], qv, _VECTORS, _idf, 4, -10.0, only_best)
+    quotes = [c.quote for c in result.citations]
+    assert quotes[0].startswith("Kommunen valgte"), quotes
+    assert any(q.startswith("Dette valget bygger på") for q in quotes), quotes
+
+
 def test_a_slide_named_by_the_question_is_quoted_with_all_its_points() -> None:
     deck = _passage(
         "8 Mål Sikre tilgang på relevant kunnskap.\n"
