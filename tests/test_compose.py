@@ -440,6 +440,15 @@ def test_a_label_and_its_value_on_one_line_is_no_heading() -> None:
     assert [s.heading for s in answer_sentences(card)] == [False, False]
 
 
+def _quotes_without_runners_up(question: str, passage: Passage) -> list[str]:
+    """The quotes when no runner-up joins on its score: only a sentence that completes the best
+    one (a continuation, a slide's points) can bring a second."""
+    qv = np.asarray(EMB.embed_query(question), dtype=np.float32)
+    only_best = Plan(second_ratio=1.01)
+    result = compose(analyze_question(question), [passage], qv, _VECTORS, _idf, 4, -10.0, only_best)
+    return [c.quote for c in result.citations]
+
+
 def test_a_why_answer_takes_the_next_sentence_when_it_goes_on_about_the_same_subject() -> None:
     """ "X blir viktige. De har ...": the reason is given about "de", in the sentence after."""
     pilot = _passage(
@@ -447,11 +456,8 @@ def test_a_why_answer_takes_the_next_sentence_when_it_goes_on_about_the_same_sub
         "De har et nettverk innenfor de ulike bransjene og mye kunnskap om sine regioner.",
     )
     question = "Hvorfor blir karrieresentrene viktige i prosjektet?"
-    qv = np.asarray(EMB.embed_query(question), dtype=np.float32)
     # No runner-up joins on its score: only the continuation can bring the second sentence.
-    only_best = Plan(second_ratio=1.01)
-    result = compose(analyze_question(question), [pilot], qv, _VECTORS, _idf, 4, -10.0, only_best)
-    quotes = [c.quote for c in result.citations]
+    quotes = _quotes_without_runners_up(question, pilot)
     assert any(q.startswith("De har et nettverk") for q in quotes), quotes
 
 
@@ -464,10 +470,7 @@ def test_a_why_answer_goes_on_to_the_explanation_after_a_restated_choice_is_desc
         "Kommunen har også en egen plan for landbruket.",
     )
     question = "Hvorfor valgte kommunen å satse på reiselivet i planen?"
-    qv = np.asarray(EMB.embed_query(question), dtype=np.float32)
-    only_best = Plan(second_ratio=1.01)
-    result = compose(analyze_question(question), [plan], qv, _VECTORS, _idf, 4, -10.0, only_best)
-    quotes = [c.quote for c in result.citations]
+    quotes = _quotes_without_runners_up(question, plan)
     assert quotes[0].startswith("Kommunen valgte"), quotes
     assert any(q.startswith("Dette valget bygger på") for q in quotes), quotes
 
@@ -483,10 +486,7 @@ def test_a_slide_named_by_the_question_is_quoted_with_all_its_points() -> None:
         title="Universitetskommune 3.0",
     )
     question = "Hva går mandatet ut på?"
-    qv = np.asarray(EMB.embed_query(question), dtype=np.float32)
-    only_best = Plan(second_ratio=1.01)
-    result = compose(analyze_question(question), [deck], qv, _VECTORS, _idf, 4, -10.0, only_best)
-    quotes = [c.quote for c in result.citations]
+    quotes = _quotes_without_runners_up(question, deck)
     assert quotes[0].startswith("Mandat Etablere"), quotes
     assert "Etablere en styringsform for samarbeidet." in quotes
     assert "Få på plass ordninger for utveksling av personell." in quotes
