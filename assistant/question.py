@@ -401,10 +401,13 @@ def analyze_question(text: str, fallback_lang: str | None = None, prior_lang: st
     that reads as well in bokmål as in Danish ("Hvem ledet Sovjet i 1939?") takes `prior_lang`, the
     deployment's home language, rather than a coin toss.
     """
-    # German weighed apart: beside it, the Scandinavian languages' shares of a short question shift
-    # enough to change which of them is chosen.
-    scores = {**language_confidences(text), "de": language_confidences(text, german=True).get("de", 0.0)}
     words = _spoken_words(text)
+    # lingua reads the spoken words too: a name's letters pull it to the name's language ("Hvordan
+    # styrte Frederik Danmark?" read as Danish, "Thematic areas in Universitetskommune 3.0?" as
+    # bokmål). A question of names alone keeps them. German weighed apart: beside it, the
+    # Scandinavian languages' shares of a short question shift enough to change which is chosen.
+    spoken = " ".join(words) if len(words) >= 2 else text
+    scores = {**language_confidences(spoken), "de": language_confidences(spoken, german=True).get("de", 0.0)}
     hits = {code: sum(w in markers for w in words) for code, markers in _MARKERS.items()}
     most = max(hits.values())
     candidates = [code for code, n in hits.items() if n == most] if most else list(_MARKERS)

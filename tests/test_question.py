@@ -257,6 +257,20 @@ def test_an_english_title_does_not_make_a_question_english(question: str) -> Non
     assert analyze_question(question).lang == "nb"
 
 
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        # The names' letters are not the question's language: each was misread by them.
+        ("Thematic areas in Universitetskommune 3.0?", "en"),
+        ("Hvordan beskriver Chris Cillizza Bernie Sanders?", "nb"),
+        ("Når var Francisco Solano López president i Paraguay?", "nb"),
+        ("Hvilke projekter hører under Trondheim ByLab?", "da"),
+    ],
+)
+def test_names_do_not_decide_the_language_of_the_words_around_them(question: str, lang: str) -> None:
+    assert analyze_question(question).lang == lang
+
+
 def test_a_question_valid_in_bokmal_and_danish_takes_the_home_language() -> None:
     question = "Hvem ledet Sovjet i 1939?"  # lingua: Danish 0.39, bokmål 0.36
     assert analyze_question(question).lang == "nb"
