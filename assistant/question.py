@@ -223,6 +223,10 @@ _PLAN_CUES: list[tuple[str, re.Pattern[str]]] = [
             # ending says which ("Welche Regelung", "welche Partnerschaft"; plural "-ungen").
             r"\bwelche\b(?!\s+(?:\w+e[nrs]?\s+)?\w+(?:ung|heit|keit|schaft|ion|tät|ik|ei)\b)|"
             r"\bhvem (?:er|var)\b.*\bpartner|"
+            # "What are the …" in the Scandinavian languages: "Hva er de viktigste næringene …",
+            # "Hvad er de fire mål …", "Hva er målene for …" (a plural definite noun).
+            r"\b(?:hva|hvad|kva)\s+(?:er|var)\s+(?:de|dei)\s+\w|"
+            r"\b(?:hva|hvad|kva)\s+(?:er|var)\s+\w+(?:ene|ane|erne)\b|"
             r"\b(?:which|what)\s+(?:are|were)\b|\b(?:list|name)\s+(?:the|all)\b|"
             r"\b(?:which|what)\s+(?:(?:two|three|four|five|six|main|other|new|different|key|"
             r"\w+(?:ic|al|ive|ary|ous|ful|ent|ant|ing|ed))\s+)?"

@@ -23,6 +23,13 @@ from vectorstore.store import DocumentRecord
         ("Welche nationale Regelung wollen Trondheim und NTNU erreichen?", "fact"),
         ("Welche Partnerschaft hat Innlandet gewählt?", "fact"),
         ("Kva for mål har Hamar?", "list"),
+        # "What are the …" as the Scandinavian languages ask it; "what is the …" stays one thing.
+        ("Hva er de viktigste næringene i Longyearbyen?", "list"),
+        ("Hvad er de fire mål i strategien?", "list"),
+        ("Hva er målene for Universitetskommune 3.0?", "list"),
+        ("Kva er dei viktigaste tiltaka?", "list"),
+        ("Hva er målet med strategien?", "fact"),
+        ("Hva er det viktigste tiltaket?", "fact"),
         ("Which ministry finances the Kompetansepiloter scheme?", "fact"),
         ("Which thematic areas does the cooperation cover?", "list"),
         ("What regional measures are planned?", "list"),
