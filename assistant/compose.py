@@ -661,9 +661,9 @@ def select(
     if question.kind in ("amount", "count"):
         # "How much" and "how many" are answered by a number: the best sentence that has one.
         ranked.sort(key=lambda s: not (s.typed and s.grounded))
-    if question.kind in _VETO_ONLY:
-        # "Hva heter …", "Hvor ofte …": the best of the first few that gives a name (a frequency)
-        # answers; when none of them does, none answers (see `wrong_type` below).
+    if question.kind in _VETO_ONLY or asks_year(question.text):
+        # "Hva heter …", "Hvor ofte …", "Kva år …": the best of the first few that gives a name (a
+        # frequency, a year) answers; when none of them does, none answers (see `wrong_type`).
         giving = [s for s in ranked[:3] if s.grounded and _gives_kind(question, s)]
         if giving:
             ranked.remove(giving[0])

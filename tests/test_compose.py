@@ -556,3 +556,18 @@ def test_a_year_may_have_three_digits() -> None:
     assert has_type_evidence("time", sentence, "Hvilket år døde Karl Martell?")
     decimal = "Fylket bidrar med 1,882 millioner kroner."
     assert not has_type_evidence("time", decimal, "Hvilket år startet det?")
+
+
+def test_a_year_in_one_of_the_first_few_sentences_answers_when_the_best_gives_none() -> None:
+    """ "Kva år …": the best sentence is about establishing but names no year; the slide line
+    below it that does ("Universitetsskoler (2015)") answers, where before the question was refused."""
+    slides = _passage(
+        "Felles forpliktelser I løpet av en periode på inntil fire år etablere en nasjonal pilot "
+        "på en universitetskommune.\n"
+        "Universitetsskoler (2015) Veilederutdanning for lærerne på Universitetskolene",
+        source="trondheim.txt",
+        title="Universitetskommune 3.0",
+    )
+    result = _ask("Kva år vart universitetsskulane i Trondheim etablerte?", [slides])
+    assert not result.abstained
+    assert "2015" in result.citations[0].quote, [c.quote for c in result.citations]
