@@ -737,15 +737,16 @@ def select(
         # A restated choice is often described before it is explained ("Fylkeskommunen valgte … .
         # Det inkluderer alt fra … . Dette valget bygger på …"): a why answer goes on to the
         # sentence after, when that one refers back.
-        if restated and not continues and question.plan == "why":
-            chained = _beside(scored, nearest, after=True)
-    if (
-        chained is not None
-        and _REFERS_BACK.match(chained.text)
-        and not chained.heading
-        and not carries_links(chained)
-    ):
-        chosen.append(chained)
+        after = _beside(scored, nearest, after=True) if restated and question.plan == "why" else None
+        if (
+            not continues
+            and after is not None
+            and _REFERS_BACK.match(after.text)
+            and not after.heading
+            and not carries_links(after)
+        ):
+            chained = after
+            chosen.append(chained)
     # The reason before a "therefore", the means before a "this is how": the answer, so it goes
     # ahead of a restated question's next sentence, which would push it past the answer's length.
     points_back = (question.plan == "why" and bool(_CONSEQUENCE.search(best.text))) or (
@@ -755,7 +756,7 @@ def select(
     if before is not None and not before.heading and not carries_links(before):
         chosen.insert(1, before)
     limit = plan.list_items if listing else plan.max_sentences
-    if chained is not None and chained in chosen:
+    if chained is not None:
         limit += 1  # the explanation it goes on to is part of the answer
     section = _slide_section(scored, best, pool[best.passage_index].text, question.text)
     if section:
