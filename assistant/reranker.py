@@ -10,8 +10,10 @@ selector's alone.
 
 On a CPU with bfloat16 matrix units (AVX512-BF16, AMX) the forward runs in bfloat16 autocast: 2.3x
 faster here, the best sentence the same for 470 of 471 NorQuAD validation questions, a batch's
-largest score change 0.016 on average and 0.046 at most. Whether it is used is measured once at
-load (`choose_precision`), never assumed. `precision="onnx"` runs the merged float32 model in
+largest score change 0.016 on average and 0.046 at most. Whether it is used is decided once at
+load (`choose_precision`): by the CPU's flags where they can be read, so that a busy machine at
+start-up cannot change the answers (timed under load, the choice flipped between runs), and by
+timing both where they cannot. `precision="onnx"` runs the merged float32 model in
 onnxruntime instead (`reranker_onnx.py`: the same scores to ~1e-5, 1.26x faster per batch alone on
 a 2-core AMD EPYC), but it is not chosen by default: inside the whole answer path its thread pool
 competes with the embedder's on two cores, and answers were slower (NorQuAD validation's first
@@ -23,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -221,13 +224,33 @@ def combination_features(logits: np.ndarray, scores: np.ndarray) -> np.ndarray:
     return np.stack([logits, scores], axis=1)
 
 
+def native_bfloat16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool | None:
+    """Whether the CPU has bfloat16 matrix units (AVX512-BF16, AMX-BF16) by its flags; None where
+    the flags cannot be read (not Linux, not x86)."""
+    try:
+        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    flags = {flag for line in re.findall(r"^flags\s*:(.*)$", text, re.M) for flag in line.split()}
+    return bool(flags & {"avx512_bf16", "amx_bf16"}) if flags else None
+
+
 def choose_precision(
-    score: Callable[[bool], np.ndarray], clock: Callable[[], float] = time.perf_counter, rounds: int = 3
+    score: Callable[[bool], np.ndarray],
+    clock: Callable[[], float] = time.perf_counter,
+    rounds: int = 3,
+    native: bool | None = None,
 ) -> bool:
-    """Whether to run in bfloat16: only when the measured forward is clearly faster on this CPU
-    (without native bfloat16 it is emulated and slower) and the scores barely move.
+    """Whether to run in bfloat16: only on a CPU with bfloat16 units (`native`; without them it is
+    emulated and slower) and when the scores barely move. Where `native` is unknown, only when the
+    measured forward is clearly faster.
 
     `score(bfloat16)` scores one fixed probe batch; see `_race` for how the times are taken."""
+    if native is False:
+        return False
+    if native:
+        full, low = score(False), score(True)
+        return float(np.abs(low - full).max()) <= _BF16_MAX_SHIFT
     (full, low), (full_seconds, low_seconds) = _race(lambda: score(False), lambda: score(True), clock, rounds)
     shift = float(np.abs(low - full).max())
     return full_seconds >= _BF16_MIN_SPEEDUP * low_seconds and shift <= _BF16_MAX_SHIFT
@@ -265,7 +288,8 @@ _PROBE_TEXTS = [
 def load_reranker(directory: Path = LEARNED_DIR, precision: Precision = "auto") -> RerankerModel | None:
     """The shipped reranker, or None when its weights are not there (the selector then decides).
 
-    `precision` "auto" measures whether bfloat16 pays on this CPU (about a second, once); "onnx"
+    `precision` "auto" runs bfloat16 where the CPU has units for it and it scores the probe batch as
+    float32 does (where the flags are unknown, where it also measures faster); "onnx"
     runs float32 in onnxruntime (the first time also exports the graph, ~10 s)."""
     weights_file, meta_file = directory / "reranker.pt", directory / "reranker.json"
     if not (weights_file.is_file() and meta_file.is_file()):
@@ -279,7 +303,7 @@ def load_reranker(directory: Path = LEARNED_DIR, precision: Precision = "auto") 
     model.merge().eval()
     if precision == "auto":
         model.use_bfloat16 = choose_precision(
-            lambda bf16: model.score(_PROBE_QUESTION, _PROBE_TEXTS, bfloat16=bf16)
+            lambda bf16: model.score(_PROBE_QUESTION, _PROBE_TEXTS, bfloat16=bf16), native=native_bfloat16()
         )
     else:
         model.use_bfloat16 = precision == "bfloat16"

@@ -19,6 +19,7 @@ from assistant.reranker import (
     base_directory,
     choose_precision,
     load_reranker,
+    native_bfloat16,
 )
 from assistant.reranker_onnx import OnnxScorer
 from assistant.selector import LEARNED_DIR
@@ -91,6 +92,33 @@ def test_bfloat16_is_used_only_where_it_measures_faster_and_scores_the_same(
 ) -> None:
     machine = _Machine(seconds, {False: [1.0, 2.0, 3.0], True: bf16_scores})
     assert choose_precision(machine.score, clock=machine.clock) is expected
+
+
+@pytest.mark.parametrize(
+    ("native", "seconds", "bf16_scores", "expected"),
+    [
+        # By the CPU's flags, not by a timing that a busy moment at start-up can turn around.
+        (True, {False: 0.13, True: 0.40}, [1.0, 2.01, 3.0], True),
+        (True, {False: 0.13, True: 0.06}, [1.0, 2.5, 3.0], False),  # a score moved too far
+        (False, {False: 0.13, True: 0.06}, [1.0, 2.01, 3.0], False),  # no units: emulated
+    ],
+)
+def test_the_cpus_bfloat16_units_decide_where_its_flags_are_known(
+    native: bool, seconds: dict[bool, float], bf16_scores: list[float], expected: bool
+) -> None:
+    machine = _Machine(seconds, {False: [1.0, 2.0, 3.0], True: bf16_scores})
+    assert choose_precision(machine.score, clock=machine.clock, native=native) is expected
+
+
+def test_bfloat16_units_are_read_from_the_cpu_flags(tmp_path: Path) -> None:
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse avx512f avx512_bf16 amx_tile\n", encoding="utf-8")
+    assert native_bfloat16(cpuinfo) is True
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse avx2 avx512f\n", encoding="utf-8")
+    assert native_bfloat16(cpuinfo) is False
+    cpuinfo.write_text("processor\t: 0\nFeatures\t: fp asimd bf16\n", encoding="utf-8")  # no x86 flags
+    assert native_bfloat16(cpuinfo) is None
+    assert native_bfloat16(tmp_path / "missing") is None
 
 
 _QUESTION = "Hvem finansierer Kompetansepiloter, og med hvor mye?"
