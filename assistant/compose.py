@@ -358,8 +358,15 @@ _REFERS_BACK = re.compile(
 _PERSON_BACK = re.compile(r"^\W*(?:de|dei|they|han|hun|ho|hon|he|she)\b", re.I)
 
 # "What happens after …?" is answered by the step that follows the one the question names: the
-# next sentence, when it opens as the next step ("Deretter blir de koblet på …", "Then …").
-_ASKS_AFTER = re.compile(r"\b(?:etter at|efter at|efter att|after|nachdem)\b", re.I)
+# next sentence, when it opens as the next step ("Deretter blir de koblet på …", "Then …"). A
+# question asks so with "after" or "once", or with a when-clause ahead of its question word ("Når
+# behovene er kartlagt, hva …"); a "når" that opens the question itself asks for a time.
+_ASKS_AFTER = re.compile(
+    r"\b(?:etter at|efter at|efter att|after|nachdem|once|sobald)\b|"
+    r"^\W*(?:når|när|naar|when|wenn)\b[^?,]*,\s*(?:hva|hvad|kva|vad|what|which|hvilke\w*|hvilken|kva for|"
+    r"vilk\w+|welche\w*|was|hvordan|korleis|hur|how)\b",
+    re.I,
+)
 _NEXT_STEP = re.compile(
     r"^\W*(?:deretter|derefter|därefter|etterpå|efterfølgende|sidan|sedan|så|then|afterwards|"
     r"after that|next|danach|anschließend|dann)\b",
@@ -714,22 +721,7 @@ def select(
     # A sentence that only restates the question (a heading, a title) needs the one after it; so
     # does a list or an explanation whose next sentence goes on about it ("Dette kan for eksempel
     # være …", "These include …"): the items or the reason are there.
-    continues = question.plan != "fact" and nearest is not None and bool(_REFERS_BACK.match(nearest.text))
-    continues |= question.plan == "why" and nearest is not None and bool(_PERSON_BACK.match(nearest.text))
-    # ... and what the means achieve, in the sentence after them that says so ("Slik styrker vi ...").
-    continues |= question.plan == "why" and nearest is not None and bool(_MEANS_BEFORE.match(nearest.text))
-    continues |= (
-        nearest is not None
-        and bool(_ASKS_AFTER.search(question.text))
-        and bool(_NEXT_STEP.match(nearest.text))
-    )
-    # A slide's bullets, flattened into one unpunctuated run of names after their lead-in
-    # ("Prosjekter koblet med … forskningsprosjekt. Kunnskapsaksen Byromsstrategi Bycampus"), are
-    # the list's items.
-    continues |= question.plan == "list" and nearest is not None and _reads_as_items(nearest.text)
-    # A lead-in that names what the items are ("Virkemidler ... skal partene utvikle") is often
-    # followed by the items themselves, introduced as examples or after a colon.
-    continues |= question.plan == "list" and nearest is not None and _lists_items(best.text, nearest.text)
+    continues = nearest is not None and _goes_on(question, best, nearest)
     restated = best.novelty <= _RESTATES and nearest is not None and not nearest.heading
     chained = None
     if nearest is not None and (restated or continues) and not carries_links(nearest):
@@ -747,6 +739,18 @@ def select(
         ):
             chained = after
             chosen.append(chained)
+    if listing and nearest in chosen:
+        # What completes a list's lead-in may itself go on: "Deretter blir de koblet på relevante
+        # tilbud. Dette kan for eksempel være …", a lead-in, its description, then the slide's items.
+        tail = nearest
+        for _ in range(_FURTHER_STEPS):
+            following = _beside(scored, tail, after=True)
+            if following is None or following.heading or carries_links(following):
+                break
+            if not _goes_on(question, tail, following):
+                break
+            chosen.append(following)
+            tail = following
     # The reason before a "therefore", the means before a "this is how": the answer, so it goes
     # ahead of a restated question's next sentence, which would push it past the answer's length.
     points_back = (question.plan == "why" and bool(_CONSEQUENCE.search(best.text))) or (
@@ -840,6 +844,29 @@ def _added_items(scored: Sequence[ScoredSentence], chosen: Sequence[ScoredSenten
                 added.append(nxt)
             after = nxt
     return added
+
+
+# How many sentences beyond the one after the best a list's lead-in may run on.
+_FURTHER_STEPS = 2
+
+
+def _goes_on(question: QuestionInfo, prior: ScoredSentence, following: ScoredSentence) -> bool:
+    """Does `following`, the sentence after `prior`, complete the answer `prior` gives?"""
+    text, plan = following.text, question.plan
+    # A list or an explanation whose next sentence goes on about it ("Dette kan for eksempel være
+    # …", "These include …"): the items or the reason are there.
+    if plan != "fact" and _REFERS_BACK.match(text):
+        return True
+    # A reason given about the subject by a pronoun, and what the means achieve ("Slik styrker vi …").
+    if plan == "why" and (_PERSON_BACK.match(text) or _MEANS_BEFORE.match(text)):
+        return True
+    if _ASKS_AFTER.search(question.text) and _NEXT_STEP.match(text):
+        return True
+    # A slide's bullets, flattened into one unpunctuated run of names after their lead-in
+    # ("Prosjekter koblet med … forskningsprosjekt. Kunnskapsaksen Byromsstrategi Bycampus"), are
+    # the list's items; a lead-in that names what the items are ("Virkemidler ... skal partene
+    # utvikle") is often followed by the items themselves, introduced as examples or after a colon.
+    return plan == "list" and (_reads_as_items(text) or _lists_items(prior.text, text))
 
 
 def _lists_items(best: str, following: str) -> bool:

@@ -255,6 +255,25 @@ def test_what_happens_after_a_step_is_answered_by_the_next_step(assistant: Assis
     assert "Deretter blir de koblet på relevante etter- og videreutdanningstilbud" in answer.text
 
 
+def test_a_when_clause_asks_for_the_next_step_and_its_examples(assistant: Assistant) -> None:
+    # "Når X er gjort, hvilke …" asks what follows X, as "etter at" does; the next step ("Deretter
+    # blir de koblet på relevante … tilbud.") goes on to its examples ("Dette kan for eksempel være …").
+    answer = assistant.ask("Når behovene er kartlagt, hvilke utdanningstilbud får bedriftene?")
+    assert not answer.abstained, answer.text
+    for offer in ("videregående skole", "Fagskolen Innlandet", "Høgskolen i Innlandet"):
+        assert offer in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
+def test_a_heading_its_lead_in_and_the_slides_items_make_one_list(assistant: Assistant) -> None:
+    # The best sentence is the slide's heading; its lead-in follows, then the flattened bullets.
+    answer = assistant.ask("What projects does the KMD planning initiative Trondheim ByLab include?")
+    assert not answer.abstained, answer.text
+    for item in ("Kunnskapsaksen", "Byromsstrategi", "Bycampus", "Bydelsutvikling", "Smart cities"):
+        assert item in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_a_slides_flattened_bullets_are_listed_after_their_lead_in(assistant: Assistant) -> None:
     # The slide's items follow their lead-in as one unpunctuated run of names.
     answer = assistant.ask("Hvilke prosjekter hører til Trondheim ByLab?")
