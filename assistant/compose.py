@@ -29,6 +29,7 @@ from assistant.cognates import CognateTable, KinTable
 from assistant.glossary import counterparts
 from assistant.question import (
     QuestionInfo,
+    asks_leader,
     asks_year,
     has_type_evidence,
     same_family,
@@ -702,7 +703,10 @@ def select(
     confidence = float(abstainer.probabilities(row[None, :])[0])
     cutoff = abstainer.threshold if threshold is None else threshold
     # ... and when no sentence has one, none answers, however close its topic.
-    asks_type = question.kind in _ONLY_TYPED or asks_year(question.text)
+    # "Hvem leder …" is answered by the best sentence only when it names someone: a leader named
+    # by a weaker sentence is often someone else (a deck's presenter on its title slide).
+    leader = question.kind == "person" and asks_leader(question.text)
+    asks_type = question.kind in _ONLY_TYPED or asks_year(question.text) or leader
     wrong_type = asks_type and not _gives_kind(question, best)
     # A name in an English question is often translated in a Norwegian or Danish text ("Lithuania",
     # "Litauen"), so there a missing name is evidence for the abstainer to weigh (it was trained

@@ -19,6 +19,7 @@ __all__ = [
     "analyze_question",
     "answer_plan",
     "asked_part",
+    "asks_leader",
     "asks_rate",
     "asks_year",
     "has_new_name",
@@ -68,6 +69,24 @@ _WHEN_THEN_ASKS = re.compile(
 _YEAR_CUE = r"\b(?:hvilket|which|what|vilket|kva|welches|welchem|hvilke) (?:år|year|jahr)\b|\bårstall\b"
 _ASKS_YEAR = re.compile(_YEAR_CUE)
 _YEAR = re.compile(r"(?<![\d.,])\b\d{3,4}\b(?![.,]\d)")  # not "1,882 millioner"
+
+# "Hvem leder …", "Who heads …", "Hvem er leder for …": asked for the person (or team) at the head.
+# Of NorQuAD train and validation's 38 such questions, 37 answers are a name ("Jonas Gahr Støre",
+# "Shackleton", "Liverpool"), none an abbreviation. A slide line that names the bodies involved
+# ("Koordinatorer TK og NTNU") says who coordinates, not who leads. ("Hvem led av …" suffered.)
+_LEADING = (
+    r"(?:led(?:er|et|es|s|de|ede|a)|led(?!\s+(?:av|af)\b)|leiar(?:en)?|leia|leidde|lederen|ledaren?|leads?|heads?|headed|"
+    r"chairs?|chaired|chair(?:man|person)|leader|director|in charge|leitet?|leiter(?:in)?|"
+    r"vorsitzende[rn]?|sjef(?:en)?|chef(?:en)?|direktøren|direktør|direktör(?:en)?|ordfører(?:en)?|"
+    r"borgmester(?:en)?|borgmästare(?:n)?|formann(?:en)?|styrer|styrte)"
+)
+_ASKS_LEADER = re.compile(
+    r"^\W*(?:hvem|kven|vem|who|wer)\s+(?:(?:er|var|blir|ble|vart|är|is|was|ist|war)\s+"
+    rf"(?:the\s+|den\s+|der\s+|die\s+)?)?{_LEADING}\b",
+    re.I,
+)
+# Also the nouns' other forms: "ledere", "ledelse", "ledning", "leiing".
+_SAYS_LEADING = re.compile(rf"\b{_LEADING}\b|\bleder|\bledelse|\bledn|\bleiing", re.I)
 
 _AUXILIARY = (
     r"(?:did|does|do|is|was|are|were|has|have|had|will|would|can|could|should|er|var|har|hadde|"
@@ -607,6 +626,19 @@ def asks_year(question: str) -> bool:
     return bool(_ASKS_YEAR.search(question.lower()))
 
 
+def asks_leader(question: str) -> bool:
+    """Whether the question asks who leads something ("Hvem leder styringsgruppen?", "Who heads …")."""
+    return bool(_ASKS_LEADER.search(question))
+
+
+def _names_a_leader(sentence: str, question: str) -> bool:
+    """A name the question does not hold that is not an abbreviation (a person's, a team's), or any
+    new name in a sentence that says who leads ("NTNU leder arbeidet")."""
+    asked = {w.lower() for w in re.findall(r"\w+", question)}
+    names = [m.group() for m in _INNER_NAME.finditer(sentence) if m.group().lower() not in asked]
+    return any(not n.isupper() for n in names) or (bool(names) and bool(_SAYS_LEADING.search(sentence)))
+
+
 def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
     """Does `sentence` contain the kind of thing the question asks for (where we can tell)?
 
@@ -621,6 +653,8 @@ def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
         names = [m.group() for m in _INSTITUTION.finditer(sentence)]
         names = [n for n in names if _ACRONYM.fullmatch(n) or n[:1].isupper()]
         return any(n.lower() not in asked for n in names)
+    if kind == "person" and asks_leader(question):
+        return _names_a_leader(sentence, question)
     if kind == "person":
         return has_new_name(sentence, question)
     if kind == "name":

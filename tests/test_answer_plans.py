@@ -265,6 +265,19 @@ def test_a_when_clause_asks_for_the_next_step_and_its_examples(assistant: Assist
     _quotes_are_verbatim(answer)
 
 
+def test_who_leads_is_answered_only_by_a_sentence_that_names_someone(assistant: Assistant) -> None:
+    # The slides name the steering group ("Styringsgruppe 4 + 4") and its coordinating bodies
+    # ("Koordinatorer TK og NTNU"), but nobody who leads it; the presenter on the title slide is
+    # someone else.
+    refused = assistant.ask("Hvem er leder for styringsgruppen i Universitetskommune 3.0?")
+    assert refused.abstained, refused.text
+    assert "Smolan" not in refused.text
+    answered = assistant.ask("Hvem leder næringsutvalget i Innlandet fylkeskommune?")
+    assert not answered.abstained, answered.text
+    assert "Per-Gunnar Sveen" in answered.text
+    _quotes_are_verbatim(answered)
+
+
 def test_a_heading_its_lead_in_and_the_slides_items_make_one_list(assistant: Assistant) -> None:
     # The best sentence is the slide's heading; its lead-in follows, then the flattened bullets.
     answer = assistant.ask("What projects does the KMD planning initiative Trondheim ByLab include?")

@@ -8,6 +8,7 @@ from assistant.followup import resolve_followup
 from assistant.glossary import expand_english
 from assistant.question import (
     analyze_question,
+    asks_leader,
     asks_rate,
     has_type_evidence,
     spelled_out_abbreviation,
@@ -194,6 +195,38 @@ def test_a_who_question_is_answered_by_a_name_the_question_does_not_hold() -> No
     # "Befolkningen" is capitalised only as the sentence's first word, and Hamar is asked about.
     assert not has_type_evidence("person", "Befolkningen i Hamar har et høyt utdanningsnivå.", question)
     assert has_type_evidence("person", "Ordfører i Hamar er Einar Busterud.", question)
+
+
+@pytest.mark.parametrize(
+    ("question", "leader"),
+    [
+        ("Hvem leder styringsgruppen for Universitetskommune 3.0?", True),
+        ("Hvem er leder for Arbeiderpartiet?", True),
+        ("Kven leiar utvalet?", True),
+        ("Who chairs the steering group?", True),
+        ("Who is the head of the project?", True),
+        ("Wer leitet das Projekt?", True),
+        ("Vem leder arbetet?", True),
+        # Suffering, being led and taking part are not leading.
+        ("Hvem led av Alzheimers sykdom i 2006?", False),
+        ("Hva ledes av NTNU?", False),
+        ("Hvem sitter i styringsgruppen?", False),
+    ],
+)
+def test_who_leads_is_told_from_other_who_questions(question: str, leader: bool) -> None:
+    assert asks_leader(question) is leader
+
+
+def test_who_leads_is_answered_by_a_name_not_by_the_bodies_involved() -> None:
+    question = "Hvem leder styringsgruppen for Universitetskommune 3.0?"
+    # A slide line naming the coordinating bodies by their abbreviations says who coordinates.
+    assert not has_type_evidence("person", "Koordinatorer TK og NTNU", question)
+    assert not has_type_evidence("person", "Styringsgruppe 4 + 4", question)
+    assert has_type_evidence("person", "Styringsgruppen ledes av rådmann Morten Wolden.", question)
+    # An abbreviation answers when the sentence says it leads.
+    assert has_type_evidence("person", "Arbeidet ledes av NTNU.", question)
+    # Other who-questions still take any new name, abbreviations too.
+    assert has_type_evidence("person", "Koordinatorer TK og NTNU", "Hvem koordinerer arbeidet?")
 
 
 def test_language_of_questions() -> None:
