@@ -458,10 +458,15 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _INNER_NAME = re.compile(r"(?<=[\s(«\"])[A-ZÆØÅÄÖ][\wæøåäö-]+")
 
 
+def _new_names(sentence: str, question: str) -> list[str]:
+    """The capitalised words after the sentence's first that the question does not hold."""
+    asked = {w.lower() for w in re.findall(r"\w+", question)}
+    return [m.group() for m in _INNER_NAME.finditer(sentence) if m.group().lower() not in asked]
+
+
 def has_new_name(sentence: str, question: str) -> bool:
     """Does `sentence` name something (a capitalised word after its first) that `question` does not?"""
-    asked = {w.lower() for w in re.findall(r"\w+", question)}
-    return any(m.group().lower() not in asked for m in _INNER_NAME.finditer(sentence))
+    return bool(_new_names(sentence, question))
 
 
 # Words that open a sentence in capitals without naming anything.
@@ -634,8 +639,7 @@ def asks_leader(question: str) -> bool:
 def _names_a_leader(sentence: str, question: str) -> bool:
     """A name the question does not hold that is not an abbreviation (a person's, a team's), or any
     new name in a sentence that says who leads ("NTNU leder arbeidet")."""
-    asked = {w.lower() for w in re.findall(r"\w+", question)}
-    names = [m.group() for m in _INNER_NAME.finditer(sentence) if m.group().lower() not in asked]
+    names = _new_names(sentence, question)
     return any(not n.isupper() for n in names) or (bool(names) and bool(_SAYS_LEADING.search(sentence)))
 
 
