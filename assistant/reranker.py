@@ -250,10 +250,13 @@ def choose_precision(
         return False
     if native:
         full, low = score(False), score(True)
-        return float(np.abs(low - full).max()) <= _BF16_MAX_SHIFT
-    (full, low), (full_seconds, low_seconds) = _race(lambda: score(False), lambda: score(True), clock, rounds)
-    shift = float(np.abs(low - full).max())
-    return full_seconds >= _BF16_MIN_SPEEDUP * low_seconds and shift <= _BF16_MAX_SHIFT
+        faster = True
+    else:
+        (full, low), (full_seconds, low_seconds) = _race(
+            lambda: score(False), lambda: score(True), clock, rounds
+        )
+        faster = full_seconds >= _BF16_MIN_SPEEDUP * low_seconds
+    return faster and float(np.abs(low - full).max()) <= _BF16_MAX_SHIFT
 
 
 def _race(
