@@ -30,6 +30,7 @@ from assistant.glossary import counterparts
 from assistant.question import (
     QuestionInfo,
     asks_leader,
+    asks_persons_name,
     asks_year,
     has_type_evidence,
     same_family,
@@ -669,7 +670,10 @@ def select(
     if question.kind in ("amount", "count"):
         # "How much" and "how many" are answered by a number: the best sentence that has one.
         ranked.sort(key=lambda s: not (s.typed and s.grounded))
-    if question.kind in _VETO_ONLY or asks_year(question.text):
+    # "Hva heter koordinatoren?" is asked as "Hvem leder …?" is: only the best sentence may answer
+    # (see `leader` below); a weaker one with a name is often someone else's (a deck's presenter).
+    persons_name = question.kind == "name" and asks_persons_name(question.text)
+    if (question.kind in _VETO_ONLY and not persons_name) or asks_year(question.text):
         # "Hva heter …", "Hvor ofte …", "Kva år …": the best of the first few that gives a name (a
         # frequency, a year) answers; when none of them does, none answers (see `wrong_type`).
         giving = [s for s in ranked[:3] if s.grounded and _gives_kind(question, s)]

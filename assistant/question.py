@@ -20,6 +20,7 @@ __all__ = [
     "answer_plan",
     "asked_part",
     "asks_leader",
+    "asks_persons_name",
     "asks_rate",
     "asks_year",
     "has_new_name",
@@ -83,6 +84,24 @@ _LEADING = (
 _ASKS_LEADER = re.compile(
     r"^\W*(?:hvem|kven|vem|who|wer)\s+(?:(?:er|var|blir|ble|vart|är|is|was|ist|war)\s+"
     rf"(?:the\s+|den\s+|der\s+|die\s+)?)?{_LEADING}\b",
+    re.I,
+)
+# "Hva heter koordinatoren?", "What is the name of the project leader?": the name of a person in a
+# role, answered by a person's name. None of NorQuAD train and validation's 153 name questions is
+# answered by an abbreviation alone, so a slide line that names bodies ("Koordinatorer TK og NTNU")
+# names no coordinator (probe18-24), as it names no leader.
+_PERSON_ROLE = (
+    r"(?:koordinator\w*|samordnar\w*|coordinator|leder(?:en)?|leiar(?:en)?|ledare(?:n)?|leader|"
+    r"prosjektleder\w*|prosjektleiar\w*|projektleder\w*|projektledare\w*|project (?:leader|manager)|"
+    r"sjef(?:en)?|chef(?:en)?|direktør(?:en)?|direktör(?:en)?|director|rektor(?:en)?|principal|"
+    r"ordfører(?:en)?|ordførar(?:en)?|borgmester(?:en)?|borgmästare(?:n)?|mayor|styreleder(?:en)?|"
+    r"chair(?:man|person)?|kontaktperson(?:en)?|contact person|talsperson(?:en)?|talsmann(?:en)?|"
+    r"spokes(?:man|person|woman)|trener(?:en)?|tränare(?:n)?|coach|manager)"
+)
+_ASKS_PERSONS_NAME = re.compile(
+    r"(?:\b(?:hva|kva|hvad|vad) (?:heter|het|hette|heiter|hedder|hed)|\b(?:navnet|namnet) (?:på|til)|"
+    r"\bthe names? of|\bwie hei(?:ß|ss)(?:t|en))"
+    rf"(?:\s+(?!som\b|der\b|that\b|who\b|which\b|whose\b)[\w-]+){{0,2}}?\s+{_PERSON_ROLE}\b",
     re.I,
 )
 # Also the nouns' other forms: "ledere", "ledelse", "ledning", "leiing".
@@ -636,6 +655,11 @@ def asks_leader(question: str) -> bool:
     return bool(_ASKS_LEADER.search(question))
 
 
+def asks_persons_name(question: str) -> bool:
+    """Whether the question asks the name of a person in a role ("Kva heiter koordinatoren?")."""
+    return bool(_ASKS_PERSONS_NAME.search(question))
+
+
 def _names_a_leader(sentence: str, question: str) -> bool:
     """A name the question does not hold that is not an abbreviation (a person's, a team's), or any
     new name in a sentence that says who leads ("NTNU leder arbeidet")."""
@@ -661,6 +685,8 @@ def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
         return _names_a_leader(sentence, question)
     if kind == "person":
         return has_new_name(sentence, question)
+    if kind == "name" and asks_persons_name(question):
+        return _names_a_leader(sentence, question)
     if kind == "name":
         return _names_something_new(sentence, question)
     pattern = _TYPE_EVIDENCE.get(kind)

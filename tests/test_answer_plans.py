@@ -278,6 +278,13 @@ def test_who_leads_is_answered_only_by_a_sentence_that_names_someone(assistant: 
     _quotes_are_verbatim(answered)
 
 
+def test_the_name_of_a_person_in_a_role_is_not_answered_by_the_bodies_involved(assistant: Assistant) -> None:
+    # The slides name the coordinating bodies ("Koordinatorer TK og NTNU"), not the coordinator.
+    refused = assistant.ask("What is the name of the coordinator at NTNU for Universitetskommune 3.0?")
+    assert refused.abstained, refused.text
+    assert "Smolan" not in refused.text
+
+
 def test_a_heading_its_lead_in_and_the_slides_items_make_one_list(assistant: Assistant) -> None:
     # The best sentence is the slide's heading; its lead-in follows, then the flattened bullets.
     answer = assistant.ask("What projects does the KMD planning initiative Trondheim ByLab include?")

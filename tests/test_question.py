@@ -9,6 +9,7 @@ from assistant.glossary import expand_english
 from assistant.question import (
     analyze_question,
     asks_leader,
+    asks_persons_name,
     asks_rate,
     has_type_evidence,
     spelled_out_abbreviation,
@@ -227,6 +228,30 @@ def test_who_leads_is_answered_by_a_name_not_by_the_bodies_involved() -> None:
     assert has_type_evidence("person", "Arbeidet ledes av NTNU.", question)
     # Other who-questions still take any new name, abbreviations too.
     assert has_type_evidence("person", "Koordinatorer TK og NTNU", "Hvem koordinerer arbeidet?")
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("Hva heter lederen av styringsgruppen?", True),
+        ("What is the name of the NTNU coordinator?", True),
+        ("Hvad hedder projektlederen?", True),
+        ("Vad heter samordnaren vid NTNU?", True),
+        # The name of a thing, and a role that only qualifies the thing named.
+        ("Hva heter universitetet?", False),
+        ("Hva heter rapporten som koordinatoren skrev?", False),
+    ],
+)
+def test_the_name_of_a_person_in_a_role_is_told_from_other_names(question: str, person: bool) -> None:
+    assert asks_persons_name(question) is person
+
+
+def test_the_name_of_a_person_in_a_role_is_no_abbreviation() -> None:
+    question = "Kva heiter koordinatoren frå NTNU?"
+    assert not has_type_evidence("name", "Koordinatorer TK og NTNU", question)
+    assert has_type_evidence("name", "Koordinator er Kari Nordmann ved NTNU.", question)
+    # The name of an organisation may be an abbreviation.
+    assert has_type_evidence("name", "Samarbeidet ledes av TK og NTNU.", "Hva heter partneren?")
 
 
 def test_language_of_questions() -> None:
