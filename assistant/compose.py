@@ -33,6 +33,7 @@ from assistant.question import (
     asks_persons_name,
     asks_year,
     has_type_evidence,
+    names_the_role,
     same_family,
     spelled_out_abbreviation,
     spells_out,
@@ -670,13 +671,20 @@ def select(
     if question.kind in ("amount", "count"):
         # "How much" and "how many" are answered by a number: the best sentence that has one.
         ranked.sort(key=lambda s: not (s.typed and s.grounded))
-    # "Hva heter koordinatoren?" is asked as "Hvem leder …?" is: only the best sentence may answer
-    # (see `leader` below); a weaker one with a name is often someone else's (a deck's presenter).
+    # "Hva heter koordinatoren?": a weaker sentence with a name answers only when it speaks of the
+    # role too ("sier Palmesus-sjef Leif Fosselie"); another name is often someone else's (a deck's
+    # presenter on its title slide).
     persons_name = question.kind == "name" and asks_persons_name(question.text)
-    if (question.kind in _VETO_ONLY and not persons_name) or asks_year(question.text):
+    if question.kind in _VETO_ONLY or asks_year(question.text):
         # "Hva heter …", "Hvor ofte …", "Kva år …": the best of the first few that gives a name (a
         # frequency, a year) answers; when none of them does, none answers (see `wrong_type`).
-        giving = [s for s in ranked[:3] if s.grounded and _gives_kind(question, s)]
+        giving = [
+            s
+            for s in ranked[:3]
+            if s.grounded
+            and _gives_kind(question, s)
+            and (s is ranked[0] or not persons_name or names_the_role(s.text, question.text))
+        ]
         if giving:
             ranked.remove(giving[0])
             ranked.insert(0, giving[0])

@@ -27,6 +27,7 @@ __all__ = [
     "has_type_evidence",
     "is_instruction",
     "is_name_form",
+    "names_the_role",
     "same_family",
     "spelled_out_abbreviation",
     "spells_out",
@@ -658,6 +659,19 @@ def asks_leader(question: str) -> bool:
 def asks_persons_name(question: str) -> bool:
     """Whether the question asks the name of a person in a role ("Kva heiter koordinatoren?")."""
     return bool(_ASKS_PERSONS_NAME.search(question))
+
+
+def names_the_role(sentence: str, question: str) -> bool:
+    """Whether `sentence` speaks of the role whose holder's name the question asks ("sier
+    Palmesus-sjef Leif Fosselie" for "Hva heter sjefen for Palmesus?"): the role's word without
+    its ending, alone or as the head of a compound ("Instituttledermøte" is a meeting, no leader)."""
+    found = _ASKS_PERSONS_NAME.search(question)
+    if found is None:
+        return False
+    role = re.split(r"\s+", found.group().lower())[-1]
+    stem = re.sub(r"(?:en|n|a|et)$", "", role) if len(role) > 5 else role
+    head = re.compile(rf"{re.escape(stem)}(?:en|n|a|et|er|ene|ar|ane)?$")
+    return any(head.search(word) for word in re.findall(r"[\w-]+", sentence.lower()))
 
 
 def _names_a_leader(sentence: str, question: str) -> bool:

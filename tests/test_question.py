@@ -12,6 +12,7 @@ from assistant.question import (
     asks_persons_name,
     asks_rate,
     has_type_evidence,
+    names_the_role,
     spelled_out_abbreviation,
     spells_out,
 )
@@ -252,6 +253,14 @@ def test_the_name_of_a_person_in_a_role_is_no_abbreviation() -> None:
     assert has_type_evidence("name", "Koordinator er Kari Nordmann ved NTNU.", question)
     # The name of an organisation may be an abbreviation.
     assert has_type_evidence("name", "Samarbeidet ledes av TK og NTNU.", "Hva heter partneren?")
+
+
+def test_a_weaker_sentence_names_the_role_holder_only_where_it_speaks_of_the_role() -> None:
+    question = "Hva heter sjefen for festivalen?"
+    assert names_the_role("Det sier festival-sjef Kari Nordmann.", question)
+    # The head of a compound is the role: a leaders' meeting is no leader, nor is its presenter.
+    assert not names_the_role("Instituttledermøte 21. november Arild Smolan", "Hva heter lederen?")
+    assert not names_the_role("Arild Smolan Seniorrådgiver rektors stab", question)
 
 
 def test_language_of_questions() -> None:
