@@ -814,9 +814,32 @@ def select(
         # document order a weaker sentence that merely comes earlier (a passage's opening line)
         # was quoted before the answer.
         block = sorted(chosen[:joined], key=lambda s: s.start)
-        chosen = block + sorted(chosen[joined:], key=lambda s: -s.score)
+        chosen = block + _completed(question, scored, sorted(chosen[joined:], key=lambda s: -s.score), block)
     confident = best.score >= float(meta.get("lead_share", 1.0))
     return Composition(chosen, _citations(pool, chosen), confidence, False, confident)
+
+
+def _completed(
+    question: QuestionInfo,
+    scored: Sequence[ScoredSentence],
+    runners_up: Sequence[ScoredSentence],
+    taken: Sequence[ScoredSentence],
+) -> list[ScoredSentence]:
+    """The runners-up, each followed by the sentence after it when that one goes on with it, as the
+    best's would ("Deretter blir de koblet på …" after a step of how it works). Not when the
+    runner-up only restates the question, as the best is completed: the sentence after a weaker
+    restatement was mostly filler (another slide line, the next paragraph's opening)."""
+    out: list[ScoredSentence] = []
+    for s in runners_up:
+        out.append(s)
+        following = _beside(scored, s, after=True)
+        if following is None or following.heading or carries_links(following):
+            continue
+        if following in taken or following in runners_up or following in out:
+            continue
+        if _goes_on(question, s, following):
+            out.append(following)
+    return out
 
 
 def reranked(
@@ -876,7 +899,8 @@ def _goes_on(question: QuestionInfo, prior: ScoredSentence, following: ScoredSen
     # A reason given about the subject by a pronoun, and what the means achieve ("Slik styrker vi …").
     if plan == "why" and (_PERSON_BACK.match(text) or _MEANS_BEFORE.match(text)):
         return True
-    if _ASKS_AFTER.search(question.text) and _NEXT_STEP.match(text):
+    # The next step of a process: asked for ("Etter at …, hva …") or part of how it is done.
+    if (plan == "how" or _ASKS_AFTER.search(question.text)) and _NEXT_STEP.match(text):
         return True
     # A slide's bullets, flattened into one unpunctuated run of names after their lead-in
     # ("Prosjekter koblet med … forskningsprosjekt. Kunnskapsaksen Byromsstrategi Bycampus"), are

@@ -285,6 +285,21 @@ def test_the_name_of_a_person_in_a_role_is_not_answered_by_the_bodies_involved(a
     assert "Smolan" not in refused.text
 
 
+def test_a_how_answer_runs_on_to_the_next_step_of_the_process(assistant: Assistant) -> None:
+    # The mapping of needs is one step; "Deretter blir de koblet på …" is the next, wherever the
+    # mapping sentence ranks among the quotes.
+    for question in (
+        "How are the needs of small businesses handled in the competence pilot projects?",
+        # Here the mapping is the second quote, after the sentence on who is offered the scheme.
+        "Hvordan skal Kompetansepiloter fungere for små bedrifter i distriktene?",
+    ):
+        answer = assistant.ask(question)
+        assert not answer.abstained, answer.text
+        assert "kartlegges" in answer.text, answer.text
+        assert "Deretter blir de koblet på" in answer.text, answer.text
+        _quotes_are_verbatim(answer)
+
+
 def test_a_heading_its_lead_in_and_the_slides_items_make_one_list(assistant: Assistant) -> None:
     # The best sentence is the slide's heading; its lead-in follows, then the flattened bullets.
     answer = assistant.ask("What projects does the KMD planning initiative Trondheim ByLab include?")
