@@ -760,10 +760,8 @@ def select(
         # tilbud. Dette kan for eksempel være …", a lead-in, its description, then the slide's items.
         tail = nearest
         for _ in range(_FURTHER_STEPS):
-            following = _beside(scored, tail, after=True)
-            if following is None or following.heading or carries_links(following):
-                break
-            if not _goes_on(question, tail, following):
+            following = _quotable_next(scored, tail)
+            if following is None or not _goes_on(question, tail, following):
                 break
             chosen.append(following)
             tail = following
@@ -832,14 +830,21 @@ def _completed(
     out: list[ScoredSentence] = []
     for s in runners_up:
         out.append(s)
-        following = _beside(scored, s, after=True)
-        if following is None or following.heading or carries_links(following):
-            continue
-        if following in taken or following in runners_up or following in out:
+        following = _quotable_next(scored, s)
+        if following is None or following in taken or following in runners_up or following in out:
             continue
         if _goes_on(question, s, following):
             out.append(following)
     return out
+
+
+def _quotable_next(scored: Sequence[ScoredSentence], s: ScoredSentence) -> ScoredSentence | None:
+    """The sentence after `s`, unless there is none or it could not be quoted as part of an answer
+    (a heading, a document's links)."""
+    following = _beside(scored, s, after=True)
+    if following is None or following.heading or carries_links(following):
+        return None
+    return following
 
 
 def reranked(

@@ -674,9 +674,10 @@ def names_the_role(sentence: str, question: str) -> bool:
     return any(head.search(word) for word in re.findall(r"[\w-]+", sentence.lower()))
 
 
-def _names_a_leader(sentence: str, question: str) -> bool:
-    """A name the question does not hold that is not an abbreviation (a person's, a team's), or any
-    new name in a sentence that says who leads ("NTNU leder arbeidet")."""
+def _names_a_role_holder(sentence: str, question: str) -> bool:
+    """Who holds the role asked ("Hvem leder …", "Hva heter koordinatoren?"): a name the question
+    does not hold that is not an abbreviation (a person's, a team's), or any new name in a sentence
+    that says who leads ("NTNU leder arbeidet")."""
     names = _new_names(sentence, question)
     return any(not n.isupper() for n in names) or (bool(names) and bool(_SAYS_LEADING.search(sentence)))
 
@@ -696,11 +697,11 @@ def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
         names = [n for n in names if _ACRONYM.fullmatch(n) or n[:1].isupper()]
         return any(n.lower() not in asked for n in names)
     if kind == "person" and asks_leader(question):
-        return _names_a_leader(sentence, question)
+        return _names_a_role_holder(sentence, question)
     if kind == "person":
         return has_new_name(sentence, question)
     if kind == "name" and asks_persons_name(question):
-        return _names_a_leader(sentence, question)
+        return _names_a_role_holder(sentence, question)
     if kind == "name":
         return _names_something_new(sentence, question)
     pattern = _TYPE_EVIDENCE.get(kind)
