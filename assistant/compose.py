@@ -31,12 +31,17 @@ from assistant.question import (
     QuestionInfo,
     asks_leader,
     asks_persons_name,
+    asks_who_did,
     asks_year,
     has_type_evidence,
+    names_party,
+    names_someone_new,
     names_the_role,
+    refers_to_person,
     same_family,
     spelled_out_abbreviation,
     spells_out,
+    split_parties,
 )
 from assistant.selector import LinearModel, abstain_features, load_model, sentence_logits, sentence_matrix
 from assistant.translation import WordTranslator
@@ -732,6 +737,10 @@ def select(
             return Composition([best], _citations(pool, [best]), confidence, True)
         return Composition(ranked[:3], [], confidence, True)
 
+    parties = split_parties(question.text)
+    if parties:
+        return _split(question, pool, ranked, parties, confidence)
+
     chosen = [best]
     nearest = _beside(scored, best, after=True)
     # A sentence that only restates the question (a heading, a title) needs the one after it; so
@@ -773,9 +782,16 @@ def select(
     before = _beside(scored, best, after=False) if points_back else None
     if before is not None and not before.heading and not carries_links(before):
         chosen.insert(1, before)
+    # "Hvem grunnla teateret?" answered by "På 1840-tallet grunnla han teateret …": who "han" is
+    # the sentence before says, so it goes ahead.
+    antecedent = _antecedent(question, scored, best)
+    if antecedent is not None and antecedent not in chosen:
+        chosen.insert(1, antecedent)
     limit = plan.list_items if listing else plan.max_sentences
     if chained is not None:
         limit += 1  # the explanation it goes on to is part of the answer
+    if antecedent is not None:
+        limit += 1  # the name the best sentence refers to by a pronoun is part of the answer
     section = _slide_section(scored, best, pool[best.passage_index].text, question.text)
     if section:
         # A slide named by what the question asks about answers with all of its points.
@@ -815,6 +831,53 @@ def select(
         chosen = block + _completed(question, scored, sorted(chosen[joined:], key=lambda s: -s.score), block)
     confident = best.score >= float(meta.get("lead_share", 1.0))
     return Composition(chosen, _citations(pool, chosen), confidence, False, confident)
+
+
+# How far down the ranking a party's share of a sum is looked for.
+_SPLIT_CANDIDATES = 8
+
+
+def _split(
+    question: QuestionInfo,
+    pool: Sequence[Passage],
+    ranked: Sequence[ScoredSentence],
+    parties: Sequence[str],
+    confidence: float,
+) -> Composition:
+    """How a sum is split between the parties the question names: a sentence giving an amount beside
+    each of at least two of them. With fewer, the documents give no split; the answer says so and
+    quotes the amounts they do give (a total, what one payer gives)."""
+    amounts = [
+        s
+        for s in ranked[:_SPLIT_CANDIDATES]
+        if s.grounded and not carries_links(s) and has_type_evidence("amount", s.text, question.text)
+    ]
+    shares: list[ScoredSentence] = []
+    covered = 0
+    for party in parties:
+        share = next((s for s in amounts if names_party(s.text, party, counterparts)), None)
+        if share is None:
+            continue
+        covered += 1
+        if share not in shares:
+            shares.append(share)
+    if covered >= 2:
+        return Composition(shares, _citations(pool, shares), confidence, False, False)
+    given = amounts[:2] or list(ranked[:1])
+    return Composition(given, _citations(pool, given), confidence, True)
+
+
+def _antecedent(
+    question: QuestionInfo, scored: Sequence[ScoredSentence], best: ScoredSentence
+) -> ScoredSentence | None:
+    """For "who did …", the sentence before a best one that names the person by a pronoun, when
+    that sentence names someone the question does not."""
+    if question.kind != "person" or not asks_who_did(question.text) or not refers_to_person(best.text):
+        return None
+    prior = _beside(scored, best, after=False)
+    if prior is None or prior.heading or carries_links(prior):
+        return None
+    return prior if names_someone_new(prior.text, question.text) else None
 
 
 def _completed(

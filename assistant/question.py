@@ -7,7 +7,7 @@ and a name for "hvem", and abstain when the passages hold no sentence of the rig
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -22,15 +22,20 @@ __all__ = [
     "asks_leader",
     "asks_persons_name",
     "asks_rate",
+    "asks_who_did",
     "asks_year",
     "has_new_name",
     "has_type_evidence",
     "is_instruction",
     "is_name_form",
+    "names_party",
+    "names_someone_new",
     "names_the_role",
+    "refers_to_person",
     "same_family",
     "spelled_out_abbreviation",
     "spells_out",
+    "split_parties",
     "uncounted_money",
 ]
 
@@ -659,6 +664,92 @@ def asks_leader(question: str) -> bool:
 def asks_persons_name(question: str) -> bool:
     """Whether the question asks the name of a person in a role ("Kva heiter koordinatoren?")."""
     return bool(_ASKS_PERSONS_NAME.search(question))
+
+
+# "Hvem grunnla teateret?", "Who founded …": the person asked for is the subject of the verb, so an
+# answer sentence that says it with a pronoun ("På 1840-tallet grunnla han teateret …") names them
+# only in the sentence before. Not "Hvem savner Hegerberg å spille for?": a name after the verb is
+# its subject, and the person asked for is someone else.
+# English asks for an object with an auxiliary ("Who did Trondheim ask?"), so there only a name
+# after one marks it.
+_ASKS_WHO_DID = re.compile(
+    r"^\W*(?:(?i:hvem|kven|vem|wer)\s+\w+\s+(?![A-ZÆØÅÄÖ])\S|"
+    r"(?i:who)\s+(?!(?i:did|does|do|will|would|can|could|should|has|have|had|is|was|are|were)\b)\w+|"
+    r"(?i:who)\s+\w+\s+(?![A-ZÆØÅ])\S)"
+)
+_ENDS_IN_PREPOSITION = re.compile(r"\b(?:med|for|til|på|om|with|to|for|about|mit|für)\W*$", re.I)
+# A person referred to by a pronoun early in the sentence, where a subject stands, or as the one
+# who says it (", sier han.", ", says she.").
+_PERSON_PRONOUN = re.compile(
+    r"^(?:\W*\w+){0,6}?\W*\b(?:han|hun|ho|hon|he|she)\b|"
+    r"\b(?:sier|sa|seier|sagde|siger|säger|sade|mener|meiner|mente|forteller|fortel|fortæller|berättar|"
+    r"uttaler|udtaler|skriver|skriv|says|said|explains|writes)\s+(?:han|hun|ho|hon|he|she)\b",
+    re.I,
+)
+
+
+# "How is the money split between Gudbrandsdalen, Fjellregionen and the Kongsvinger region?",
+# "Hvordan fordeles de 6,3 millionene mellom …": a share for each party named, which only
+# sentences that give an amount beside a party answer. A split of anything but money ("Hvordan
+# ble makten delt mellom …") is left to the usual answer.
+_SPLIT = re.compile(
+    r"\b(?:split|divided|distributed|shared|allocated|apportioned|fordel(?:es|t|te|ing|ingen)?|"
+    r"fördela(?:s|t|d)?|fördelning(?:en)?|delt|deles|delte|delas|delad|aufgeteilt|verteilt)\s+"
+    r"(?:\S+\s+){0,4}?(?:between|among|amongst|across|mellom|mellem|mellan|zwischen|unter|på)\s+"
+    r"(?P<parties>[^?.!]+)",
+    re.I,
+)
+_MONEY_TOPIC = re.compile(
+    r"\b(?:money|funds?|funding|budget\w*|costs?|grants?|amount|sum|kroner|kronor|krone|millio\w*|"
+    r"mill|mrd|milliard\w*|peng\w*|midl\w*|beløp\w*|belopp\w*|kostnad\w*|"
+    r"omkostning\w*|utgift\w*|udgift\w*|tilskud\w*|tilskot\w*|bevilg\w*|støtte\w*|stöd\w*|"
+    r"geld\w*|mittel|kosten|betrag)\b|\d",
+    re.I,
+)
+_PARTY_SEPARATOR = re.compile(r"\s*(?:,|;|\band\b|\bog\b|\boch\b|\bund\b|\bor\b|\beller\b)\s*", re.I)
+_PARTY_ARTICLE = re.compile(r"^(?:the|de|dei|den|det|die|der|das)\s+", re.I)
+
+
+def split_parties(question: str) -> list[str]:
+    """The parties a question asks a sum of money to be split between ("Gudbrandsdalen",
+    "the Kongsvinger region"), or [] when it asks no such split or names fewer than two."""
+    found = _SPLIT.search(question)
+    if found is None or not _MONEY_TOPIC.search(question):
+        return []
+    parties = [_PARTY_ARTICLE.sub("", p.strip()) for p in _PARTY_SEPARATOR.split(found.group("parties"))]
+    parties = [p for p in parties if re.search(r"\w{3,}", p)]
+    return parties if len(parties) >= 2 else []
+
+
+def names_party(sentence: str, party: str, counterparts: Callable[[str], str]) -> bool:
+    """Whether `sentence` speaks of `party`: by its name where it has one ("Kongsvinger" in
+    "Kongsvingerregionen"), else by one of its words or their counterparts in the documents'
+    languages ("ministry": "departementet"). Words match on their first five letters."""
+    words = re.findall(r"[\w-]+", party)
+    names = [w for w in words if w[:1].isupper()]
+    keys = names or [w for w in words if len(w) >= 4]
+    stems = {k.lower()[:5] for k in keys}
+    for key in keys:
+        stems |= {c[:5] for c in counterparts(key).split()}
+    return any(w[:5] in stems for w in re.findall(r"\w+", sentence.lower()))
+
+
+def asks_who_did(question: str) -> bool:
+    """Whether the question asks who did or is something, the person being the verb's subject."""
+    found = _ASKS_WHO_DID.search(question)
+    return found is not None and not _ENDS_IN_PREPOSITION.search(question)
+
+
+def names_someone_new(sentence: str, question: str) -> bool:
+    """Whether the sentence a pronoun refers back to gives a name the question does not, its first
+    word included ("Dumas begynte sin karriere …")."""
+    return _names_something_new(sentence, question)
+
+
+def refers_to_person(sentence: str) -> bool:
+    """Whether the sentence speaks of a person by a pronoun among its first words ("Han fremmet …",
+    "Selv sto han i målområdet …")."""
+    return bool(_PERSON_PRONOUN.search(sentence))
 
 
 def names_the_role(sentence: str, question: str) -> bool:

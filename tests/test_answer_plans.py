@@ -382,3 +382,34 @@ def test_the_passage_an_answer_quotes_is_listed_first(assistant: Assistant) -> N
         # Nothing is lost: the same passages, only their order differs.
         assert {p.chunk_id for p in retrieved} == {p.chunk_id for p in answer.passages}
     assert reordered, "retrieval put the quoted passage first for every question: the test shows nothing"
+
+
+def test_a_split_between_named_payers_quotes_each_ones_amount(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Hvordan er kostnadene for Kompetansepiloter fordelt mellom departementet og fylkeskommunen?"
+    )
+    assert not answer.abstained, answer.text
+    assert "4,4 millioner" in answer.text and "1,882 millioner" in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
+def test_a_split_the_documents_do_not_give_is_said_plainly_with_the_amounts_they_do(
+    assistant: Assistant,
+) -> None:
+    # The document gives the ministry's and the county's amounts and the total, never a share per
+    # region: the answer says so rather than quoting the amounts as if they were the split.
+    answer = assistant.ask(
+        "How will the Kompetansepiloter money be divided among Fjellregionen, Gudbrandsdalen and Kongsvinger?"
+    )
+    assert answer.abstained, answer.text
+    assert answer.text.startswith("The documents do not give this"), answer.text
+    assert "millioner kroner" in answer.text and answer.citations
+    _quotes_are_verbatim(answer)
+
+
+def test_who_said_it_is_answered_with_the_sentence_that_names_the_speaker(assistant: Assistant) -> None:
+    # The quote that matches says only "sier han"; who "han" is, the paragraph before says.
+    answer = assistant.ask("Hvem sier at koblingen mellom næring og utdanning står sentralt i satsingen?")
+    assert not answer.abstained, answer.text
+    assert "Per-Gunnar Sveen" in answer.text and "sier han" in answer.text, answer.text
+    _quotes_are_verbatim(answer)

@@ -11,10 +11,14 @@ from assistant.question import (
     asks_leader,
     asks_persons_name,
     asks_rate,
+    asks_who_did,
     has_type_evidence,
+    names_party,
     names_the_role,
+    refers_to_person,
     spelled_out_abbreviation,
     spells_out,
+    split_parties,
 )
 
 
@@ -365,3 +369,42 @@ def test_glossary_adds_scandinavian_counterparts_to_english() -> None:
     for word in ("samarbeider", "fylkeskommune", "finansierer"):
         assert word in expanded
     assert expand_english("Hvem finansierer ordningen?") == ""
+
+
+def test_a_split_of_money_between_named_parties_is_recognised_in_any_language() -> None:
+    assert split_parties("How is the grant divided between Hamar and Herning?") == ["Hamar", "Herning"]
+    assert split_parties("Hvordan fordeles midlene mellom staten, fylket og kommunene?") == [
+        "staten",
+        "fylket",
+        "kommunene",
+    ]
+    assert split_parties("Hur fördelas pengarna mellan departementet och fylkeskommunen?") == [
+        "departementet",
+        "fylkeskommunen",
+    ]
+    # Not a split of money, not between named parties, or only one of them: the usual answer.
+    assert split_parties("Hvordan ble makten delt mellom kongen og parlamentet?") == []
+    assert split_parties("Hvordan er pengene fordelt på regionene?") == []
+    assert split_parties("How much money does the ministry grant?") == []
+
+
+def test_a_party_is_named_by_its_name_or_by_a_counterpart_of_its_word() -> None:
+    def glossary(word: str) -> str:
+        return {"ministry": "departement departementet"}.get(word.lower(), "")
+
+    assert names_party(
+        "Gjennom ordningen har departementet bevilget 4,4 millioner kroner.", "the ministry", glossary
+    )
+    assert names_party("De prioriterte Kongsvingerregionen.", "Kongsvinger region", glossary)
+    # A name is not found by the generic word beside it.
+    assert not names_party("Regionen får 2 millioner kroner.", "Kongsvinger region", glossary)
+
+
+def test_who_did_asks_for_the_subject_and_a_pronoun_refers_to_a_person() -> None:
+    assert asks_who_did("Hvem grunnla teateret i Paris?")
+    assert asks_who_did("Who presented Universitetskommune 3.0?")
+    # The name after the verb is its subject; the person asked for is someone else.
+    assert not asks_who_did("Hvem savner Hegerberg å spille for?")
+    assert not asks_who_did("Who did Trondheim ask for advice?")
+    assert refers_to_person("På 1840-tallet grunnla han teateret.")
+    assert not refers_to_person("Det er NTNU som leder arbeidet, og hun sier at det går bra.")
