@@ -785,7 +785,9 @@ def select(
     # "Hvem grunnla teateret?" answered by "På 1840-tallet grunnla han teateret …": who "han" is
     # the sentence before says, so it goes ahead.
     antecedent = _antecedent(question, scored, best)
-    if antecedent is not None and antecedent not in chosen:
+    if antecedent in chosen:
+        antecedent = None
+    if antecedent is not None:
         chosen.insert(1, antecedent)
     limit = plan.list_items if listing else plan.max_sentences
     if chained is not None:
