@@ -35,7 +35,7 @@ from assistant.question import (
     asks_year,
     has_type_evidence,
     names_party,
-    names_someone_new,
+    names_something_new,
     names_the_role,
     refers_to_person,
     same_family,
@@ -879,7 +879,7 @@ def _antecedent(
     prior = _beside(scored, best, after=False)
     if prior is None or prior.heading or carries_links(prior):
         return None
-    return prior if names_someone_new(prior.text, question.text) else None
+    return prior if names_something_new(prior.text, question.text) else None
 
 
 def _completed(

@@ -29,7 +29,7 @@ __all__ = [
     "is_instruction",
     "is_name_form",
     "names_party",
-    "names_someone_new",
+    "names_something_new",
     "names_the_role",
     "refers_to_person",
     "same_family",
@@ -502,7 +502,7 @@ _OPENERS = frozenset(("det", "den", "de", "dei", "dette", "disse", "desse", "der
                       "sie", "er", "ein", "eine", "im", "am"))  # fmt: skip
 
 
-def _names_something_new(sentence: str, question: str) -> bool:
+def names_something_new(sentence: str, question: str) -> bool:
     """Does `sentence` give a name the question does not: a capitalised word (also its first, unless
     that is a pronoun or the like), a part of a compound counted on its own ("VR-teknologi" names
     nothing new for a question about VR), or a quoted title?"""
@@ -677,7 +677,7 @@ _ASKS_WHO_DID = re.compile(
     r"(?i:who)\s+(?!(?i:did|does|do|will|would|can|could|should|has|have|had|is|was|are|were)\b)\w+|"
     r"(?i:who)\s+\w+\s+(?![A-ZÆØÅ])\S)"
 )
-_ENDS_IN_PREPOSITION = re.compile(r"\b(?:med|for|til|på|om|with|to|for|about|mit|für)\W*$", re.I)
+_ENDS_IN_PREPOSITION = re.compile(r"\b(?:med|for|til|på|om|with|to|about|mit|für)\W*$", re.I)
 # A person referred to by a pronoun early in the sentence, where a subject stands, or as the one
 # who says it (", sier han.", ", says she.").
 _PERSON_PRONOUN = re.compile(
@@ -740,15 +740,9 @@ def asks_who_did(question: str) -> bool:
     return found is not None and not _ENDS_IN_PREPOSITION.search(question)
 
 
-def names_someone_new(sentence: str, question: str) -> bool:
-    """Whether the sentence a pronoun refers back to gives a name the question does not, its first
-    word included ("Dumas begynte sin karriere …")."""
-    return _names_something_new(sentence, question)
-
-
 def refers_to_person(sentence: str) -> bool:
     """Whether the sentence speaks of a person by a pronoun among its first words ("Han fremmet …",
-    "Selv sto han i målområdet …")."""
+    "Selv sto han i målområdet …") or as the one who says it ("…, sier han.")."""
     return bool(_PERSON_PRONOUN.search(sentence))
 
 
@@ -794,7 +788,7 @@ def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
     if kind == "name" and asks_persons_name(question):
         return _names_a_role_holder(sentence, question)
     if kind == "name":
-        return _names_something_new(sentence, question)
+        return names_something_new(sentence, question)
     pattern = _TYPE_EVIDENCE.get(kind)
     if pattern is None:
         return True
