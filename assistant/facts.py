@@ -163,6 +163,10 @@ def _distinctive(record: DocumentRecord) -> set[str]:
     return words
 
 
+# Institutions named after their place ("Høgskolen i Innlandet", "Universitetet i Oslo").
+_INSTITUTION = re.compile(r"(?:høgskol|högskol|hochschul|universit|fagskol|college|institut)", re.I)
+
+
 def named_documents(question: str, records: Sequence[DocumentRecord]) -> dict[str, list[DocumentRecord]]:
     """The documents whose publisher or file the question names ("Hamar", "Trondheim's plan"),
     by the name used: several documents of one municipality are one name, two names a comparison."""
@@ -170,10 +174,13 @@ def named_documents(question: str, records: Sequence[DocumentRecord]) -> dict[st
     tokens = [m.group() for m in matches]
 
     def follows(i: int, k: int) -> bool:
-        """Token i comes k tokens after a capitalised word, in one phrase (no comma between)."""
+        """Token i comes k tokens after a capitalised word, in one phrase (no comma between). The
+        question's first word is capitalised anyway, so it counts only as an institution's name
+        ("Høgskolen i Innlandet already offers …")."""
         j = i - k
         between = question[matches[j].end() : matches[i].start()]
-        return j > 0 and tokens[j][:1].isupper() and "," not in between
+        opening = j > 0 or (j == 0 and bool(_INSTITUTION.match(tokens[0])))
+        return opening and tokens[j][:1].isupper() and "," not in between
 
     # A place inside an organisation's name ("Høgskolen i Innlandet", "Fagskolen Innlandet") names
     # the organisation, not the document about the place; "Hamar, Herning" are two names.
@@ -243,7 +250,18 @@ class _Line:
     end: int
 
 
-def _lines(kind: str, items: Sequence[PartnerItem | FundingItem | GoalItem], publisher: str) -> list[_Line]:
+def _named(name: str, abbreviation: str) -> str:
+    """An organisation as the document introduces it: "Kommunal- og moderniseringsdepartementet (KMD)"."""
+    return f"{name} ({abbreviation})" if abbreviation and abbreviation not in name else name
+
+
+def _lines(
+    kind: str,
+    items: Sequence[PartnerItem | FundingItem | GoalItem],
+    publisher: str,
+    abbreviations: Mapping[str, str],
+) -> list[_Line]:
+    """`abbreviations`: the document's organisations' short names, so a funder reads as a partner does."""
     lines: list[_Line] = []
     seen: set[str] = set()
     if kind == "partner":
@@ -253,9 +271,7 @@ def _lines(kind: str, items: Sequence[PartnerItem | FundingItem | GoalItem], pub
         # (who pays is the funding lines' business).
         chosen = [p for p in others if p.role == "partner"] or [p for p in others if p.role] or others
         for p in chosen:
-            name = (
-                f"{p.name} ({p.abbreviation})" if p.abbreviation and p.abbreviation not in p.name else p.name
-            )
+            name = _named(p.name, p.abbreviation)
             if name in seen:
                 continue
             seen.add(name)
@@ -273,7 +289,8 @@ def _lines(kind: str, items: Sequence[PartnerItem | FundingItem | GoalItem], pub
             if key in seen:
                 continue
             seen.add(key)
-            detail = " · ".join(x for x in (f.amount_text, f.funder, f.period) if x)
+            funder = _named(f.funder, abbreviations.get(f.funder, "")) if f.funder else ""
+            detail = " · ".join(x for x in (f.amount_text, funder, f.period) if x)
             lines.append(_Line(detail, f.quote, f.char_start, f.char_end))
         lines.sort(key=lambda line: line.start)
     else:
@@ -313,12 +330,13 @@ def _document_lines(
         "funding": doc.funding,
         "goal": doc.goals,
     }
+    abbreviations = {p.name: p.abbreviation for p in doc.partners if p.abbreviation}
     left, right = quotes
     name = f"{left}{record.title}{right}"
     stored = passages_of(store, record)
     out: list[str] = []
     for kind in kinds:
-        lines = _lines(kind, by_kind[kind], record.publisher)
+        lines = _lines(kind, by_kind[kind], record.publisher, abbreviations)
         if not lines:
             out.append(_label("none", lang, doc=name, what=_WHAT[kind].get(lang, _WHAT[kind]["en"])))
             continue

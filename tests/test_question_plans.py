@@ -181,6 +181,9 @@ def test_named_documents_by_place_but_not_inside_an_organisation_name() -> None:
     assert names("Hvordan styrker Herning kompetansen?") == ["herning"]
     # "Høgskolen i Innlandet" is a college, not the county's document.
     assert names("På hvilke studiesteder har Høgskolen i Innlandet utdanninger i Hamar?") == ["hamar"]
+    # ... also when the college opens the question; a first word that is no institution still names.
+    assert names("Høgskolen i Innlandet already teaches in Hamar. Why more research?") == ["hamar"]
+    assert names("Bedriftene i Innlandet og Hamar, hva trenger de?") == ["hamar", "innlandet"]
     # Two documents of one municipality are one name: no comparison.
     assert [r.source for r in named_documents("Hva vil Hamar?", RECORDS)["hamar"]] == [
         "hamar-kunnskap-og-kompetanse.txt",
