@@ -29,6 +29,7 @@ from assistant.cognates import CognateTable, KinTable
 from assistant.glossary import counterparts
 from assistant.question import (
     QuestionInfo,
+    amount_party,
     asks_leader,
     asks_persons_name,
     asks_who_did,
@@ -676,6 +677,18 @@ def select(
     if question.kind in ("amount", "count"):
         # "How much" and "how many" are answered by a number: the best sentence that has one.
         ranked.sort(key=lambda s: not (s.typed and s.grounded))
+    party = amount_party(question.text) if question.kind == "amount" else None
+    if party is not None and not names_party(ranked[0].text, party, counterparts):
+        # "How much is the ministry putting in?": the amount beside the ministry, not the county's
+        # beside it, when one of the best few gives it.
+        naming = [
+            s
+            for s in ranked[:_PARTY_CANDIDATES]
+            if s.typed and s.grounded and names_party(s.text, party, counterparts)
+        ]
+        if naming:
+            ranked.remove(naming[0])
+            ranked.insert(0, naming[0])
     # "Hva heter koordinatoren?": a weaker sentence with a name answers only when it speaks of the
     # role too ("sier Palmesus-sjef Leif Fosselie"); another name is often someone else's (a deck's
     # presenter on its title slide).
@@ -767,13 +780,18 @@ def select(
     if listing and nearest in chosen:
         # What completes a list's lead-in may itself go on: "Deretter blir de koblet på relevante
         # tilbud. Dette kan for eksempel være …", a lead-in, its description, then the slide's items.
-        tail = nearest
-        for _ in range(_FURTHER_STEPS):
-            following = _quotable_next(scored, tail)
-            if following is None or not _goes_on(question, tail, following):
+        # A lead-in ending in a colon over bulleted items has them all ("… for at opfylde vores
+        # mål:" and its three "- Vi vil …"), up to the list's length.
+        bulleted = best.text.rstrip().endswith(":") and bool(_BULLET.match(nearest.text))
+        tail, steps = nearest, 0
+        while (following := _quotable_next(scored, tail)) is not None:
+            if bulleted and _BULLET.match(following.text):
+                if len(chosen) >= plan.list_items:
+                    break
+            elif steps >= _FURTHER_STEPS or not _goes_on(question, tail, following):
                 break
             chosen.append(following)
-            tail = following
+            tail, steps = following, steps + 1
     # The reason before a "therefore", the means before a "this is how": the answer, so it goes
     # ahead of a restated question's next sentence, which would push it past the answer's length.
     points_back = (question.plan == "why" and bool(_CONSEQUENCE.search(best.text))) or (
@@ -835,6 +853,8 @@ def select(
     return Composition(chosen, _citations(pool, chosen), confidence, False, confident)
 
 
+# How far down the ranking the amount of the one body an amount question names is looked for.
+_PARTY_CANDIDATES = 4
 # How far down the ranking a party's share of a sum is looked for.
 _SPLIT_CANDIDATES = 8
 
@@ -955,8 +975,10 @@ def _added_items(scored: Sequence[ScoredSentence], chosen: Sequence[ScoredSenten
     return added
 
 
-# How many sentences beyond the one after the best a list's lead-in may run on.
+# How many sentences beyond the one after the best a list's lead-in may run on (bullets aside).
 _FURTHER_STEPS = 2
+# A bulleted item: a dash, a bullet or an asterisk and a space.
+_BULLET = re.compile(r"\s*[-–•*▪]\s")
 
 
 def _goes_on(question: QuestionInfo, prior: ScoredSentence, following: ScoredSentence) -> bool:

@@ -37,7 +37,7 @@ _TERMS: dict[str, str] = {
     "initiative": "tiltak initiativ indsats initiativer",
     "instrument": "virkemidler virkemiddel",
     "action": "tiltak handling indsats",
-    "ministry": "departement departementet ministerium",
+    "minist": "departement departementet ministerium",  # ministry, ministries, a misspelt "ministery"
     "government": "regjeringen staten regeringen",
     "county": "fylke fylkeskommune fylkeskommunen region",
     "municipal": "kommune kommunen kommunal kommunens",

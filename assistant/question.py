@@ -279,6 +279,10 @@ _PLAN_CUES: list[tuple[str, re.Pattern[str]]] = [
             # when ...", "What drives the growth" go on with a determiner, a wh-word or an
             # adverb, which no plural noun there is followed by ("Which partners does ...").
             rf"(?!\s+(?:{_VERB_OBJECT})\b)|"
+            # A noun before the plural noun ("which business clusters", "what research groups")
+            # when an auxiliary follows it, which a verb there ("which ministry finances") has not.
+            r"\b(?:which|what)\s+[^\W\d_]+\s+[^\W\d_]+(?:ies|[^su]s)\s+"
+            r"(?:have|has|are|were|do|does|did|will|would|can|could|should|must)\b|"
             r"\bnevn\b|\bnævn\b|\bräkna upp\b|\brams opp\b"
         ),
     ),
@@ -719,6 +723,27 @@ def split_parties(question: str) -> list[str]:
     parties = [_PARTY_ARTICLE.sub("", p.strip()) for p in _PARTY_SEPARATOR.split(found.group("parties"))]
     parties = [p for p in parties if re.search(r"\w{3,}", p)]
     return parties if len(parties) >= 2 else []
+
+
+# Public bodies that give or get money: "How much is the ministry putting in", "Hvor mye legger
+# fylkeskommunen selv inn", "Hvor meget giver staten".
+_BODY = re.compile(
+    r"\b(?:minist\w*|departement\w*|department\w*|fylkeskommun\w*|county|counties|kommun\w*|"
+    r"municipal\w*|regjering\w*|regering\w*|government|staten|state|landsting\w*|universit\w*|"
+    r"høgskol\w*|högskol\w*|college)\b",
+    re.I,
+)
+
+
+def amount_party(question: str) -> str | None:
+    """The one public body an amount question names, whose amount it asks ("the ministery" in "How
+    much money is the ministery putting into …"), or None when it names none or several (a payer
+    and a recipient: which one's sentence answers is not told by the name)."""
+    bodies = {m.group().lower()[:5] for m in _BODY.finditer(question)}
+    if len(bodies) != 1:
+        return None
+    found = _BODY.search(question)
+    return found.group() if found else None
 
 
 def names_party(sentence: str, party: str, counterparts: Callable[[str], str]) -> bool:

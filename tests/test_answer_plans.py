@@ -62,6 +62,14 @@ def test_a_list_question_quotes_all_its_items(assistant: Assistant) -> None:
     _quotes_are_verbatim(answer)
 
 
+def test_a_lead_in_with_a_colon_is_quoted_with_every_bullet_under_it(assistant: Assistant) -> None:
+    answer = assistant.ask("Hvilke nye veje vil Herning gå for at opfylde sine mål?")
+    assert not answer.abstained
+    for item in ("etablere nye områder", "fleksible uddannelsesløsninger", "uddannelsespolitiske dagsorden"):
+        assert item in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_a_question_naming_two_documents_is_answered_per_document(assistant: Assistant) -> None:
     answer = assistant.ask("How do Hamar and Herning differ in what they want from education?")
     assert answer.corpus_kind == "compare"
@@ -390,6 +398,14 @@ def test_a_split_between_named_payers_quotes_each_ones_amount(assistant: Assista
     )
     assert not answer.abstained, answer.text
     assert "4,4 millioner" in answer.text and "1,882 millioner" in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
+def test_an_amount_asked_of_one_body_quotes_that_bodys_amount_first(assistant: Assistant) -> None:
+    # The county's 1,882 million stands beside the ministry's 4,4; the ministry's is asked.
+    answer = assistant.ask("How much money is the ministry putting into the Kompetansepiloter scheme?")
+    assert not answer.abstained, answer.text
+    assert "4,4 millioner" in answer.citations[0].quote, answer.text
     _quotes_are_verbatim(answer)
 
 

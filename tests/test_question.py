@@ -7,6 +7,7 @@ import pytest
 from assistant.followup import resolve_followup
 from assistant.glossary import expand_english
 from assistant.question import (
+    amount_party,
     analyze_question,
     asks_leader,
     asks_persons_name,
@@ -408,3 +409,11 @@ def test_who_did_asks_for_the_subject_and_a_pronoun_refers_to_a_person() -> None
     assert not asks_who_did("Who did Trondheim ask for advice?")
     assert refers_to_person("På 1840-tallet grunnla han teateret.")
     assert not refers_to_person("Det er NTNU som leder arbeidet, og hun sier at det går bra.")
+
+
+def test_amount_party_is_the_one_body_an_amount_question_names() -> None:
+    assert amount_party("How much money is the ministery putting into the scheme?") == "ministery"
+    assert amount_party("Hvor mye legger fylkeskommunen selv inn?") == "fylkeskommunen"
+    # A payer and a recipient: the name does not tell whose amount is asked.
+    assert amount_party("How much does the ministry give the county?") is None
+    assert amount_party("Hvor mye koster satsingen?") is None

@@ -34,6 +34,10 @@ from vectorstore.store import DocumentRecord
         ("Which thematic areas does the cooperation cover?", "list"),
         ("What regional measures are planned?", "list"),
         ("Which university city attracts students?", "fact"),
+        # A noun before the plural noun, an auxiliary after it: still a list.
+        ("which business clusters have been set up in hamar", "list"),
+        ("What research groups does Hamar need?", "list"),
+        ("Which ministry finances Kompetansepiloter?", "fact"),
         ("What does Hamar want to establish?", "fact"),
         # A verb in -s after "what" is no plural noun: a thing is asked, not a list.
         ("What goes wrong when large projects are initiated?", "fact"),
