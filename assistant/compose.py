@@ -382,6 +382,27 @@ _NEXT_STEP = re.compile(
     re.I,
 )
 
+# A step that follows another: what a described process does next.
+_STEP_FOLLOWS = re.compile(
+    r"^\W*(?:deretter|derefter|därefter|etterpå|etterpå|afterwards|after that|then|next|danach|"
+    r"anschließend)\b",
+    re.I,
+)
+# "How was the temperature", "Hvordan er energibruken": a state is described, no process told.
+_ASKS_STATE = re.compile(
+    r"^\W*(?:hvordan|korleis|hur|how|wie)\s+(?:er|var|ble|blir|vart|är|is|was|are|were|ist|war)\b",
+    re.I,
+)
+# How far down the ranking a how-answer's first step is looked for.
+_STEP_CANDIDATES = 4
+
+
+def _opens_steps(scored: Sequence[ScoredSentence], s: ScoredSentence) -> bool:
+    """Whether the sentence after `s` is the next step of a process `s` begins."""
+    following = _beside(scored, s, after=True)
+    return following is not None and bool(_STEP_FOLLOWS.match(following.text))
+
+
 # A sentence that draws a consequence ("Det er derfor avgjørende å ...", "That is why ...") has
 # its reason in the sentence before it: the answer to "why" is there.
 _CONSEQUENCE = re.compile(
@@ -719,6 +740,20 @@ def select(
         return s.heading and not listing and not (needs_type and s.typed)
 
     ranked.sort(key=label)
+    if (
+        question.plan == "how"
+        and not _ASKS_STATE.match(question.text)
+        and not _opens_steps(scored, ranked[0])
+    ):
+        # A process is told as steps ("I prosjektene skal det kartlegges … . Deretter blir de
+        # koblet på …"): of the best few, the sentence a next step follows tells how it is done,
+        # where the best often restates what is done ("Små bedrifter … skal få tilbud om …").
+        stepping = [
+            s for s in ranked[1:_STEP_CANDIDATES] if s.grounded and not s.heading and _opens_steps(scored, s)
+        ]
+        if stepping:
+            ranked.remove(stepping[0])
+            ranked.insert(0, stepping[0])
     best = ranked[0]
     cross_language = bool(pool) and question.lang != pool[0].lang
     row = abstain_features(

@@ -70,6 +70,19 @@ def test_a_lead_in_with_a_colon_is_quoted_with_every_bullet_under_it(assistant: 
     _quotes_are_verbatim(answer)
 
 
+def test_a_how_question_is_answered_by_the_steps_not_by_the_sentence_that_restates_it(
+    assistant: Assistant,
+) -> None:
+    # "Små bedrifter … skal få tilbud om å øke kompetansen gjennom ordningen" restates the question;
+    # how it is done is the mapping and the next step after it.
+    answer = assistant.ask("Hvordan skal kompetansepilotene hjelpe små bedrifter?")
+    assert not answer.abstained, answer.text
+    assert answer.citations[0].quote.startswith("I prosjektene skal det kartlegges"), answer.text
+    assert "Deretter blir de koblet på" in answer.text, answer.text
+    assert "skal få tilbud om" not in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_a_question_naming_two_documents_is_answered_per_document(assistant: Assistant) -> None:
     answer = assistant.ask("How do Hamar and Herning differ in what they want from education?")
     assert answer.corpus_kind == "compare"
