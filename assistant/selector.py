@@ -89,7 +89,9 @@ _END_PUNCTUATION = re.compile(r"[.!?…:;][\"»”')\]]*$")
 # Words that give a reason or a means, in nb/nn/da/sv/en: the shape of a why/how answer.
 _REASON = re.compile(
     r"\b(?:fordi|derfor|grunnet|skyldes|årsaken|på grunn av|på grund av|som følge av|eftersom|därför|"
-    r"because|due to|therefore|since|for å|for at|för att|in order to|slik at|så at|so that)\b",
+    r"because|due to|therefore|since|for å|for at|för att|in order to|slik at|så at|so that|"
+    # a choice's grounds: "Dette valget bygger både på …", "baseret på", "based on"
+    r"bygger (?:\w+ )?på|basert på|baseret på|baserad på|based on|grunner seg på)\b",
     re.I,
 )
 _MEANS = re.compile(

@@ -83,6 +83,16 @@ def test_a_how_question_is_answered_by_the_steps_not_by_the_sentence_that_restat
     _quotes_are_verbatim(answer)
 
 
+def test_a_why_question_quotes_the_grounds_a_choice_is_built_on(assistant: Assistant) -> None:
+    # "Dette valget bygger både på …" gives the reason for the choice the question restates.
+    answer = assistant.ask(
+        "Why did Innlandet county decide to focus its competence pilot on the wood industry?"
+    )
+    assert not answer.abstained, answer.text
+    assert "Dette valget bygger både på" in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_a_question_naming_two_documents_is_answered_per_document(assistant: Assistant) -> None:
     answer = assistant.ask("How do Hamar and Herning differ in what they want from education?")
     assert answer.corpus_kind == "compare"
