@@ -382,9 +382,11 @@ _NEXT_STEP = re.compile(
     re.I,
 )
 
-# A step that follows another: what a described process does next.
+# A step that follows another: what a described process does next. `_NEXT_STEP` without its words
+# that open many sentences besides a step ("Så langt …", "Sidan …", "Dann …"): here a step decides
+# which sentence answers, not only whether one goes on.
 _STEP_FOLLOWS = re.compile(
-    r"^\W*(?:deretter|derefter|därefter|etterpå|etterpå|afterwards|after that|then|next|danach|"
+    r"^\W*(?:deretter|derefter|därefter|etterpå|efterfølgende|afterwards|after that|then|next|danach|"
     r"anschließend)\b",
     re.I,
 )
