@@ -425,8 +425,11 @@ def test_a_split_between_named_payers_quotes_each_ones_amount(assistant: Assista
 
 
 def test_an_amount_asked_of_one_body_quotes_that_bodys_amount_first(assistant: Assistant) -> None:
-    # The county's 1,882 million stands beside the ministry's 4,4; the ministry's is asked.
-    answer = assistant.ask("How much money is the ministry putting into the Kompetansepiloter scheme?")
+    # The county's 1,882 million stands beside the ministry's 4,4; the ministry's is asked (misspelt,
+    # as people type it).
+    answer = assistant.ask(
+        "How much money is the ministery putting into the Kompetansepiloter scheme in Innlandet?"
+    )
     assert not answer.abstained, answer.text
     assert "4,4 millioner" in answer.citations[0].quote, answer.text
     _quotes_are_verbatim(answer)
