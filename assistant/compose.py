@@ -664,6 +664,14 @@ class Plan:
     list_ratio: float | None = None
 
 
+def _to_front(ranked: list[ScoredSentence], within: int, passes: Callable[[ScoredSentence], bool]) -> None:
+    """Move the first of the best `within` sentences that `passes` to the front (none: no change)."""
+    chosen = next((s for s in ranked[:within] if passes(s)), None)
+    if chosen is not None:
+        ranked.remove(chosen)
+        ranked.insert(0, chosen)
+
+
 def select(
     question: QuestionInfo,
     pool: Sequence[Passage],
@@ -704,14 +712,11 @@ def select(
     if party is not None and not names_party(ranked[0].text, party, counterparts):
         # "How much is the ministry putting in?": the amount beside the ministry, not the county's
         # beside it, when one of the best few gives it.
-        naming = [
-            s
-            for s in ranked[:_PARTY_CANDIDATES]
-            if s.typed and s.grounded and names_party(s.text, party, counterparts)
-        ]
-        if naming:
-            ranked.remove(naming[0])
-            ranked.insert(0, naming[0])
+        _to_front(
+            ranked,
+            _PARTY_CANDIDATES,
+            lambda s: s.typed and s.grounded and names_party(s.text, party, counterparts),
+        )
     # "Hva heter koordinatoren?": a weaker sentence with a name answers only when it speaks of the
     # role too ("sier Palmesus-sjef Leif Fosselie"); another name is often someone else's (a deck's
     # presenter on its title slide).
@@ -719,16 +724,16 @@ def select(
     if question.kind in _VETO_ONLY or asks_year(question.text):
         # "Hva heter …", "Hvor ofte …", "Kva år …": the best of the first few that gives a name (a
         # frequency, a year) answers; when none of them does, none answers (see `wrong_type`).
-        giving = [
-            s
-            for s in ranked[:3]
-            if s.grounded
-            and _gives_kind(question, s)
-            and (s is ranked[0] or not persons_name or names_the_role(s.text, question.text))
-        ]
-        if giving:
-            ranked.remove(giving[0])
-            ranked.insert(0, giving[0])
+        first = ranked[0]
+        _to_front(
+            ranked,
+            3,
+            lambda s: (
+                s.grounded
+                and _gives_kind(question, s)
+                and (s is first or not persons_name or names_the_role(s.text, question.text))
+            ),
+        )
     abbreviation = spelled_out_abbreviation(question.text)
     if abbreviation:
         # "Hva står VAR for?" is answered where the text spells it out: "VAR (video assistant referee)".
@@ -750,12 +755,9 @@ def select(
         # A process is told as steps ("I prosjektene skal det kartlegges … . Deretter blir de
         # koblet på …"): of the best few, the sentence a next step follows tells how it is done,
         # where the best often restates what is done ("Små bedrifter … skal få tilbud om …").
-        stepping = [
-            s for s in ranked[1:_STEP_CANDIDATES] if s.grounded and not s.heading and _opens_steps(scored, s)
-        ]
-        if stepping:
-            ranked.remove(stepping[0])
-            ranked.insert(0, stepping[0])
+        _to_front(
+            ranked, _STEP_CANDIDATES, lambda s: s.grounded and not s.heading and _opens_steps(scored, s)
+        )
     best = ranked[0]
     cross_language = bool(pool) and question.lang != pool[0].lang
     row = abstain_features(

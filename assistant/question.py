@@ -739,11 +739,8 @@ def amount_party(question: str) -> str | None:
     """The one public body an amount question names, whose amount it asks ("the ministery" in "How
     much money is the ministery putting into …"), or None when it names none or several (a payer
     and a recipient: which one's sentence answers is not told by the name)."""
-    bodies = {m.group().lower()[:5] for m in _BODY.finditer(question)}
-    if len(bodies) != 1:
-        return None
-    found = _BODY.search(question)
-    return found.group() if found else None
+    found = list(_BODY.finditer(question))
+    return found[0].group() if len({m.group().lower()[:5] for m in found}) == 1 else None
 
 
 def names_party(sentence: str, party: str, counterparts: Callable[[str], str]) -> bool:
