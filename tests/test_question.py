@@ -82,6 +82,14 @@ def test_a_noun_asks_for_an_amount_only_as_the_head_of_the_question(question: st
         ("Hvilken institution står bag projektet?", "org"),
         ("Hva skjer når behovene er kartlagt?", "other"),
         ("Hvad sker der, når virksomhederne er koblet på?", "other"),
+        # So after any other question word: which things, how, who, where.
+        ("Hvilke tre ting fremhæver kommunen, når den beskriver sin indsats?", "list"),
+        ("How does Herning intend to compete when it comes to attracting students?", "other"),
+        ("Hvem bestemmer når søket skal gjenopptas?", "person"),
+        ("Where was the mayor when the landslide happened?", "place"),
+        # A preposition or an adverb before "when" asks for a time.
+        ("Since when has the road been a European route?", "time"),
+        ("Omtrent når døde kongen?", "time"),
         # Before a comma and the interrogative, "when" opens a clause too.
         ("Når unge vælger en universitetsby, hvilken by trækker især?", "place"),
         ("When the needs have been mapped, what happens to the firms?", "other"),
@@ -93,7 +101,7 @@ def test_a_noun_asks_for_an_amount_only_as_the_head_of_the_question(question: st
         ("What year was Eksportskolen founded?", "time"),
     ],
 )
-def test_when_after_what_opens_a_clause_and_asks_no_time(question: str, kind: str) -> None:
+def test_when_after_a_question_word_opens_a_clause_and_asks_no_time(question: str, kind: str) -> None:
     assert analyze_question(question).kind == kind
 
 
