@@ -36,7 +36,10 @@ questions (stop 49) at the default lr 7e-4 without clipping, the loss went flat 
 training at 7e-4 is fragile, so a retrain should clip the gradient (`--clip 1.0`, lr 5e-4). That
 run learns (running loss 1.96 at step 50, 1.02 at 600, 0.98 at 650, the same to three decimals in
 two runs), but takes ~50 minutes alone and was stopped part-way twice; `--checkpoint FILE` saves
-the state every 50 steps so that a stopped run resumes where it was.
+the state every 50 steps so that a stopped run resumes where it was. Finished (stop 51): held-out
+train top-1 0.805 (shipped 0.803), validation 0.751 (shipped 0.777), and on the English check set's
+105 questions with an answer sentence among the candidates 0.676 against the shipped 0.657: two
+English questions gained for eleven Norwegian ones lost, so not kept.
 """
 
 from __future__ import annotations
