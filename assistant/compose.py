@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assistant.cognates import CognateTable, KinTable
-from assistant.glossary import counterparts
+from assistant.glossary import counterparts, expand_english
 from assistant.question import (
     QuestionInfo,
     amount_party,
@@ -664,6 +664,16 @@ class Plan:
     list_ratio: float | None = None
 
 
+def _heads_what_is_asked(question: QuestionInfo, passage: Passage, heading: str) -> bool:
+    """Whether a heading shares a word with the question besides its document's title: "Tematiske
+    hovedområder" with "Thematic areas in Universitetskommune 3.0?" (through the glossary), where
+    a slide's running header ("Universitetskommune 3.0 …") matches every question that names the
+    document and heads nothing it asks about."""
+    langs = sorted({question.lang, passage.lang})
+    asked = _stems(question.text, langs) | _stems(expand_english(question.text), langs)
+    return bool((_stems(heading, langs) - _stems(passage.title, langs)) & asked)
+
+
 def _to_front(ranked: list[ScoredSentence], within: int, passes: Callable[[ScoredSentence], bool]) -> None:
     """Move the first of the best `within` sentences that `passes` to the front (none: no change)."""
     chosen = next((s for s in ranked[:within] if passes(s)), None)
@@ -746,6 +756,13 @@ def select(
         "6,3 millioner kroner til ..."), and the text below it is a candidate too."""
         return s.heading and not listing and not (needs_type and s.typed)
 
+    top = ranked[0]
+    if label(top) and _heads_what_is_asked(question, pool[top.passage_index], top.text):
+        # The heading scored best because it names what is asked ("Tematiske hovedområder"): what
+        # it heads answers, so the sentence below it leads rather than the next best elsewhere.
+        body = _beside(scored, top, after=True)
+        if body is not None and body.grounded and not body.heading and not carries_links(body):
+            _to_front(ranked, len(ranked), lambda s: s is body)
     ranked.sort(key=label)
     if (
         question.plan == "how"

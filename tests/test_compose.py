@@ -422,6 +422,23 @@ def test_a_slide_heading_is_not_quoted_as_the_answer_to_a_fact_question() -> Non
     assert [c.quote for c in result.citations] == [deck.text.split("\n")[1]]
 
 
+def test_what_a_heading_that_matches_the_question_heads_is_the_answer() -> None:
+    """ "Thematic areas in …?" (no question word, so no list plan) matches the slide's heading best;
+    the answer is the line it heads, not a sentence about something else that scores next."""
+    deck = _passage(
+        "I Universitetskommune 2.0 var de tematiske hovedområdene færre enn nå.\n\n"
+        "Universitetskommune 3.0 Tematiske hovedområder\n"
+        "Byutvikling Helse og velferd Oppvekst og utdanning Smart by",
+        source="trondheim.txt",
+        title="Universitetskommune 3.0",
+    )
+    question = "Universitetskommune tematiske hovedområder"
+    assert analyze_question(question).plan == "fact"
+    result = _ask(question, [deck])
+    assert not result.abstained
+    assert result.citations[0].quote == "Byutvikling Helse og velferd Oppvekst og utdanning Smart by"
+
+
 def test_a_heading_still_leads_into_the_items_of_a_list() -> None:
     deck = _passage(
         "Tematiske hovedområder i universitetskommunen\n"
