@@ -66,7 +66,7 @@ _WHEN = r"\bnår\b|\bhvornår\b|\bwhen\b|\bnär\b|\bwann\b"
 _WHEN_CLAUSE = re.compile(_WHEN)
 _OPENS_WITH_QUESTION_WORD = re.compile(
     r"^\W*(?:(?:og|and|men|but|und|och)\s+)?(?:hva|hvad|vad|kva|what|was|how|hvordan|korleis|hur|"
-    r"who|whom|hvem|vem|kven|wer|where|hvor|kvar|wo|which|hvilk\w*|vilk\w*|kva for|why|hvorfor|"
+    r"who|whom|hvem|vem|kven|wer|where|hvor|kvar|wo|which|hvilk\w*|vilk\w*|why|hvorfor|"
     r"varför|kvifor|warum|wie|welche\w*)\b"
 )
 # And a "when" that opens the question, followed after a comma by the interrogative, opens a clause
