@@ -8,7 +8,8 @@ too. Metrics (all over the current index, deterministic):
 - evidence_hit@k / evidence_mrr@10: rank of the first retrieved passage that holds an expected
   answer (same folding as answer_match) and comes from an expected source: with few documents the
   file-level hit is trivially 1.0, this one still sees the passage that answers never retrieved;
-- answer_match: an expected answer occurs in the answer (case, space and punctuation folded); for a
+- answer_match: an expected answer occurs in the answer (case, space and punctuation folded, the
+  [n] markers between quotes left out, so a span over two quoted sentences counts); for a
   question marked `expected_all` (a list whose answer needs every item), every expected answer must;
 - answer_complete: the share of `expected_all` questions whose answer holds every item;
 - abstain_precision / abstain_recall: abstentions that were right / unanswerables abstained on;
@@ -179,6 +180,16 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+# A citation marker: "[1]" after a quote. It is no part of the quoted text, and between two quoted
+# sentences it would break an expected span that runs over both ("… digitalt.” [1] “Det er …").
+_MARKER = re.compile(r"\[\d+\]")
+
+
+def answer_words(answer: str) -> str:
+    """An answer's text folded for matching, without its citation markers."""
+    return fold(_MARKER.sub(" ", answer))
+
+
 def contains_answer(folded_text: str, expected: str) -> bool:
     """Whether `folded_text` (already folded) holds `expected`, by the answer_match rule."""
     key = fold(expected)
@@ -195,7 +206,7 @@ def score_answer(
             sources.append(p.source)
     expected = set(q.expected_sources)
     rank = next((i for i, s in enumerate(sources) if s in expected), None)
-    folded = fold(answer.text)
+    folded = answer_words(answer.text)
     found = [] if answer.abstained else [a for a in q.expected_answers if contains_answer(folded, a)]
     if q.expected_all:
         matched = bool(q.expected_answers) and len(found) == len(q.expected_answers)

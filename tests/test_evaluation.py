@@ -91,6 +91,26 @@ def test_rank_metrics_and_answer_match_hand_checked() -> None:
     assert m["quote_verbatim"] == 1.0
 
 
+def test_an_expected_span_over_two_quoted_sentences_matches_across_their_marker() -> None:
+    # The reader sees both sentences of the expected span, quoted one after the other; the [1]
+    # between them is the answer's citation, not a word of the text.
+    text = "Framtidens samfunn er digitalt. Det er derfor avgjørende å utvikle kompetansen."
+    p = _passage("a.txt", "a1", text)
+    q = EvalQuestion("1", "?", [text], ["a.txt"])
+    quotes = [
+        ("a1", "Framtidens samfunn er digitalt."),
+        ("a1", "Det er derfor avgjørende å utvikle kompetansen."),
+    ]
+    both = _answer(
+        "«Framtidens samfunn er digitalt.» [1] «Det er derfor avgjørende å utvikle kompetansen.» [1]",
+        [p],
+        quotes,
+    )
+    one = _answer("«Framtidens samfunn er digitalt.» [1]", [p], quotes[:1])
+    assert score_answer(q, both, {"a1": text}.get).answer_match
+    assert not score_answer(q, one, {"a1": text}.get).answer_match
+
+
 def test_abstention_precision_and_recall() -> None:
     p = _passage("a.txt", "a1", "Tekst.")
     answerable = EvalQuestion("1", "?", ["Tekst"], ["a.txt"], answerable=True)
