@@ -426,6 +426,10 @@ _MARKERS: dict[str, frozenset[str]] = {
 }
 
 
+# "When" in each language, a question word no language's markers hold (bokmål and nynorsk share it).
+_WHEN_WORDS = frozenset({"når", "när", "hvornår", "wann", "when"})
+
+
 def _spoken_words(text: str) -> list[str]:
     """The question's words in lower case, without the capitalised words inside its sentences: those
     are names and titles, in whatever language ("Helge Hurums This Time Oslo" in a bokmål question),
@@ -436,6 +440,18 @@ def _spoken_words(text: str) -> list[str]:
         opens = not before or before[-1] in ".!?:"
         if opens or not m.group()[0].isupper():
             words.append(m.group().lower())
+    # A question opens with its question word; a capitalised first word that is none in any
+    # language is a name ("Trondheim steering group size?"), unless nothing else is left.
+    first = re.match(r"\W*(\w+)", text)
+    if (
+        first
+        and first.group(1)[0].isupper()
+        and len(words) > 2
+        and not any(words[0] in markers for markers in _MARKERS.values())
+        and not _OPENS_WITH_QUESTION_WORD.match(text.lower())
+        and words[0] not in _WHEN_WORDS
+    ):
+        words = words[1:]
     return words
 
 

@@ -345,6 +345,9 @@ def test_an_english_title_does_not_make_a_question_english(question: str) -> Non
         ("Hvordan beskriver Chris Cillizza Bernie Sanders?", "nb"),
         ("Når var Francisco Solano López president i Paraguay?", "nb"),
         ("Hvilke projekter hører under Trondheim ByLab?", "da"),
+        # A name that opens a question without a question word ("Trondheim" was read as bokmål).
+        ("Trondheim steering group size?", "en"),
+        ("Når var Kim Il-sung president i Nord-Korea?", "nb"),
     ],
 )
 def test_names_do_not_decide_the_language_of_the_words_around_them(question: str, lang: str) -> None:
