@@ -30,6 +30,7 @@ from assistant.glossary import counterparts, expand_english
 from assistant.question import (
     QuestionInfo,
     amount_party,
+    asks_about_the_document,
     asks_leader,
     asks_persons_name,
     asks_who_did,
@@ -674,6 +675,41 @@ def _heads_what_is_asked(question: QuestionInfo, passage: Passage, heading: str)
     return bool((_stems(heading, langs) - _stems(passage.title, langs)) & asked)
 
 
+# How far into a document its opening lines reach: a title, a byline, a title slide's presenter and
+# date (characters of the cleaned text).
+_OPENING_CHARS = 300
+# How far down the ranking a sentence of the opening lines may be to answer.
+_OPENING_CANDIDATES = 8
+
+
+def _opening_answer(
+    question: QuestionInfo, pool: Sequence[Passage], ranked: Sequence[ScoredSentence]
+) -> ScoredSentence | None:
+    """For "Who gave the presentation?" or "When was the presentation given?": the first sentence of
+    the best passage's document, within its opening lines and among the best few, that names a
+    person (a date); None for any other question."""
+    if question.kind not in ("person", "time") or not ranked or not asks_about_the_document(question.text):
+        return None
+    source = pool[ranked[0].passage_index].source
+    lead = next((s for s in ranked if not s.heading), ranked[0])
+    if _gives_kind(question, lead):
+        return None  # the body's best sentence gives it: what was presented, not who presented it
+
+    def offset(s: ScoredSentence) -> int:
+        return pool[s.passage_index].char_start + s.start
+
+    opening = [
+        s
+        for s in ranked[:_OPENING_CANDIDATES]
+        if pool[s.passage_index].source == source
+        and offset(s) < _OPENING_CHARS
+        and s.grounded
+        and not s.heading
+        and _gives_kind(question, s)
+    ]
+    return min(opening, key=offset, default=None)
+
+
 def _to_front(ranked: list[ScoredSentence], within: int, passes: Callable[[ScoredSentence], bool]) -> None:
     """Move the first of the best `within` sentences that `passes` to the front (none: no change)."""
     chosen = next((s for s in ranked[:within] if passes(s)), None)
@@ -744,6 +780,9 @@ def select(
                 and (s is first or not persons_name or names_the_role(s.text, question.text))
             ),
         )
+    opening = _opening_answer(question, pool, ranked)
+    if opening is not None:
+        _to_front(ranked, len(ranked), lambda s: s is opening)
     abbreviation = spelled_out_abbreviation(question.text)
     if abbreviation:
         # "Hva står VAR for?" is answered where the text spells it out: "VAR (video assistant referee)".
@@ -798,7 +837,11 @@ def select(
     # "Litauen"), so there a missing name is evidence for the abstainer to weigh (it was trained
     # on English questions over Norwegian text), not a veto. Scandinavian languages share names.
     ungrounded = not best.grounded and same_family(question.lang, pool[best.passage_index].lang)
-    if confidence < cutoff or ungrounded or wrong_type:
+    # The document's own opening lines give who made it or when: what is asked of the document is
+    # there, however little the rest of its text speaks of it (the abstainer reads the body's
+    # sentences, which say nothing of a presenter or a date).
+    vouched = opening is not None and best is opening
+    if not vouched and (confidence < cutoff or ungrounded or wrong_type):
         typed_near = any(_gives_kind(question, s) for s in ranked[:3])
         if best.grounded and (needs_type or wrong_type) and not typed_near:
             # The question asks for an amount, a number or a date that the sentences about its

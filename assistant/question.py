@@ -683,6 +683,22 @@ def asks_year(question: str) -> bool:
     return bool(_ASKS_YEAR.search(question.lower()))
 
 
+# The document as a thing made: a presentation, its slides, an article, a web page ("Who gave the
+# presentation …?", "Når ble denne artikkelen oppdatert?"). Who made it and when is said by its
+# opening lines (a title slide's presenter and date, an article's byline), not by its body.
+_ABOUT_DOCUMENT = re.compile(
+    r"\b(?:present\w*|præsent\w*|foredrag\w*|slides?|slideshow|lysbild\w*|bildspel\w*|"
+    r"article|artikkelen|artiklen|artikeln|this document|the document|dokumentet|"
+    r"the (?:web ?)?page|nettsiden|hjemmesiden|websiden)\b",
+    re.I,
+)
+
+
+def asks_about_the_document(question: str) -> bool:
+    """Whether the question names the document as a thing made: a presentation, an article, a page."""
+    return bool(_ABOUT_DOCUMENT.search(question))
+
+
 def asks_leader(question: str) -> bool:
     """Whether the question asks who leads something ("Hvem leder styringsgruppen?", "Who heads …")."""
     return bool(_ASKS_LEADER.search(question))

@@ -588,3 +588,44 @@ def test_a_year_in_one_of_the_first_few_sentences_answers_when_the_best_gives_no
     result = _ask("Kva år vart universitetsskulane i Trondheim etablerte?", [slides])
     assert not result.abstained
     assert "2015" in result.citations[0].quote, [c.quote for c in result.citations]
+
+
+_DECK = Passage(
+    "c0",
+    "trondheim.txt",
+    "Universitetskommune 3.0",
+    "nb",
+    "Universitetskommune 3.0 Trondheim kommune – NTNU\n\n"
+    "1 Universitetskommune 3.0\n"
+    "“Kunnskap for en bedre verden - innovasjon, omstilling og digitalisering i offentlig sektor” "
+    "Instituttledermøte SU 21. november 2018 Arild Smolan Seniorrådgiver rektors stab\n\n"
+    "2 Universitetskommune 3.0 Universitetskommune tilfreds når universiteter var lokalisert "
+    "innenfor kommunegrensen. Samarbeidet organiseres innenfor avgrensede siloer og fagområder.",
+    0,
+    300,
+    1.0,
+)
+
+
+def test_who_gave_a_presentation_and_when_is_answered_by_its_title_slide() -> None:
+    """The presenter and the date are on the deck's first slide, which says nothing else the
+    question asks about: answered there even where the evidence score alone would refuse."""
+    for question in (
+        "When was the Universitetskommune 3.0 presentation given?",
+        "Når ble presentasjonen om Universitetskommune 3.0 holdt?",
+    ):
+        result = _ask(question, [_DECK], threshold=1.1)
+        assert not result.abstained, question
+        assert "21. november 2018" in result.citations[0].quote, question
+
+
+def test_a_date_in_the_body_is_not_replaced_by_the_title_slide() -> None:
+    """ "Når ble planene presentert?" asks when something else was presented: the body's dated
+    sentence answers, not the document's opening lines."""
+    deck = replace(
+        _DECK,
+        text=_DECK.text + " Planene for samarbeidet ble presentert for bystyret i mars 2019.",
+        char_end=400,
+    )
+    result = _ask("Når ble planene for samarbeidet presentert for bystyret?", [deck])
+    assert "mars 2019" in result.citations[0].quote
