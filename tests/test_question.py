@@ -245,6 +245,28 @@ def test_who_leads_is_answered_by_a_name_not_by_the_bodies_involved() -> None:
 
 
 @pytest.mark.parametrize(
+    ("sentence", "leads"),
+    [
+        # A title slide names its presenter: someone, but not the one who leads.
+        (
+            "Instituttledermøte SU 21. november 2018 Arild Smolan Seniorrådgiver rektors stab",
+            False,
+        ),
+        ("Ifølge Kari Nordmann er styringsgruppen viktig for arbeidet.", False),
+        # A leader's title as the head of a compound, or leading said another way.
+        ("Partileder Frode Myrhol vurderer å utlyse en navnekonkurranse.", True),
+        ("Trondheim-ordfører Rita Ottervik er glad for bidraget.", True),
+        ("Senteret med Else Skjeldam i førerstolen fikk 5,7 av 6.", True),
+        ("Partiet under Friedrich Ebert overtok makten.", True),
+    ],
+)
+def test_who_leads_is_answered_by_a_sentence_that_says_someone_leads(sentence: str, leads: bool) -> None:
+    assert (
+        has_type_evidence("person", sentence, "Vem leder styrgruppen för Universitetskommune 3.0?") is leads
+    )
+
+
+@pytest.mark.parametrize(
     ("question", "person"),
     [
         ("Hva heter lederen av styringsgruppen?", True),
