@@ -92,7 +92,8 @@ _LEADING = (
     r"(?:led(?:er|et|es|s|de|ede|a)|led(?!\s+(?:av|af)\b)|leiar(?:en)?|leia|leidde|lederen|ledaren?|leads?|heads?|headed|"
     r"chairs?|chaired|chair(?:man|person)|leader|director|in charge|leitet?|leiter(?:in)?|"
     r"vorsitzende[rn]?|sjef(?:en)?|chef(?:en)?|direktøren|direktør|direktör(?:en)?|ordfører(?:en)?|"
-    r"borgmester(?:en)?|borgmästare(?:n)?|formann(?:en)?|styrer|styrte)"
+    r"borgmester(?:en)?|borgmästare(?:n)?|formann(?:en)?|formand(?:en)?|ordförande(?:n)?|"
+    r"forperson(?:en)?|rektor(?:en)?|rector|styrer|styrte)"
 )
 _ASKS_LEADER = re.compile(
     r"^\W*(?:hvem|kven|vem|who|wer)\s+(?:(?:er|var|blir|ble|vart|är|is|was|ist|war)\s+"

@@ -222,6 +222,10 @@ def test_a_who_question_is_answered_by_a_name_the_question_does_not_hold() -> No
         ("Who is the head of the project?", True),
         ("Wer leitet das Projekt?", True),
         ("Vem leder arbetet?", True),
+        # A chair and a rector lead too (Danish "formand", Swedish "ordförande").
+        ("Hvem er formand for styregruppen?", True),
+        ("Vem är ordförande för styrgruppen?", True),
+        ("Kven er rektor ved NTNU?", True),
         # Suffering, being led and taking part are not leading.
         ("Hvem led av Alzheimers sykdom i 2006?", False),
         ("Hva ledes av NTNU?", False),
