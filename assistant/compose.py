@@ -35,6 +35,7 @@ from assistant.question import (
     asks_persons_name,
     asks_who_did,
     asks_year,
+    counts_the_asked,
     has_type_evidence,
     names_party,
     names_something_new,
@@ -841,6 +842,15 @@ def select(
     # there, however little the rest of its text speaks of it (the abstainer reads the body's
     # sentences, which say nothing of a presenter or a date).
     vouched = opening is not None and best is opening
+    # "Hvor mange mål …?" answered by "Vores strategi er fokuseret om fire mål": a number right before
+    # the counted word, in a passage that holds the question's names, is the count asked for (the
+    # abstainer reads the selector's best sentence, which here has no number).
+    vouched = vouched or (
+        question.kind == "count"
+        and best.typed
+        and best.grounded
+        and counts_the_asked(best.text, question.text)
+    )
     if not vouched and (confidence < cutoff or ungrounded or wrong_type):
         typed_near = any(_gives_kind(question, s) for s in ranked[:3])
         if best.grounded and (needs_type or wrong_type) and not typed_near:

@@ -629,6 +629,25 @@ def _counts_other_things(sentence: str, counted: str) -> bool:
     )
 
 
+def counts_the_asked(sentence: str, question: str) -> bool:
+    """The sentence puts a number right before the word a "how many" question counts ("…
+    fokuseret om fire mål" for "Hvor mange mål …?", a word between allowed: "fem tematiske
+    områder"). When the best answer to a NorQuAD train count question does so, it holds the answer
+    for 76 of 86 questions (against 118 of 151 answered ones overall)."""
+    counted = _counted_word(question)
+    if counted is None:
+        return False
+    stem = counted.split("-")[0][:5]
+    number = _TYPE_EVIDENCE["count"]
+    # A year counts nothing ("Strategien fra 2019 har mål …").
+    tokens = _TOKEN.findall(_YEAR_LIKE.sub(" ", sentence).lower())
+    return any(
+        token.startswith(stem)
+        and any(number.search(t) and not t.startswith(stem) for t in tokens[max(0, i - 2) : i])
+        for i, token in enumerate(tokens)
+    )
+
+
 # A rate: an amount or a count per period or per unit ("hvert år", "per region", "årlig", "each
 # year", "pro Jahr"). "per" before a date or a day is "as of" ("per fredag", "per 2006", "per i
 # dag"), and "hver sin"/"etter hvert" distribute nothing.

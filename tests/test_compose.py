@@ -629,3 +629,21 @@ def test_a_date_in_the_body_is_not_replaced_by_the_title_slide() -> None:
     )
     result = _ask("Når ble planene for samarbeidet presentert for bystyret?", [deck])
     assert "mars 2019" in result.citations[0].quote
+
+
+def test_a_count_of_the_asked_thing_answers_where_the_evidence_score_would_refuse() -> None:
+    """ "… fokuseret om fire mål" counts the goals asked about; the abstainer, reading a best
+    sentence without a number, would refuse."""
+    strategy = _passage(
+        "Vi vil gå nye veje for at opfylde vores mål. Vores strategi er fokuseret om fire mål, som vi "
+        "vil indfri. Herning har mange uddannelser.",
+        source="herning.txt",
+        title="Uddannelsesstrategi Herning",
+    )
+    result = _ask(
+        "Hvor mange mål er Hernings uddannelsesstrategi bygget op omkring?", [strategy], threshold=1.1
+    )
+    assert not result.abstained
+    assert "fire mål" in result.citations[0].quote
+    refused = _ask("Hvor mange studerende er der i Herning?", [strategy], threshold=1.1)
+    assert refused.abstained

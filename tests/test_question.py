@@ -13,6 +13,7 @@ from assistant.question import (
     asks_persons_name,
     asks_rate,
     asks_who_did,
+    counts_the_asked,
     has_type_evidence,
     names_party,
     names_the_role,
@@ -454,3 +455,17 @@ def test_amount_party_is_the_one_body_an_amount_question_names() -> None:
     # A payer and a recipient: the name does not tell whose amount is asked.
     assert amount_party("How much does the ministry give the county?") is None
     assert amount_party("Hvor mye koster satsingen?") is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counts"),
+    [
+        ("Vores strategi er fokuseret om fire mål, som vi vil indfri.", True),
+        ("Samarbeidet har fem tematiske områder.", False),  # counts areas, not goals
+        ("Arbeidet skal nå fire overordnede mål innen 2030.", True),
+        ("Vi vil opfylde vores mål i fællesskab.", False),  # goals, no number
+        ("Strategien fra 2019 har mål for utdanning.", False),  # a number, not before the goals
+    ],
+)
+def test_a_number_right_before_the_counted_word_counts_what_is_asked(sentence: str, counts: bool) -> None:
+    assert counts_the_asked(sentence, "Hvor mange mål har strategien?") is counts
