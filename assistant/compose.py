@@ -36,6 +36,7 @@ from assistant.question import (
     asks_who_did,
     asks_year,
     counts_the_asked,
+    dates_the_named,
     has_type_evidence,
     names_party,
     names_something_new,
@@ -679,6 +680,8 @@ def _heads_what_is_asked(question: QuestionInfo, passage: Passage, heading: str)
 # How far into a document its opening lines reach: a title, a byline, a title slide's presenter and
 # date (characters of the cleaned text).
 _OPENING_CHARS = 300
+# How far down the ranking the year of what a "when" question names is looked for.
+_DATED_CANDIDATES = 3
 # How far down the ranking a sentence of the opening lines may be to answer.
 _OPENING_CANDIDATES = 8
 
@@ -781,6 +784,14 @@ def select(
                 and (s is first or not persons_name or names_the_role(s.text, question.text))
             ),
         )
+    if question.kind == "time":
+        # "Når kom universitetsskolene i gang?": of the best few, the line that gives a year right
+        # after what is asked about ("Universitetsskoler (2015)") answers.
+        _to_front(
+            ranked,
+            _DATED_CANDIDATES,
+            lambda s: s.typed and s.grounded and dates_the_named(s.text, question.text),
+        )
     opening = _opening_answer(question, pool, ranked)
     if opening is not None:
         _to_front(ranked, len(ranked), lambda s: s is opening)
@@ -843,13 +854,17 @@ def select(
     # sentences, which say nothing of a presenter or a date).
     vouched = opening is not None and best is opening
     # "Hvor mange mål …?" answered by "Vores strategi er fokuseret om fire mål": a number right before
-    # the counted word, in a passage that holds the question's names, is the count asked for (the
-    # abstainer reads the selector's best sentence, which here has no number).
+    # the counted word, in a passage that holds the question's names, is the count asked for; so is a
+    # year right after the name a "when" question asks about ("Universitetsskoler (2015)"). The
+    # abstainer reads the selector's best sentence (here often without a number) and the
+    # reranker, trained on prose, is unsure of a slide's line.
     vouched = vouched or (
-        question.kind == "count"
-        and best.typed
+        best.typed
         and best.grounded
-        and counts_the_asked(best.text, question.text)
+        and (
+            (question.kind == "count" and counts_the_asked(best.text, question.text))
+            or (question.kind == "time" and dates_the_named(best.text, question.text))
+        )
     )
     if not vouched and (confidence < cutoff or ungrounded or wrong_type):
         typed_near = any(_gives_kind(question, s) for s in ranked[:3])

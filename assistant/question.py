@@ -648,6 +648,25 @@ def counts_the_asked(sentence: str, question: str) -> bool:
     )
 
 
+# What a "when" question asks the date of: a name inside it (not its first word) or a long word,
+# often a compound ("universitetsskolene").
+_NAME_IN_QUESTION = re.compile(r"(?<=\s)[A-ZÆØÅÄÖ][\wæøåäö-]{3,}|[\wæøåäö-]{9,}")
+
+
+def dates_the_named(sentence: str, question: str) -> bool:
+    """The sentence puts a year right after a name the question asks about ("Universitetsskoler
+    (2015)" for "Hvilket år kom universitetsskolene i gang?"). When the best answer to a NorQuAD
+    train time question does so, it holds the answer for 39 of 44 questions (against 508 of 647
+    answered ones overall); none of the 264 NorQuAD time questions asked of the strategy corpus
+    is answered so."""
+    names = {word.lower()[: max(5, len(word) - 3)] for word in _NAME_IN_QUESTION.findall(question)}
+    tokens = _TOKEN.findall(sentence.lower())
+    return bool(names) and any(
+        _YEAR_LIKE.fullmatch(token) and any(t.startswith(n) for t in tokens[max(0, i - 2) : i] for n in names)
+        for i, token in enumerate(tokens)
+    )
+
+
 # A rate: an amount or a count per period or per unit ("hvert år", "per region", "årlig", "each
 # year", "pro Jahr"). "per" before a date or a day is "as of" ("per fredag", "per 2006", "per i
 # dag"), and "hver sin"/"etter hvert" distribute nothing.

@@ -647,3 +647,19 @@ def test_a_count_of_the_asked_thing_answers_where_the_evidence_score_would_refus
     assert "fire mål" in result.citations[0].quote
     refused = _ask("Hvor mange studerende er der i Herning?", [strategy], threshold=1.1)
     assert refused.abstained
+
+
+def test_a_when_question_is_answered_by_the_year_beside_what_it_names() -> None:
+    """A slide lists agreements with their years; the one asked about answers, ahead of a line
+    that scores as well and gives another agreement's year, even where the evidence score alone
+    would refuse."""
+    slide = _passage(
+        "Hva har vi i 2.0\nUniversitetskommune Helse og velferd (2017)\n"
+        "Universitetsskoler (2015) Veilederutdanning for lærerne på universitetsskolene\n"
+        "Trondheim som et varig samarbeid mellom kommunen og universitetet",
+        source="trondheim.txt",
+        title="Universitetskommune 3.0",
+    )
+    result = _ask("Når kom universitetsskolene i gang i samarbeidet?", [slide], threshold=1.1)
+    assert not result.abstained
+    assert result.citations[0].quote.startswith("Universitetsskoler (2015)")

@@ -14,6 +14,7 @@ from assistant.question import (
     asks_rate,
     asks_who_did,
     counts_the_asked,
+    dates_the_named,
     has_type_evidence,
     names_party,
     names_the_role,
@@ -469,3 +470,15 @@ def test_amount_party_is_the_one_body_an_amount_question_names() -> None:
 )
 def test_a_number_right_before_the_counted_word_counts_what_is_asked(sentence: str, counts: bool) -> None:
     assert counts_the_asked(sentence, "Hvor mange mål har strategien?") is counts
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dated"),
+    [
+        ("Universitetsskoler (2015) Veilederutdanning for lærerne", True),
+        ("Universitetskommune Helse og velferd (2017)", False),  # another agreement's year
+        ("Samarbeidet startet i 2015.", False),  # a year, but not beside what is asked about
+    ],
+)
+def test_a_year_right_after_what_is_asked_about_dates_it(sentence: str, dated: bool) -> None:
+    assert dates_the_named(sentence, "Når kom universitetsskolene i gang i Trondheim?") is dated
