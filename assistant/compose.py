@@ -784,9 +784,11 @@ def select(
                 and (s is first or not persons_name or names_the_role(s.text, question.text))
             ),
         )
-    if question.kind == "time":
-        # "Når kom universitetsskolene i gang?": of the best few, the line that gives a year right
-        # after what is asked about ("Universitetsskoler (2015)") answers.
+    if question.kind == "time" and not ranked[0].typed:
+        # "Når kom universitetsskolene i gang?": when the best sentence gives no date at all, the line
+        # of the best few that gives a year right after what is asked about ("Universitetsskoler
+        # (2015)") answers. Not over a dated best: on NorQuAD validation a name's years in brackets
+        # ("The Beatles (1957–1970)") then displaced the answer ("… gjennombruddet … kom i 1963").
         _to_front(
             ranked,
             _DATED_CANDIDATES,

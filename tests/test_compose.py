@@ -650,11 +650,10 @@ def test_a_count_of_the_asked_thing_answers_where_the_evidence_score_would_refus
 
 
 def test_a_when_question_is_answered_by_the_year_beside_what_it_names() -> None:
-    """A slide lists agreements with their years; the one asked about answers, ahead of a line
-    that scores as well and gives another agreement's year, even where the evidence score alone
-    would refuse."""
+    """A slide lists agreements with their years; the one asked about answers, ahead of a line on
+    the schools that gives no date, even where the evidence score alone would refuse."""
     slide = _passage(
-        "Hva har vi i 2.0\nUniversitetskommune Helse og velferd (2017)\n"
+        "Hva har vi i 2.0\nSamarbeidet om universitetsskolene kom i gang med felles møteplasser\n"
         "Universitetsskoler (2015) Veilederutdanning for lærerne på universitetsskolene\n"
         "Trondheim som et varig samarbeid mellom kommunen og universitetet",
         source="trondheim.txt",
@@ -663,3 +662,16 @@ def test_a_when_question_is_answered_by_the_year_beside_what_it_names() -> None:
     result = _ask("Når kom universitetsskolene i gang i samarbeidet?", [slide], threshold=1.1)
     assert not result.abstained
     assert result.citations[0].quote.startswith("Universitetsskoler (2015)")
+
+
+def test_a_dated_best_sentence_keeps_the_lead_over_a_name_with_its_years() -> None:
+    """ "McCartney var medlem av The Beatles (1957–1970)" gives the band's years, not when it broke
+    through: a best sentence that gives a date keeps the lead."""
+    bio = _passage(
+        "Det store gjennombruddet for The Beatles i Storbritannia kom i 1963 med singelen Please Please Me. "
+        "McCartney var medlem av The Beatles (1957–1970) og Wings (1971–1980).",
+        source="mccartney.txt",
+        title="Paul McCartney",
+    )
+    result = _ask("Når ble The Beatles ordentlig kjent i Storbritannia?", [bio])
+    assert "1963" in result.citations[0].quote
