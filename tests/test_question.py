@@ -472,6 +472,12 @@ def test_a_number_right_before_the_counted_word_counts_what_is_asked(sentence: s
     assert counts_the_asked(sentence, "Hvor mange mål har strategien?") is counts
 
 
+def test_a_sum_of_money_is_no_count_of_things() -> None:
+    # Any sum has a number before "millioner": it says how much, not whose money it is.
+    question = "Hvor mange millioner kroner har Herning Kommune tilført uddannelsesindsatsen?"
+    assert not counts_the_asked("Til sammen blir det nesten 6,3 millioner kroner.", question)
+
+
 @pytest.mark.parametrize(
     ("sentence", "dated"),
     [
