@@ -340,7 +340,7 @@ def _gives_kind(question: QuestionInfo, sentence: ScoredSentence) -> bool:
 
 
 # How many more passages a question for a number reads when the first ones hold no number.
-_MORE_PASSAGES = 2
+MORE_PASSAGES = 2
 # Late-chunked sentences embedded on their own per question: the selector's best REFINE_SENTENCES
 # (twice as many for a question in another language than the passages) and the neighbours of its
 # best _REFINE_NEIGHBOURS_OF. On NorQuAD validation this gives the answers of separate sentence
@@ -1207,7 +1207,7 @@ def compose(
         # No sentence of the top passages holds a number at all, so none can say how much or
         # how many: the number may be in the next passages ("Vores strategi er fokuseret om fire
         # mål" was fifth for "Hvor mange mål ...?"). The abstainer still decides on them.
-        wider = max_passages + _MORE_PASSAGES
+        wider = max_passages + MORE_PASSAGES
         # Anew over the wider pool: ranks and gaps are relative to every candidate.
         features = sentence_features(
             question, passages, query_vector, vectors, idf, wider, refine, translator=translator

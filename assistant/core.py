@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.compose import Plan, compose, quoted_first
+from assistant.compose import MORE_PASSAGES, Plan, compose, quoted_first
 from assistant.facts import answer_from_facts, asked_facts, compares, named_documents, speaks_of
 from assistant.followup import History, resolve_followup
 from assistant.generate import AnswerGenerator, make_generator
@@ -171,10 +171,14 @@ class Assistant:
         info = replace(info, corrections=self.retriever.corrections(query, info.lang))
         query_vector = np.asarray(self.store.embeddings.embed_query(query), dtype=np.float32)
         t1 = time.perf_counter()
+        shown = k or self.settings.top_k
+        # Composition reads as deep as a number question may need (`compose`), however few
+        # passages the answer shows: the chat's answer is then the one the evaluator (k=20) scores.
+        depth = max(shown, self.settings.answer_passages + MORE_PASSAGES)
         passages = self.retriever.retrieve(
             query,
             info.lang,
-            k or self.settings.top_k,
+            depth,
             sources,
             mode,
             query_vector=query_vector,
@@ -188,7 +192,9 @@ class Assistant:
             facts_answer = answer_from_facts(facts, text, info.lang, self.store, targets)
             if not facts_answer.abstained:
                 facts_answer.retrieval_query = query
-                facts_answer.passages += [p for p in passages if facts_answer.passage(p.chunk_id) is None]
+                facts_answer.passages += [
+                    p for p in passages[:shown] if facts_answer.passage(p.chunk_id) is None
+                ]
                 facts_answer.timings_ms = {
                     "retrieve_ms": round((t2 - t0) * 1000, 1),
                     "total_ms": round((time.perf_counter() - started) * 1000, 1),
@@ -208,6 +214,8 @@ class Assistant:
         )
         t3 = time.perf_counter()
         passages = quoted_first(passages, composition.citations)
+        # The passages shown: the first `shown`, and any quoted one beyond them (quoted come first).
+        passages = passages[: max(shown, len({c.chunk_id for c in composition.citations}))]
         # The document has no such items: a sentence that speaks of none of them is no answer.
         unrelated = not any(speaks_of(kind, c.quote) for c in composition.citations for kind in facts)
         if facts_answer is not None and not composition.abstained and unrelated:

@@ -455,3 +455,13 @@ def test_who_said_it_is_answered_with_the_sentence_that_names_the_speaker(assist
     assert not answer.abstained, answer.text
     assert "Per-Gunnar Sveen" in answer.text and "sier han" in answer.text, answer.text
     _quotes_are_verbatim(answer)
+
+
+def test_the_chat_answers_what_the_evaluator_scores(assistant: Assistant) -> None:
+    """The evaluator asks for 20 passages to rank them; the chat shows 5. A count whose number is
+    only in the sixth passage ("Vores strategi er fokuseret om fire mål") is answered alike."""
+    question = "Hvor mange mål er Hernings uddannelsesstrategi bygget op omkring?"
+    chat, evaluated = assistant.ask(question), assistant.ask(question, k=20)
+    assert "fire mål" in chat.text
+    assert chat.text == evaluated.text
+    assert len(chat.passages) <= assistant.settings.top_k
