@@ -870,7 +870,9 @@ def select(
     )
     if not vouched and (confidence < cutoff or ungrounded or wrong_type):
         typed_near = any(_gives_kind(question, s) for s in ranked[:3])
-        if best.grounded and (needs_type or wrong_type) and not typed_near:
+        # Not for who leads: the best sentence without a leader seldom speaks of the role at all
+        # ("Befolkningen i Hamar …" for "Hvem er ordfører i Hamar?"), and quoting it looks like an answer.
+        if best.grounded and (needs_type or (wrong_type and not leader)) and not typed_near:
             # The question asks for an amount, a number or a date that the sentences about its
             # topic do not give: say so, and quote what the documents do say about it.
             return Composition([best], _citations(pool, [best]), confidence, True)
