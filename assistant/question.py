@@ -438,10 +438,6 @@ _MARKERS: dict[str, frozenset[str]] = {
 }
 
 
-# "When" in each language, a question word no language's markers hold (bokmål and nynorsk share it).
-_WHEN_WORDS = frozenset({"når", "när", "hvornår", "wann", "when"})
-
-
 def _spoken_words(text: str) -> list[str]:
     """The question's words in lower case, without the capitalised words inside its sentences: those
     are names and titles, in whatever language ("Helge Hurums This Time Oslo" in a bokmål question),
@@ -461,7 +457,7 @@ def _spoken_words(text: str) -> list[str]:
         and len(words) > 2
         and not any(words[0] in markers for markers in _MARKERS.values())
         and not _OPENS_WITH_QUESTION_WORD.match(text.lower())
-        and words[0] not in _WHEN_WORDS
+        and not _WHEN_CLAUSE.fullmatch(words[0])  # "when": no language's marker holds it
     ):
         words = words[1:]
     return words
@@ -641,8 +637,6 @@ def counts_the_asked(sentence: str, question: str) -> bool:
     counted = _counted_word(question)
     number = _TYPE_EVIDENCE["count"]
     if counted is None or number.search(counted) or _MONEY_UNIT.fullmatch(counted):
-        # "Hvor mange millioner kroner …?" asks how much money: any sum puts a number before
-        # "millioner", whoever's sum it is.
         return False
     stem = counted.split("-")[0][:5]
     # A year counts nothing ("Strategien fra 2019 har mål …").
