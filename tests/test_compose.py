@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from assistant.compose import (
     REFINE_SENTENCES,
@@ -548,6 +549,21 @@ def test_a_question_for_a_year_is_answered_only_by_a_sentence_that_names_one() -
         title="Uddannelsesstrategi",
     )
     assert _ask(question, [strategy]).abstained
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "The ministry's money is spread over a three-year period. Which years does that period cover?",
+        "Vilka år omfattar treårsperioden?",
+        "Hvilke år dekker treårsperioden?",
+    ],
+)
+def test_which_years_asks_for_years_not_for_any_number(question: str) -> None:
+    funding = "Gjennom ordningen har departementet bevilget 4,4 millioner kroner over en treårsperiode."
+    assert analyze_question(question).kind == "time"
+    assert not has_type_evidence("time", funding, question)
+    assert has_type_evidence("time", "Perioden varer fra 2021 til 2023.", question)
 
 
 def test_the_amount_a_question_names_with_its_unit_is_no_answer_to_a_share_of_it() -> None:
