@@ -888,6 +888,15 @@ def select(
     # does a list or an explanation whose next sentence goes on about it ("Dette kan for eksempel
     # være …", "These include …"): the items or the reason are there.
     continues = nearest is not None and _goes_on(question, best, nearest)
+    # A lead-in that ends in a colon over bulleted points ("… for at opfylde vores mål:") says
+    # nothing alone: the points are the means, the reasons or the items, whatever the plan.
+    introduces = (
+        question.plan != "fact"
+        and best.text.rstrip().endswith(":")
+        and nearest is not None
+        and bool(_BULLET.match(nearest.text))
+    )
+    continues = continues or introduces
     restated = best.novelty <= _RESTATES and nearest is not None and not nearest.heading
     chained = None
     if nearest is not None and (restated or continues) and not carries_links(nearest):
@@ -905,7 +914,7 @@ def select(
         ):
             chained = after
             chosen.append(chained)
-    if listing and nearest in chosen:
+    if (listing or introduces) and nearest in chosen:
         # What completes a list's lead-in may itself go on: "Deretter blir de koblet på relevante
         # tilbud. Dette kan for eksempel være …", a lead-in, its description, then the slide's items.
         # A lead-in ending in a colon over bulleted items has them all ("… for at opfylde vores
@@ -916,7 +925,7 @@ def select(
             if bulleted and _BULLET.match(following.text):
                 if len(chosen) >= plan.list_items:
                     break
-            elif steps >= _FURTHER_STEPS or not _goes_on(question, tail, following):
+            elif not listing or steps >= _FURTHER_STEPS or not _goes_on(question, tail, following):
                 break
             chosen.append(following)
             tail, steps = following, steps + 1
@@ -936,6 +945,8 @@ def select(
     if antecedent is not None:
         chosen.insert(1, antecedent)
     limit = plan.list_items if listing else plan.max_sentences
+    if introduces:
+        limit = max(limit, min(len(chosen), plan.list_items))  # the lead-in and its points
     if chained is not None:
         limit += 1  # the explanation it goes on to is part of the answer
     if antecedent is not None:

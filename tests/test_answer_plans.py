@@ -70,6 +70,18 @@ def test_a_lead_in_with_a_colon_is_quoted_with_every_bullet_under_it(assistant: 
     _quotes_are_verbatim(answer)
 
 
+def test_a_how_question_answered_by_a_lead_in_quotes_its_bullets(assistant: Assistant) -> None:
+    # "… for at opfylde vores mål:" says nothing alone; the points under it are how.
+    answer = assistant.ask("Hvordan vil Herning nå sine mål?")
+    assert not answer.abstained, answer.text
+    lead_in = next(i for i, c in enumerate(answer.citations) if c.quote.endswith("opfylde vores mål:"))
+    points = [c.quote for c in answer.citations[lead_in + 1 :]]
+    assert points and all(p.startswith("- ") for p in points[:3]), answer.text
+    for item in ("etablere nye områder", "fleksible uddannelsesløsninger", "uddannelsespolitiske dagsorden"):
+        assert item in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_a_how_question_is_answered_by_the_steps_not_by_the_sentence_that_restates_it(
     assistant: Assistant,
 ) -> None:
