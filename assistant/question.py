@@ -81,7 +81,10 @@ _WHEN_THEN_ASKS = re.compile(
 # (all 14 such questions of NorQuAD train have one in the answer, "741" among them); "de senere
 # år" gives none. "Which years" asks for years as well ("Which years does the period cover?" is not
 # answered by "4,4 millioner kroner over en treårsperiode").
-_YEAR_CUE = r"\b(?:hvilket|which|what|vilket|vilka|kva|welches|welchem|welche|hvilke) (?:år|years?|jahre?)\b|\bårstall\b"
+_YEAR_CUE = (
+    r"\b(?:hvilket|which|what|vilket|vilka|kva|welches|welchem|welche|hvilke) (?:år|years?|jahre?)\b|"
+    r"\bårstall\b"
+)
 _ASKS_YEAR = re.compile(_YEAR_CUE)
 _YEAR = re.compile(r"(?<![\d.,])\b\d{3,4}\b(?![.,]\d)")  # not "1,882 millioner"
 
