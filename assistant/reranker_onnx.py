@@ -89,6 +89,9 @@ class OnnxScorer:
                 export_reranker(model, tmp)
         options = ort.SessionOptions()
         options.intra_op_num_threads = os.cpu_count() or 1
+        # As the embedder's (vectorstore/onnx_backend.py): threads that spin after a run take the
+        # cores from the next model an answer runs.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.path = path
         self._session: Any = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
