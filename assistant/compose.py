@@ -890,12 +890,8 @@ def select(
     continues = nearest is not None and _goes_on(question, best, nearest)
     # A lead-in that ends in a colon over bulleted points ("… for at opfylde vores mål:") says
     # nothing alone: the points are the means, the reasons or the items, whatever the plan.
-    introduces = (
-        question.plan != "fact"
-        and best.text.rstrip().endswith(":")
-        and nearest is not None
-        and bool(_BULLET.match(nearest.text))
-    )
+    bulleted = best.text.rstrip().endswith(":") and nearest is not None and bool(_BULLET.match(nearest.text))
+    introduces = bulleted and question.plan != "fact"
     continues = continues or introduces
     restated = best.novelty <= _RESTATES and nearest is not None and not nearest.heading
     chained = None
@@ -919,7 +915,6 @@ def select(
         # tilbud. Dette kan for eksempel være …", a lead-in, its description, then the slide's items.
         # A lead-in ending in a colon over bulleted items has them all ("… for at opfylde vores
         # mål:" and its three "- Vi vil …"), up to the list's length.
-        bulleted = best.text.rstrip().endswith(":") and bool(_BULLET.match(nearest.text))
         tail, steps = nearest, 0
         while (following := _quotable_next(scored, tail)) is not None:
             if bulleted and _BULLET.match(following.text):
