@@ -296,6 +296,14 @@ def test_the_name_of_a_person_in_a_role_is_no_abbreviation() -> None:
     assert has_type_evidence("name", "Samarbeidet ledes av TK og NTNU.", "Hva heter partneren?")
 
 
+def test_a_word_of_the_question_inflected_names_nothing_new() -> None:
+    question = "Kva heiter dei start-up labs som Hamar kommune har oppretta?"
+    generic = "Kommunen vil bidra til å etablere en gründerkultur, for eksempel gjennom start-up labs."
+    assert not has_type_evidence("name", generic, question)
+    assert has_type_evidence("name", "Kommunen har oppretta Hamar Startup Lab.", question)
+    assert has_type_evidence("name", "Tretorget er en av dem.", question)
+
+
 def test_a_weaker_sentence_names_the_role_holder_only_where_it_speaks_of_the_role() -> None:
     question = "Hva heter sjefen for festivalen?"
     assert names_the_role("Det sier festival-sjef Kari Nordmann.", question)
