@@ -302,6 +302,11 @@ def test_a_word_of_the_question_inflected_names_nothing_new() -> None:
     assert not has_type_evidence("name", generic, question)
     assert has_type_evidence("name", "Kommunen har oppretta Hamar Startup Lab.", question)
     assert has_type_evidence("name", "Tretorget er en av dem.", question)
+    assert not has_type_evidence("name", "Det gjeld både Hamarsamfunnet og kommuneorganisasjonen.", question)
+    # A compound on a word of the question is a name of its own.
+    school = "Hva het skolen Herning etablerte fordi eksport ville ekspandere?"
+    founded = "Det er der flere eksempler på - fx da Eksportskolen blev etableret."
+    assert has_type_evidence("name", founded, school)
 
 
 def test_a_weaker_sentence_names_the_role_holder_only_where_it_speaks_of_the_role() -> None:
