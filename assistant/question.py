@@ -637,7 +637,8 @@ def _counts_other_things(sentence: str, counted: str) -> bool:
     )
 
 
-_MONEY_UNIT = re.compile(r"kr(?:oner|onor)?|nok|dkk|sek|euro|dollar\w*|prosent|procent|percent", re.I)
+# A unit of money or a share: what a sum or a rate is counted in, not things counted.
+_MONEY_UNIT = re.compile(rf"{_CURRENCY}|prosent|procent|percent", re.I)
 
 
 def counts_the_asked(sentence: str, question: str) -> bool:
