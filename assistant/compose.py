@@ -43,6 +43,7 @@ from assistant.question import (
     names_the_role,
     refers_to_person,
     same_family,
+    share_recipients,
     spelled_out_abbreviation,
     spells_out,
     split_parties,
@@ -878,7 +879,7 @@ def select(
             return Composition([best], _citations(pool, [best]), confidence, True)
         return Composition(ranked[:3], [], confidence, True)
 
-    parties = split_parties(question.text)
+    parties = split_parties(question.text) or share_recipients(question.text)
     if parties:
         return _split(question, pool, ranked, parties, confidence)
 
@@ -1000,9 +1001,10 @@ def _split(
     parties: Sequence[str],
     confidence: float,
 ) -> Composition:
-    """How a sum is split between the parties the question names: a sentence giving an amount beside
-    each of at least two of them. With fewer, the documents give no split; the answer says so and
-    quotes the amounts they do give (a total, what one payer gives)."""
+    """How a sum is split between the parties the question names, or a recipient's share of it: a
+    sentence giving an amount beside each of at least two of them (or beside the one recipient).
+    With fewer, the documents give no split; the answer says so and quotes the amounts they do give
+    (a total, what one payer gives)."""
     amounts = [
         s
         for s in ranked[:_SPLIT_CANDIDATES]
@@ -1017,7 +1019,7 @@ def _split(
         covered += 1
         if share not in shares:
             shares.append(share)
-    if covered >= 2:
+    if covered >= min(2, len(parties)):
         return Composition(shares, _citations(pool, shares), confidence, False, False)
     given = amounts[:2] or list(ranked[:1])
     return Composition(given, _citations(pool, given), confidence, True)

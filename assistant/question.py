@@ -33,6 +33,7 @@ __all__ = [
     "names_the_role",
     "refers_to_person",
     "same_family",
+    "share_recipients",
     "spelled_out_abbreviation",
     "spells_out",
     "split_parties",
@@ -827,6 +828,27 @@ def split_parties(question: str) -> list[str]:
     return parties if len(parties) >= 2 else []
 
 
+# "How much of the 6.3 million is allocated to Fjellregionen?", "Hvor mye av de 6,3 millionene går
+# til Fjellregionen?": a share of a total for a named recipient, which only a sentence giving an
+# amount beside that recipient answers; a total or another party's sum does not. The recipient is
+# the phrase after the last "to"/"til" and holds a name ("Fjellregionen", "the Kongsvinger
+# region"): "How much of the money is used to build houses?" names no recipient.
+_SHARE_OF = re.compile(
+    r"\b(?:how much|hvor (?:mye|meget)|hur mycket|kor mykje|wie viel)\s+(?:of|av|af|von|der)\b"
+    r".*\b(?:to|til|till|an|nach)\s+(?P<parties>[^?.!]+)",
+    re.I,
+)
+
+
+def share_recipients(question: str) -> list[str]:
+    """The named recipients a question asks the share of a total for ("Fjellregionen"), or []."""
+    found = _SHARE_OF.search(question)
+    if found is None or not _MONEY_TOPIC.search(question):
+        return []
+    parties = [_PARTY_ARTICLE.sub("", p.strip()) for p in _PARTY_SEPARATOR.split(found.group("parties"))]
+    return [p for p in parties if re.search(r"\b[A-ZÆØÅÄÖ][\wæøåäö-]{2,}", p)]
+
+
 # Public bodies that give or get money: "How much is the ministry putting in", "Hvor mye legger
 # fylkeskommunen selv inn", "Hvor meget giver staten".
 _BODY = re.compile(
@@ -960,6 +982,9 @@ def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
     # amount for a question about Universitetskommune 3.0, nor does "14,6 prosent" say when the
     # share fell to 14,6 prosent.
     # Nor is its unit: "6,3 millioner kroner" says nothing about a share of "de 6,3 millionene".
+    # English writes "6.3 million" for the "6,3 millioner" of a Norwegian text, and a thousands
+    # separator may be a point, a comma or a space in either: a separator matches any of them.
     for number in set(_NUMBER.findall(question)):
-        sentence = re.sub(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d){_UNIT}", " ", sentence, flags=re.I)
+        spelled = r"[.,\s\u00a0]".join(re.escape(part) for part in re.split(r"[.,]", number))
+        sentence = re.sub(rf"(?<![\d.,]){spelled}(?![\d]|[.,]\d){_UNIT}", " ", sentence, flags=re.I)
     return bool(pattern.search(sentence))

@@ -461,6 +461,29 @@ def test_a_split_the_documents_do_not_give_is_said_plainly_with_the_amounts_they
     _quotes_are_verbatim(answer)
 
 
+def test_one_recipients_share_of_a_total_the_documents_do_not_give_is_said_plainly(
+    assistant: Assistant,
+) -> None:
+    # Only the total, the ministry's and the county's amounts are given: no sentence gives an amount
+    # beside Fjellregionen, so another party's sum is no answer. The English question writes the
+    # total "6.3" where the document writes "6,3".
+    for question, opening in (
+        (
+            "How much of the 6.3 million kroner for the competence pilots is allocated to Fjellregionen?",
+            "The documents do not give this",
+        ),
+        (
+            "Hvor mye av de 6,3 millionene til Kompetansepiloter går til Fjellregionen?",
+            "Dokumentene oppgir ikke dette",
+        ),
+    ):
+        answer = assistant.ask(question)
+        assert answer.abstained, answer.text
+        assert answer.text.startswith(opening), answer.text
+        assert "millioner kroner" in answer.text and answer.citations
+        _quotes_are_verbatim(answer)
+
+
 def test_who_said_it_is_answered_with_the_sentence_that_names_the_speaker(assistant: Assistant) -> None:
     # The quote that matches says only "sier han"; who "han" is, the paragraph before says.
     answer = assistant.ask("Hvem sier at koblingen mellom næring og utdanning står sentralt i satsingen?")

@@ -19,6 +19,7 @@ from assistant.question import (
     names_party,
     names_the_role,
     refers_to_person,
+    share_recipients,
     spelled_out_abbreviation,
     spells_out,
     split_parties,
@@ -439,6 +440,26 @@ def test_a_split_of_money_between_named_parties_is_recognised_in_any_language() 
     assert split_parties("Hvordan ble makten delt mellom kongen og parlamentet?") == []
     assert split_parties("Hvordan er pengene fordelt på regionene?") == []
     assert split_parties("How much money does the ministry grant?") == []
+
+
+def test_a_share_of_a_total_asked_for_a_named_recipient_is_recognised() -> None:
+    assert share_recipients("How much of the 6.3 million kroner is allocated to Fjellregionen?") == [
+        "Fjellregionen"
+    ]
+    assert share_recipients("Hvor mye av pengene går til Hamar og Herning?") == ["Hamar", "Herning"]
+    assert share_recipients("Hur mycket av pengarna går till Kongsvingerregionen?") == ["Kongsvingerregionen"]
+    # No named recipient, no share, or not money: the usual answer.
+    assert share_recipients("How much of the money is used to build houses?") == []
+    assert share_recipients("How much money goes to Fjellregionen?") == []
+    assert share_recipients("Hvor mye av kampen var spilt da Njoya scoret?") == []
+
+
+def test_a_number_the_question_holds_is_no_evidence_in_either_decimal_spelling() -> None:
+    # English writes "6.3 million" for the document's "6,3 millioner": that sum is the question's.
+    total = "Til sammen blir det nesten 6,3 millioner kroner."
+    assert not has_type_evidence("amount", total, "How much of the 6.3 million kroner does the county pay?")
+    assert not has_type_evidence("amount", total, "Hvor mye av de 6,3 millionene betaler fylket?")
+    assert has_type_evidence("amount", total, "How much does the scheme cost in total?")
 
 
 def test_a_party_is_named_by_its_name_or_by_a_counterpart_of_its_word() -> None:
