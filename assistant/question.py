@@ -146,6 +146,9 @@ _AUXILIARY = (
 # pronouns, conjunctions): "which university in Trondheim", "which university that …".
 _AFTER_NOUN_PHRASE = r"(?:in|at|of|for|with|from|on|to|that|which|who|and|or|near|outside|abroad)"
 
+# The verb after "hvor" + an adjective: "Hvor gode er …", "Hvor raskt skulle …", "Kor høg vart …".
+_DEGREE_VERB = r"(?:er|var|ble|blir|vart|blei|skal|skulle|vil|ville|kan|kunne|har|hadde|blev|bliver)"
+
 # (kind, pattern over the lower-cased question); the earliest match wins.
 _KIND_CUES: list[tuple[str, str]] = [
     (
@@ -199,11 +202,19 @@ _KIND_CUES: list[tuple[str, str]] = [
     # "Hvor ofte møtes styringsgruppen?" is answered by a frequency ("en gang i året", "hver uke"),
     # which a sentence about the group without one does not give.
     ("frequency", r"\b(?:hvor|kor) (?:ofte|tit|hyppig)\b|\bhow often\b|\bhur ofta\b|\bwie oft\b"),
-    ("reason", r"\bhvorfor\b|\bkvifor\b|\bwhy\b|\bvarför\b|\bwarum\b|\bårsak\w*|\bgrunn\w*"),
+    (
+        "reason",
+        r"\bhvorfor\b|\bkvifor\b|\bwhy\b|\bvarför\b|\bwarum\b|\bårsak\w*|\bgrunn(?:en|ene|er|ar|ane|e|lag|laget)?\b",
+    ),
     ("person", r"\bhvem\b|\bkven\b|\bwho\b|\bvem\b|\bwer\b"),
     (
         "place",
-        r"\bhvor\b(?! (?:mye|meget|mange|lang|lenge|stor|ofte|gammel))|\bwhere\b|\bkor\b|"
+        # Not a degree: "Hvor gode er grunnskolene?", "Hvor høy er pyramiden?", "Kor høg vart han?"
+        # ask how good or how high, as an adjective or adverb before the verb shows ("Hvor brukes
+        # VAR i dag?" has a verb there, in -s, and asks where).
+        r"\b(?:hvor|kor)\b(?! (?:mye|meget|mange|lang|lenge|stor|ofte|gammel))"
+        rf"(?! [^\W\d_]+(?<!s) {_DEGREE_VERB}\b)|"
+        r"\bwhere\b|"
         r"\bhvilket (?:sted|land)\b|\bhvilken (?:by|kommune)\b",
     ),
     (

@@ -38,6 +38,16 @@ from assistant.question import (
         ("Hvem finansierer ordningen?", "person"),
         ("Hvorfor satser Innlandet på treindustrien?", "reason"),
         ("Hvilke næringsklynger er etablert på Hamar?", "list"),
+        # "Hvor" before an adjective asks a degree, not a place; before a verb, a place.
+        ("Hvor ligger Herning?", "place"),
+        ("Hvor i Jylland ligger Herning?", "place"),
+        ("Hvor brukes VAR i dag?", "place"),
+        ("Hvor gode er grunnskolene på Hamar?", "other"),
+        ("Kor høg er styringsgruppa sin ambisjon?", "other"),
+        # "grunn" is a reason as a word ("grunnen til"), not as the start of "grunnskole" or "grunnla".
+        ("Hva er grunnen til satsingen?", "reason"),
+        ("Hva skal Hamar kommune bidra med utover en god grunnutdanning?", "other"),
+        ("Hva grunnla Mao Zedong i 1949?", "other"),
     ],
 )
 def test_answer_type(question: str, kind: str) -> None:
