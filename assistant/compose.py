@@ -902,6 +902,11 @@ def select(
         # Det inkluderer alt fra … . Dette valget bygger på …"): a why answer goes on to the
         # sentence after, when that one refers back.
         after = _beside(scored, nearest, after=True) if restated and question.plan == "why" else None
+        if after is not None and not _REFERS_BACK.match(after.text):
+            # A caption or a lead repeats the body word for word ("Det inkluderer alt fra skogdrift
+            # til ferdige hus." under a photo and in the text): the reason follows the body's copy.
+            twin = next((t for t in scored if t.text == nearest.text and t is not nearest), None)
+            after = _beside(scored, twin, after=True) if twin is not None else after
         if (
             not continues
             and after is not None

@@ -105,6 +105,19 @@ def test_a_why_question_quotes_the_grounds_a_choice_is_built_on(assistant: Assis
     _quotes_are_verbatim(answer)
 
 
+def test_a_why_question_finds_the_grounds_after_the_body_copy_of_a_repeated_caption(
+    assistant: Assistant,
+) -> None:
+    # The photo caption restates the choice and repeats the body's "Det inkluderer alt fra skogdrift
+    # til ferdige hus."; the grounds ("Dette valget bygger …") follow only the body's copy.
+    answer = assistant.ask(
+        "Hvorfor har fylkeskommunen valgt å satse på treindustrien i kompetansepilotprosjektet?"
+    )
+    assert not answer.abstained, answer.text
+    assert "Dette valget bygger både på" in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_a_question_naming_two_documents_is_answered_per_document(assistant: Assistant) -> None:
     answer = assistant.ask("How do Hamar and Herning differ in what they want from education?")
     assert answer.corpus_kind == "compare"
