@@ -768,6 +768,18 @@ def select(
             _PARTY_CANDIDATES,
             lambda s: s.typed and s.grounded and names_party(s.text, party, counterparts),
         )
+    if question.kind == "time" and not ranked[0].typed:
+        # "Når kom universitetsskolene i gang?": when the best sentence gives no date at all, the line
+        # of the best few that gives a year right after what is asked about ("Universitetsskoler
+        # (2015)") answers. Not over a dated best: on NorQuAD validation a name's years in brackets
+        # ("The Beatles (1957–1970)") then displaced the answer ("… gjennombruddet … kom i 1963").
+        # Before the year rule below: "I hvilket år kom universitetsskolerne i gang?" would otherwise
+        # take the first line with any year ("Universitetskommune Helse og velferd (2017)").
+        _to_front(
+            ranked,
+            _DATED_CANDIDATES,
+            lambda s: s.typed and s.grounded and dates_the_named(s.text, question.text),
+        )
     # "Hva heter koordinatoren?": a weaker sentence with a name answers only when it speaks of the
     # role too ("sier Palmesus-sjef Leif Fosselie"); another name is often someone else's (a deck's
     # presenter on its title slide).
@@ -784,16 +796,6 @@ def select(
                 and _gives_kind(question, s)
                 and (s is first or not persons_name or names_the_role(s.text, question.text))
             ),
-        )
-    if question.kind == "time" and not ranked[0].typed:
-        # "Når kom universitetsskolene i gang?": when the best sentence gives no date at all, the line
-        # of the best few that gives a year right after what is asked about ("Universitetsskoler
-        # (2015)") answers. Not over a dated best: on NorQuAD validation a name's years in brackets
-        # ("The Beatles (1957–1970)") then displaced the answer ("… gjennombruddet … kom i 1963").
-        _to_front(
-            ranked,
-            _DATED_CANDIDATES,
-            lambda s: s.typed and s.grounded and dates_the_named(s.text, question.text),
         )
     opening = _opening_answer(question, pool, ranked)
     if opening is not None:

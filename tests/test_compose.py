@@ -680,6 +680,23 @@ def test_a_when_question_is_answered_by_the_year_beside_what_it_names() -> None:
     assert result.citations[0].quote.startswith("Universitetsskoler (2015)")
 
 
+def test_which_year_is_answered_by_the_year_beside_what_it_names_not_by_another_years_line() -> None:
+    """ "I hvilket år …" asks for a year: of the best few lines that give one, the one beside what
+    the question names answers ("Universitetsskoler (2015)"), not the first with any year."""
+    slide = _passage(
+        "Samarbeidet om universitetsskolene i Trondheim kom i gang med felles møteplasser\n"
+        "Universitetskommune Helse og velferd (2017)\n"
+        "Universitetsskoler (2015) Veilederutdanning for lærerne på universitetsskolene",
+        source="trondheim.txt",
+        title="Universitetskommune 3.0",
+    )
+    result = _ask("I hvilket år kom universitetsskolerne i gang i samarbejdet med Trondheim?", [slide])
+    assert result.citations, result
+    assert result.citations[0].quote.startswith("Universitetsskoler (2015)"), [
+        c.quote for c in result.citations
+    ]
+
+
 def test_a_dated_best_sentence_keeps_the_lead_over_a_name_with_its_years() -> None:
     """ "McCartney var medlem av The Beatles (1957–1970)" gives the band's years, not when it broke
     through: a best sentence that gives a date keeps the lead."""
