@@ -202,9 +202,11 @@ _KIND_CUES: list[tuple[str, str]] = [
     # "Hvor ofte møtes styringsgruppen?" is answered by a frequency ("en gang i året", "hver uke"),
     # which a sentence about the group without one does not give.
     ("frequency", r"\b(?:hvor|kor) (?:ofte|tit|hyppig)\b|\bhow often\b|\bhur ofta\b|\bwie oft\b"),
+    # "grunnen til", "grunnlaget for"; not "grunnskolen", "grunnla" (founded) or "grunnloven".
     (
         "reason",
-        r"\bhvorfor\b|\bkvifor\b|\bwhy\b|\bvarför\b|\bwarum\b|\bårsak\w*|\bgrunn(?:en|ene|er|ar|ane|e|lag|laget)?\b",
+        r"\bhvorfor\b|\bkvifor\b|\bwhy\b|\bvarför\b|\bwarum\b|\bårsak\w*|"
+        r"\bgrunn(?:en|ene|er|ar|ane|e|lag|laget)?\b",
     ),
     ("person", r"\bhvem\b|\bkven\b|\bwho\b|\bvem\b|\bwer\b"),
     (
@@ -834,9 +836,14 @@ def split_parties(question: str) -> list[str]:
     found = _SPLIT.search(question)
     if found is None or not _MONEY_TOPIC.search(question):
         return []
-    parties = [_PARTY_ARTICLE.sub("", p.strip()) for p in _PARTY_SEPARATOR.split(found.group("parties"))]
-    parties = [p for p in parties if re.search(r"\w{3,}", p)]
+    parties = [p for p in _parties(found.group("parties")) if re.search(r"\w{3,}", p)]
     return parties if len(parties) >= 2 else []
+
+
+def _parties(listed: str) -> list[str]:
+    """The parties of a listing ("Gudbrandsdalen, Fjellregionen og the Kongsvinger region"), each
+    without its article."""
+    return [_PARTY_ARTICLE.sub("", p.strip()) for p in _PARTY_SEPARATOR.split(listed)]
 
 
 # "How much of the 6.3 million is allocated to Fjellregionen?", "Hvor mye av de 6,3 millionene går
@@ -856,8 +863,7 @@ def share_recipients(question: str) -> list[str]:
     found = _SHARE_OF.search(question)
     if found is None or not _MONEY_TOPIC.search(question):
         return []
-    parties = [_PARTY_ARTICLE.sub("", p.strip()) for p in _PARTY_SEPARATOR.split(found.group("parties"))]
-    return [p for p in parties if re.search(r"\b[A-ZÆØÅÄÖ][\wæøåäö-]{2,}", p)]
+    return [p for p in _parties(found.group("parties")) if re.search(r"\b[A-ZÆØÅÄÖ][\wæøåäö-]{2,}", p)]
 
 
 # Public bodies that give or get money: "How much is the ministry putting in", "Hvor mye legger
