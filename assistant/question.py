@@ -427,12 +427,12 @@ _MARKERS: dict[str, frozenset[str]] = {
     ),
     "nn": _words(
         "kva kven kvifor korleis kor ikkje eg ein eit frå mykje vart blei berre noko nokon dei "
-        "desse vere vore kjem gjer seier etter mellom gjennom meg deg seg enn utan bak prosjekt "
+        "desse vere vore kjem gjer seier etter mellom gjennom meg deg seg enn utan nå bak prosjekt "
         "prosjektet samarbeid"
     ),
     "da": _words(
         "hvad hvornår hvem hvor hvordan hvorfor hvilken hvilke hvilket ikke jeg af blev blevet "
-        "bliver meget noget nogen siger havde ud mod efter mellem gennem mig dig sig end uden nu "
+        "bliver meget noget nogen siger havde ud mod efter mellem gennem mig dig sig end uden nu nå "
         "bag projekt projektet samarbejde samarbejder erhvervslivet udvikling virksomheder"
     ),
     "sv": _words(

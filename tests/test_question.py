@@ -347,6 +347,9 @@ def test_language_of_questions() -> None:
         ("Hvem står bag strategien?", "da"),
         ("Hvem betaler for projektet?", "da"),
         ("Hur mycket pengar får kommunen?", "sv"),
+        # "nå" is "now" in bokmål but "reach" in all three: it marks none of them alone.
+        ("Hvilke nye veje vil kommunen gå for at nå sine uddannelsesmål?", "da"),
+        ("Korleis skal kommunen nå måla sine?", "nn"),
     ],
 )
 def test_marker_words_settle_short_scandinavian_questions(question: str, lang: str) -> None:
