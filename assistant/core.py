@@ -24,7 +24,7 @@ from assistant.question import analyze_question, is_instruction
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AssistantSettings
 from assistant.translation import WordTranslator
-from assistant.types import Answer, SentenceCheck
+from assistant.types import Answer, Passage, SentenceCheck
 from vectorstore.store import ChunkStore, DocumentRecord
 
 if TYPE_CHECKING:
@@ -158,7 +158,7 @@ class Assistant:
             # Needs every document, so it is answered per document rather than from the top passages.
             answer = answer_corpus_question(
                 corpus_question, text, info.lang, self.store, self.retriever,
-                self.settings.mention_threshold, sources,
+                self.settings.mention_threshold, sources, self.read,
             )  # fmt: skip
             answer.timings_ms["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
             return answer
@@ -267,6 +267,29 @@ class Assistant:
         if self._records is None or self._records[0] != generation:
             self._records = (generation, self.store.list_documents())
         return self._records[1]
+
+    def read(
+        self, question: str, lang: str, passages: Sequence[Passage], vector: np.ndarray
+    ) -> tuple[Passage, int, int] | None:
+        """The sentence of `passages` that answers `question`, as an answer would quote it first
+        (selector and reranker, never abstaining on evidence), or None when its type checks
+        veto every one. A comparison reads each document with it (`answer_corpus_question`)."""
+        info = replace(analyze_question(question, fallback_lang=lang), lang=lang)
+        composition = compose(
+            info,
+            passages,
+            vector,
+            self.store.sentence_vectors,
+            self.store.idf,
+            len(passages),
+            threshold=0.0,
+            reranker=self._reranker(),
+            translator=self.translator if self.settings.translate_words else None,
+        )
+        if composition.abstained or not composition.sentences:
+            return None
+        best = max(composition.sentences, key=lambda s: s.score)
+        return passages[best.passage_index], best.start, best.end
 
     def _top_sources(self, question: str, lang: str) -> list[str]:
         """The document of the best passage for `question` (the conversation's document)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -239,6 +239,11 @@ class _Best:
     matched: int
 
 
+# Reads a comparison's question in one document's passages: the span of the sentence that answers
+# it (passage, start, end), or None. The assistant's selector and reranker (`Assistant.read`).
+ReadFn = Callable[[str, str, Sequence[Passage], np.ndarray], "tuple[Passage, int, int] | None"]
+
+
 def answer_corpus_question(
     question: CorpusQuestion,
     text: str,
@@ -247,8 +252,14 @@ def answer_corpus_question(
     retriever: HybridRetriever,
     threshold: float,
     sources: Sequence[str] | None = None,
+    read: ReadFn | None = None,
 ) -> Answer:
-    """One cited line per document, and the documents that do not mention the topic."""
+    """One cited line per document, and the documents that do not mention the topic.
+
+    Whether a document mentions the topic is its closest sentence's similarity; which of its
+    sentences is quoted is decided by `read` when given, as an ordinary question's answer is:
+    the closest sentence by similarity is often the one that restates the topic ("Framtidens
+    samfunn er digitalt") rather than the one that says what the document does about it."""
     records = [r for r in store.list_documents() if not sources or r.source in sources]
     if question.kind == "compare":
         chosen = [r for r in records if any(_names_document(n, r) for n in question.names)]
@@ -278,6 +289,11 @@ def answer_corpus_question(
             if best is None or not mentioned:
                 answer.per_document.append(DocumentFinding(record.source, record.title, False))
                 continue
+            if read is not None and best.passage.source == record.source:
+                passages = retriever.retrieve(query, lang, 4, [record.source], query_vector=vector)
+                span = read(query, lang, passages, vector) if passages else None
+                if span is not None:
+                    best = replace(best, passage=span[0], start=span[1], end=span[2])
             n = cite(answer, best.passage, best.start, best.end, best.score)
             quote = best.passage.text[best.start : best.end]
             answer.per_document.append(DocumentFinding(record.source, record.title, True, quote, [n]))

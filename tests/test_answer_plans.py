@@ -139,6 +139,21 @@ def test_each_compared_document_is_quoted_on_the_topic_not_on_its_own_name(assis
     assert "herning-uddannelsesstrategi.txt" in quotes, answer.text
 
 
+def test_each_compared_document_is_quoted_where_it_says_what_it_does_about_the_topic(
+    assistant: Assistant,
+) -> None:
+    # The sentence closest to the topic by similarity only touched it ("… en unik nærhed i byen"
+    # for Herning); each document is now read as an ordinary question's answer is (selector and
+    # reranker), so the quote is the one that says what the plan wants.
+    answer = assistant.ask("Hva sier Hamar og Herning om samarbeid mellom utdanning og arbeidsliv?")
+    assert answer.corpus_kind == "compare"
+    quotes = {f.source: f.text for f in answer.per_document if f.mentioned}
+    herning = quotes["herning-uddannelsesstrategi.txt"]
+    assert "integration mellem uddannelserne og det arbejdsmarked" in herning, answer.text
+    assert "næringsliv" in quotes["hamar-kunnskap-og-kompetanse.txt"], answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_a_german_comparison_is_framed_in_german(assistant: Assistant) -> None:
     answer = assistant.ask("Was sagen Hamar und Herning über Studenten?")
     assert answer.corpus_kind == "compare"
