@@ -871,7 +871,15 @@ def select(
             or (question.kind == "time" and dates_the_named(best.text, question.text))
         )
     )
-    if not vouched and (confidence < cutoff or ungrounded or wrong_type):
+    # A sentence that spells out the very abbreviation asked about ("VR-teknologi (virtual
+    # reality)") is its definition, however a long question ("Wofür steht die Abkürzung VR im Text
+    # über Hamar?") dilutes the abstainer's evidence.
+    # ... and a sentence that does not spell it out does not answer what it stands for ("Koordinatorer
+    # TK og NTNU" for "What does NTNU stand for?"): the documents do not say.
+    spelled = abbreviation is not None and spells_out(best.text, abbreviation)
+    vouched = vouched or (spelled and best.grounded)
+    unspelled = bool(abbreviation) and not spelled
+    if not vouched and (confidence < cutoff or ungrounded or wrong_type or unspelled):
         typed_near = any(_gives_kind(question, s) for s in ranked[:3])
         # Not for who leads: the best sentence without a leader seldom speaks of the role at all
         # ("Befolkningen i Hamar …" for "Hvem er ordfører i Hamar?"), and quoting it looks like an answer.

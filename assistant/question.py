@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from assistant.spelling import MIN_LETTERS, within_one_edit
 from ingest.extract import find_amounts
 from ingest.language import language_confidences
 
@@ -750,9 +751,18 @@ def spelled_out_abbreviation(question: str) -> str | None:
 
 
 def spells_out(sentence: str, abbreviation: str) -> bool:
-    """The sentence gives `abbreviation` with its expansion in brackets, either way round."""
+    """The sentence gives `abbreviation` with its expansion in brackets, either way round. A
+    short name of six letters or more may be misspelt by one letter, as question words may
+    (`spelling.py`): "Hva står Nortaship for?" is answered by "… (Nortraship)"."""
     short = re.escape(abbreviation)
-    return bool(re.search(rf"\b{short}[\w-]*\s*\(|\(\s*{short}\s*\)", sentence))
+    if re.search(rf"\b{short}[\w-]*\s*\(|\(\s*{short}\s*\)", sentence):
+        return True
+    if len(abbreviation) < MIN_LETTERS:
+        return False
+    # The word before an opening bracket, and a bracket's one word (separately: they overlap).
+    named = re.findall(r"([\w.&-]+)\s*\(", sentence) + re.findall(r"\(\s*([\w.&-]+)\s*\)", sentence)
+    key = abbreviation.lower()
+    return any(within_one_edit(key, word.lower()) for word in named)
 
 
 def asks_year(question: str) -> bool:

@@ -154,6 +154,19 @@ def test_each_compared_document_is_quoted_where_it_says_what_it_does_about_the_t
     _quotes_are_verbatim(answer)
 
 
+def test_an_abbreviation_is_answered_where_the_text_spells_it_out_and_only_there(
+    assistant: Assistant,
+) -> None:
+    # The long German wording left the abstainer unsure of the sentence that defines VR.
+    answer = assistant.ask("Wofür steht die Abkürzung VR im Text über Hamar?")
+    assert not answer.abstained, answer.text
+    assert "virtual reality" in answer.text, answer.text
+    assert answer.text.startswith("Die Dokumente"), answer.text
+    # No document spells NTNU out: a sentence that merely names it is no answer.
+    answer = assistant.ask("What does the abbreviation NTNU stand for?")
+    assert answer.abstained, answer.text
+
+
 def test_a_german_comparison_is_framed_in_german(assistant: Assistant) -> None:
     answer = assistant.ask("Was sagen Hamar und Herning über Studenten?")
     assert answer.corpus_kind == "compare"

@@ -191,6 +191,15 @@ def test_an_abbreviation_is_spelled_out_in_brackets_either_way_round() -> None:
     assert not spells_out("VAR brukes i dag i FA-cupen (England).", "VAR")
 
 
+def test_a_long_short_name_misspelt_by_one_letter_is_still_spelled_out() -> None:
+    # Question words may be misspelt (spelling.py); so may the name asked about.
+    sentence = "Norwegian Shipping and Trade Mission (Nortraship) var en organisasjon."
+    assert spells_out(sentence, "Nortaship")
+    assert not spells_out("Nortraship ble dannet i april 1940.", "Nortaship")
+    # Short abbreviations have look-alikes: one letter off is another one.
+    assert not spells_out("Det er Kommunal- og moderniseringsdepartementet (KMD) som betaler.", "KMB")
+
+
 def test_a_number_the_question_holds_is_no_date_or_amount() -> None:
     question = "When was the presentation on University Municipality 3.0 given?"
     assert not has_type_evidence("time", "Universitetskommune 3.0 Tematiske hovedområder", question)
