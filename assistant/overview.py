@@ -241,7 +241,7 @@ class _Best:
 
 # Reads a comparison's question in one document's passages: the span of the sentence that answers
 # it (passage, start, end), or None. The assistant's selector and reranker (`Assistant.read`).
-ReadFn = Callable[[str, str, Sequence[Passage], np.ndarray], "tuple[Passage, int, int] | None"]
+ReadFn = Callable[[str, str, Sequence[Passage], np.ndarray], tuple[Passage, int, int] | None]
 
 
 def answer_corpus_question(
@@ -257,9 +257,10 @@ def answer_corpus_question(
     """One cited line per document, and the documents that do not mention the topic.
 
     Whether a document mentions the topic is its closest sentence's similarity; which of its
-    sentences is quoted is decided by `read` when given, as an ordinary question's answer is:
-    the closest sentence by similarity is often the one that restates the topic ("Framtidens
-    samfunn er digitalt") rather than the one that says what the document does about it."""
+    sentences a comparison quotes is decided by `read` when given, as an ordinary question's
+    answer is: the closest sentence by similarity is often the one that restates the topic
+    ("Framtidens samfunn er digitalt") rather than the one that says what the document does
+    about it."""
     records = [r for r in store.list_documents() if not sources or r.source in sources]
     if question.kind == "compare":
         chosen = [r for r in records if any(_names_document(n, r) for n in question.names)]
@@ -276,7 +277,9 @@ def answer_corpus_question(
         vector = np.asarray(store.embeddings.embed_query(query), dtype=np.float32)
         whole_vector: np.ndarray | None = None
         for record in records:
-            best = _best_sentence(query, lang, record, vector, store, retriever)
+            asked, asked_vector = query, vector
+            passages = retriever.retrieve(asked, lang, 4, [record.source], query_vector=asked_vector)
+            best = _best_sentence(asked, lang, passages, asked_vector, store)
             mentioned = best is not None and (best.matched > 0 or best.score >= threshold)
             if not mentioned and query != whole:
                 # The topic's words may be another language's ("næringslivet" in a Danish plan is
@@ -284,16 +287,16 @@ def answer_corpus_question(
                 # question, as before, rather than said not to mention it.
                 if whole_vector is None:
                     whole_vector = np.asarray(store.embeddings.embed_query(whole), dtype=np.float32)
-                best = _best_sentence(whole, lang, record, whole_vector, store, retriever)
+                asked, asked_vector = whole, whole_vector
+                passages = retriever.retrieve(asked, lang, 4, [record.source], query_vector=asked_vector)
+                best = _best_sentence(asked, lang, passages, asked_vector, store)
                 mentioned = best is not None and (best.matched > 0 or best.score >= threshold)
             if best is None or not mentioned:
                 answer.per_document.append(DocumentFinding(record.source, record.title, False))
                 continue
-            if read is not None and best.passage.source == record.source:
-                passages = retriever.retrieve(query, lang, 4, [record.source], query_vector=vector)
-                span = read(query, lang, passages, vector) if passages else None
-                if span is not None:
-                    best = replace(best, passage=span[0], start=span[1], end=span[2])
+            span = read(asked, lang, passages, asked_vector) if read and question.kind == "compare" else None
+            if span is not None:
+                best = replace(best, passage=span[0], start=span[1], end=span[2])
             n = cite(answer, best.passage, best.start, best.end, best.score)
             quote = best.passage.text[best.start : best.end]
             answer.per_document.append(DocumentFinding(record.source, record.title, True, quote, [n]))
@@ -390,22 +393,17 @@ def passage_at(
 
 
 def _best_sentence(
-    topic: str,
-    lang: str,
-    record: DocumentRecord,
-    vector: np.ndarray,
-    store: ChunkStore,
-    retriever: HybridRetriever,
+    topic: str, lang: str, passages: Sequence[Passage], vector: np.ndarray, store: ChunkStore
 ) -> _Best | None:
-    """The sentence of this document closest to the topic: its stored sentence vector's cosine
-    with the topic, plus a bonus per topic word it contains (names and rare words count most).
+    """The sentence of one document's `passages` (its best for the topic) closest to the topic: its
+    stored sentence vector's cosine with the topic, plus a bonus per topic word it contains (names
+    and rare words count most).
 
     Late-chunked (pooled) vectors rank a passage's sentences worse and run at another level, so
     the best few by the pooled score are re-encoded on their own (cached) and the rest move by
     the mean change, as in answer composition (`compose._refined`)."""
     from ingest.chunking import AnswerSentence, answer_sentences
 
-    passages = retriever.retrieve(topic, lang, 4, [record.source], query_vector=vector)
     sentences = {p.chunk_id: answer_sentences(p.text, p.section, p.title) for p in passages}
     stored = store.sentence_vectors([p.chunk_id for p in passages], embed_missing=sentences)
     terms = _terms(topic, lang)
