@@ -1199,7 +1199,9 @@ def _citations(pool: Sequence[Passage], chosen: Sequence[ScoredSentence]) -> lis
     numbers: dict[int, int] = {}
     for s in chosen:
         n = numbers.setdefault(s.passage_index, len(numbers) + 1)
-        citations.append(Citation.from_quote(n, pool[s.passage_index], s.start, s.end, round(s.score, 4)))
+        citations.append(
+            Citation.from_quote(n, pool[s.passage_index], s.start, s.end, round(s.score, 4), s.heading)
+        )
     return citations
 
 

@@ -31,6 +31,15 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "en": "The documents name:",
         "de": "Die Dokumente nennen:",
     },
+    # ... when the items stand under a heading the answer quotes ("Tematiske hovedområder").
+    "list_under": {
+        "nb": "Under {heading} nevner dokumentene:",
+        "nn": "Under {heading} nemner dokumenta:",
+        "da": "Under {heading} nævner dokumenterne:",
+        "sv": "Under {heading} nämner dokumenten:",
+        "en": "Under {heading} the documents name:",
+        "de": "Unter {heading} nennen die Dokumente:",
+    },
     # Before the direct answer (the short span) that leads a fact answer.
     "direct_answer": {
         "nb": "Svar:",

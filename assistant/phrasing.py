@@ -194,8 +194,15 @@ def answer_text(
     direct answer leads only when the best sentence is `confident`, since a wrong lead misleads
     more than a missing one."""
     if plan == "list" and len(citations) > 1:
-        items = "\n".join(f"• {_quote(c, lang)}" for c in citations)
-        return f"{message('list_intro', lang)}\n{items}"
+        lead, rest = citations[0], list(citations[1:])
+        if lead.heading and not any(c.heading for c in rest):
+            # A slide's title over the items ("Tematiske hovedområder") says what they are; as a
+            # bullet it would read as one of them.
+            intro = message("list_under", lang, heading=_quote(lead, lang))
+        else:
+            intro, rest = message("list_intro", lang), list(citations)
+        items = "\n".join(f"• {_quote(c, lang)}" for c in rest)
+        return f"{intro}\n{items}"
     quotes = " ".join(_quote(c, lang) for c in citations)
     best = max(citations, key=lambda c: c.score)
     span = direct_span(kind, best.quote, question) if confident else ""

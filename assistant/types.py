@@ -79,9 +79,14 @@ class Citation:
     char_start: int
     char_end: int
     score: float
+    # The quote is a heading line (a slide's title, a section's name): a list shows it as the
+    # lead-in of the items under it, not as one of them.
+    heading: bool = False
 
     @classmethod
-    def from_quote(cls, n: int, passage: Passage, start: int, end: int, score: float) -> Citation:
+    def from_quote(
+        cls, n: int, passage: Passage, start: int, end: int, score: float, heading: bool = False
+    ) -> Citation:
         """Citation number `n` of `passage.text[start:end]`, located in the passage and the document."""
         return cls(
             n=n,
@@ -94,6 +99,7 @@ class Citation:
             char_start=passage.char_start + start,
             char_end=passage.char_start + end,
             score=score,
+            heading=heading,
         )
 
 

@@ -167,6 +167,16 @@ def test_an_abbreviation_is_answered_where_the_text_spells_it_out_and_only_there
     assert answer.abstained, answer.text
 
 
+def test_a_slides_title_over_a_list_is_its_lead_in_not_an_item(assistant: Assistant) -> None:
+    answer = assistant.ask("What are the thematic main areas of Universitetskommune 3.0?")
+    assert not answer.abstained, answer.text
+    first, *items = answer.text.splitlines()
+    assert "Tematiske hovedområder" in first and first.startswith("Under "), answer.text
+    assert not any("Tematiske hovedområder" in item for item in items), answer.text
+    for area in ("Byutvikling", "Helse og velferd", "Oppvekst og utdanning", "Smart by"):
+        assert any(area in item for item in items), answer.text
+
+
 def test_a_german_comparison_is_framed_in_german(assistant: Assistant) -> None:
     answer = assistant.ask("Was sagen Hamar und Herning über Studenten?")
     assert answer.corpus_kind == "compare"

@@ -1,0 +1,31 @@
+"""The answer's wording for a list: its items one per line, a heading over them as the lead-in."""
+
+from __future__ import annotations
+
+from assistant.phrasing import answer_text
+from assistant.types import Citation
+
+
+def _citation(n: int, quote: str, heading: bool = False) -> Citation:
+    return Citation(n, "deck.txt", "Deck", "c1", quote, 0, len(quote), 0, len(quote), 0.5, heading)
+
+
+def test_a_heading_over_the_items_leads_the_list_instead_of_being_one_of_them() -> None:
+    text = answer_text(
+        "en",
+        "list",
+        "list",
+        "What are the thematic main areas?",
+        [_citation(1, "Tematiske hovedområder", heading=True), _citation(1, "Byutvikling Smart by")],
+        confident=False,
+    )
+    lines = text.splitlines()
+    assert lines[0] == "Under “Tematiske hovedområder” [1] the documents name:"
+    assert lines[1:] == ["• “Byutvikling Smart by” [1]"]
+
+
+def test_a_list_without_a_heading_first_keeps_every_quote_as_an_item() -> None:
+    citations = [_citation(1, "Tretorget"), _citation(1, "Overskrift", heading=True), _citation(2, "KMD")]
+    text = answer_text("nb", "list", "list", "Hvilke partnere?", citations, confident=False)
+    expected = ["Dokumentene nevner:", "• «Tretorget» [1]", "• «Overskrift» [1]", "• «KMD» [2]"]
+    assert text.splitlines() == expected
