@@ -774,9 +774,10 @@ def asks_year(question: str) -> bool:
 # presentation …?", "Når ble denne artikkelen oppdatert?"). Who made it and when is said by its
 # opening lines (a title slide's presenter and date, an article's byline), not by its body.
 _ABOUT_DOCUMENT = re.compile(
-    r"\b(?:present\w*|præsent\w*|foredrag\w*|slides?|slideshow|lysbild\w*|bildspel\w*|"
-    r"article|artikkelen|artiklen|artikeln|this document|the document|dokumentet|"
-    r"the (?:web ?)?page|nettsiden|hjemmesiden|websiden)\b",
+    r"\b(?:present\w*|præsent\w*|präsent\w*|foredrag\w*|vortrag\w*|vorträge|lecture|slides?|"
+    r"slideshow|lysbild\w*|bildspel\w*|folien|article|artikkelen|artiklen|artikeln|artikel|"
+    r"this document|the document|dokumentet|(?:das|dieses) dokument|the (?:web ?)?page|nettsiden|"
+    r"hjemmesiden|websiden|webseite|internetseite)\b",
     re.I,
 )
 

@@ -9,6 +9,7 @@ from assistant.glossary import expand_english
 from assistant.question import (
     amount_party,
     analyze_question,
+    asks_about_the_document,
     asks_leader,
     asks_persons_name,
     asks_rate,
@@ -544,3 +545,12 @@ def test_a_sum_of_money_is_no_count_of_things() -> None:
 )
 def test_a_year_right_after_what_is_asked_about_dates_it(sentence: str, dated: bool) -> None:
     assert dates_the_named(sentence, "Når kom universitetsskolene i gang i Trondheim?") is dated
+
+
+def test_the_presentation_as_a_thing_made_is_recognised_in_german_too() -> None:
+    # "Präsentation" is no Danish "præsentation": German questions about the deck were read as
+    # questions about its content, so its title slide never answered who gave it.
+    assert asks_about_the_document("Wer hat die Präsentation zur Universitetskommune 3.0 gehalten?")
+    assert asks_about_the_document("Wann wurde der Vortrag gehalten?")
+    assert asks_about_the_document("Wer hat die Präsentaton gehalten?")  # a typo keeps the stem
+    assert not asks_about_the_document("Wer finanziert die Kompetenzpiloten?")
