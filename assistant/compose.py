@@ -76,8 +76,9 @@ IdfFn = Callable[[list[str]], dict[str, float]]
 
 _NAME_RE = re.compile(r"[A-ZÆØÅ][\wæøåÆØÅ.-]*[\wæøå]|[A-ZÆØÅ]{2,}")
 _YEAR_RE = re.compile(r"\b\d{3,4}\b")
-# A country a question names is often only an adjective in the text: "i Danmark" / "det danske
-# uddannelseslandkort", "i Norge" / "norske selskaper". Country -> the stem of its adjective.
+# A country (a region, a continent) a question names is often only an adjective in the text: "i
+# Danmark" / "det danske uddannelseslandkort", "i Norge" / "norske selskaper", "i Jylland" / "de
+# jyske unge". Place -> the stem of its adjective.
 _COUNTRY_ADJECTIVES = {
     "norge": "norsk",
     "noreg": "norsk",
@@ -111,6 +112,41 @@ _COUNTRY_ADJECTIVES = {
     "italy": "italian",
     "polen": "polsk",
     "poland": "polish",
+    "island": "islandsk",
+    "iceland": "icelandic",
+    "nederland": "nederlandsk",
+    "nederlandene": "nederlandsk",
+    "holland": "hollandsk",
+    "netherlands": "dutch",
+    "hellas": "gresk",
+    "grækenland": "græsk",
+    "grekland": "grekisk",
+    "greece": "greek",
+    "tyrkia": "tyrkisk",
+    "tyrkiet": "tyrkisk",
+    "turkiet": "turkisk",
+    "turkey": "turkish",
+    "india": "indisk",
+    "indien": "indisk",
+    "europa": "europ",
+    "europe": "european",
+    "afrika": "afrikansk",
+    "africa": "african",
+    "amerika": "amerikansk",
+    "america": "american",
+    "asia": "asiatisk",
+    "asien": "asiatisk",
+    "norden": "nordisk",
+    "skandinavia": "skandinavisk",
+    "skandinavien": "skandinavisk",
+    "scandinavia": "scandinavian",
+    "jylland": "jysk",
+    "sjælland": "sjællandsk",
+    "fyn": "fynsk",
+    "skåne": "skånsk",
+    "trøndelag": "trøndersk",
+    "vestlandet": "vestlandsk",
+    "nord-norge": "nordnorsk",
 }
 # A capitalised word that no sentence end, line start or quote mark explains: a name in the text.
 _TEXT_NAME = re.compile(r"(?<=[\w,;)] )[A-ZÆØÅ][\wæøå]{3,}")

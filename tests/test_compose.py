@@ -13,6 +13,7 @@ from assistant.compose import (
     Plan,
     compose,
     coverage,
+    grounded_passages,
     question_entities,
     quoted_first,
     sentence_features,
@@ -131,6 +132,14 @@ def test_a_country_found_as_its_adjective_and_a_compound_as_its_name_ground_the_
     assert not _ask("Hva har det vært politisk fokus på i Danmark?", [herning]).abstained
     # Another country is still another subject.
     assert _ask("Hva har det vært politisk fokus på i Sverige?", [herning]).abstained
+    # So is a region or a continent: "i Jylland" is said "de jyske unge".
+    jutland = _passage(
+        "En stor del af de jyske unge tiltrækkes af de store universitetsbyer.",
+        source="herning.txt",
+        title="Uddannelsesstrategi Herning",
+    )
+    assert grounded_passages(analyze_question("Hvor søger de unge i Jylland hen?"), [jutland]) == [True]
+    assert grounded_passages(analyze_question("Hvor søger de unge på Fyn hen?"), [jutland]) == [False]
     slides = _passage(
         "Universitetskommune tilfreds når universiteter var lokalisert innenfor kommunegrensen i Trondheim.",
         source="trondheim.txt",
