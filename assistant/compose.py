@@ -38,6 +38,7 @@ from assistant.question import (
     counts_the_asked,
     dates_the_named,
     has_type_evidence,
+    names_a_person,
     names_party,
     names_something_new,
     names_the_role,
@@ -733,8 +734,12 @@ def _opening_answer(
         return None
     source = pool[ranked[0].passage_index].source
     lead = next((s for s in ranked if not s.heading), ranked[0])
-    if _gives_kind(question, lead):
-        return None  # the body's best sentence gives it: what was presented, not who presented it
+    # The body's best sentence gives it: what was presented, not who presented it. A person must be
+    # named in full there: a slide's line has capitals enough to pass for a name.
+    if _gives_kind(question, lead) and (
+        question.kind != "person" or names_a_person(lead.text, question.text)
+    ):
+        return None
 
     def offset(s: ScoredSentence) -> int:
         return pool[s.passage_index].char_start + s.start

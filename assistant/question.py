@@ -29,6 +29,7 @@ __all__ = [
     "has_type_evidence",
     "is_instruction",
     "is_name_form",
+    "names_a_person",
     "names_party",
     "names_something_new",
     "names_the_role",
@@ -546,6 +547,21 @@ def _new_names(sentence: str, question: str) -> list[str]:
 def has_new_name(sentence: str, question: str) -> bool:
     """Does `sentence` name something (a capitalised word after its first) that `question` does not?"""
     return bool(_new_names(sentence, question))
+
+
+# Two capitalised words in a row that the question lacks: a person's full name ("Arild Smolan",
+# "Per-Gunnar Sveen"), not a slide's line ("Universitetskommune Helse og velferd (2017)"), whose
+# items each open with a capital.
+_FULL_NAME = re.compile(r"(?<=[\s(«\"])([A-ZÆØÅÄÖ][\wæøåäö-]+) ([A-ZÆØÅÄÖ][\wæøåäö-]+)")
+
+
+def names_a_person(sentence: str, question: str) -> bool:
+    """Does `sentence` give a full name the question does not hold?"""
+    asked = {w.lower() for w in re.findall(r"\w+", question)}
+    return any(
+        m.group(1).lower() not in asked and m.group(2).lower() not in asked
+        for m in _FULL_NAME.finditer(sentence)
+    )
 
 
 # Words that open a sentence in capitals without naming anything.

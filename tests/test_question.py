@@ -17,6 +17,7 @@ from assistant.question import (
     counts_the_asked,
     dates_the_named,
     has_type_evidence,
+    names_a_person,
     names_party,
     names_the_role,
     refers_to_person,
@@ -554,3 +555,11 @@ def test_the_presentation_as_a_thing_made_is_recognised_in_german_too() -> None:
     assert asks_about_the_document("Wann wurde der Vortrag gehalten?")
     assert asks_about_the_document("Wer hat die Präsentaton gehalten?")  # a typo keeps the stem
     assert not asks_about_the_document("Wer finanziert die Kompetenzpiloten?")
+
+
+def test_a_full_name_is_a_person_and_a_slides_capitals_are_not() -> None:
+    question = "Wer hat die Präsentation über Universitetskommune 3.0 gehalten?"
+    assert names_a_person("Instituttledermøte SU 21. november 2018 Arild Smolan Seniorrådgiver", question)
+    assert not names_a_person("Universitetskommune Helse og velferd (2017)", question)
+    # A name the question already holds is not who it asks for.
+    assert not names_a_person("Dette sa Tore Gregersen.", "Hva mener Tore Gregersen?")
