@@ -378,10 +378,35 @@ def _inside_quotes(before: str) -> bool:
     )
 
 
+# Nynorsk "kva" before a noun asks "which" in either number ("Kva studiestad har ...?" wants one),
+# so only a plural marks a list: a plural noun ("Kva regionar er ..."), a plural adjective before
+# the noun ("Kva tematiske område ...") or,
+# after a neuter noun that looks the same in both numbers, a plural participle or adjective
+# ("Kva prosjekt er knytte til ...", against the singular "knytt"). An auxiliary must follow the
+# noun: a present-tense verb ends in -ar/-er too ("Kva kostar det?", "Kva meiner Tore?"). Case
+# matters for the participle: "Kva film var Sorte engler?" names a film. Bokmål "hva slags" stays a
+# fact: its plural noun asks for kinds, and the list plan's stricter runner-up ratio lost the
+# second kind ("Hva slags næringsklynger finnes i Hamar?").
+_AUXILIARY = (
+    r"(?:er|var|har|hadde|skal|skulle|vil|ville|kan|kunne|må|blir|ble|vert|vart|blei|får|fikk|fekk|"
+    r"finst|fins|finnes|inngår|gjeld|gjelder)"
+)
+_PLURAL_AFTER_WHAT = re.compile(
+    r"\b(?i:kva)\s+(?:"
+    rf"[^\W\d_]+(?:ar|er|ane|ene|erne|ir)\s+(?i:{_AUXILIARY})\b|"
+    rf"[^\W\d_]+e\s+[^\W\d_]+\s+(?i:{_AUXILIARY})\b|"
+    r"[^\W\d_]+\s+(?i:er|var|vart|blir|vert|ble)\s+(?!(?i:vere|være|verte|gjere|gjøre)\b)"
+    r"[a-zæøå]{2,}(?:t|d)e\b"
+    r")"
+)
+
+
 def answer_plan(text: str) -> str:
     """ "list", "why", "how" or "fact" (see `_PLAN_CUES`), from the sentences that ask."""
-    lowered = asked_part(text).lower()
-    return next((plan for plan, pattern in _PLAN_CUES if pattern.search(lowered)), "fact")
+    asked = asked_part(text)
+    lowered = asked.lower()
+    plan = next((plan for plan, pattern in _PLAN_CUES if pattern.search(lowered)), "fact")
+    return "list" if plan == "fact" and _PLURAL_AFTER_WHAT.search(asked) else plan
 
 
 @dataclass(frozen=True)
@@ -1002,6 +1027,8 @@ def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
         # No answer of NorQuAD train's 165 count questions is a year, and removing years drops
         # none of their answer sentences' evidence.
         sentence = _YEAR_LIKE.sub(" ", sentence)
+        # Nor a day of the month: "21. november 2018" on a title slide counts no positions.
+        sentence = _DAY_OF_MONTH.sub(" ", sentence)
         # Nor a duration, unless the question counts its unit: "inntil fire år" is how long, not
         # how many PhD positions (it drops no answer sentence's evidence on NorQuAD train either).
         if counted is None or not _TIME_UNIT.fullmatch(counted):

@@ -46,6 +46,17 @@ from vectorstore.store import DocumentRecord
         ("What happens after the needs have been mapped?", "fact"),
         ("Hvilken skole etablerede Herning?", "fact"),
         ("Kva for ein skule vart etablert?", "fact"),
+        # Nynorsk "kva" before a noun asks "which" in either number: a plural
+        # noun, a plural adjective or a plural participle makes it a list, and a present-tense
+        # verb in -ar/-er after "kva" is none.
+        ("Kva regionar er prioriterte?", "list"),
+        ("Kva tematiske område er med i samarbeidet?", "list"),
+        ("Kva prosjekt er knytte til Trondheim ByLab?", "list"),
+        ("Kva prosjekt er knytt til Trondheim ByLab?", "fact"),
+        ("Kva studiestad har Høgskolen i Innlandet i tillegg til Hamar?", "fact"),
+        ("Kva kostar det?", "fact"),
+        ("Kva år vart universitetsskulane i Trondheim etablerte?", "fact"),
+        ("Kva film var Sorte engler?", "fact"),
         ("Why was the wood industry prioritised?", "why"),
         ("Hvorfor satser Innlandet på treindustri?", "why"),
         ("How is the steering group composed?", "how"),
@@ -287,9 +298,12 @@ def test_what_something_is_called_is_answered_only_by_a_name() -> None:
     assert has_type_evidence("name", "Festivalen har fått navnet «Byløftet».", "Hva heter festivalen?")
 
 
-def test_a_date_is_no_amount() -> None:
+def test_a_date_is_no_amount_and_no_count() -> None:
     question = "Hvor mye penger satser Trondheim kommune på Universitetskommune 3.0?"
     assert not has_type_evidence("amount", "Instituttledermøte SU 21. november 2018", question)
+    counted = "Hvor mange PhD-stillinger skal opprettes?"
+    assert not has_type_evidence("count", "Instituttledermøte SU 21. november 2018 Arild Smolan", counted)
+    assert has_type_evidence("count", "Fra 21. november skal 12 stillinger opprettes.", counted)
     assert not has_type_evidence("amount", "Universitetsskoler (2015) Veilederutdanning for lærere", question)
     assert has_type_evidence("amount", "Kommunen bevilger 2 millioner kroner i 2019.", question)
 
