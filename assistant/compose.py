@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assistant.cognates import CognateTable, KinTable
-from assistant.glossary import counterparts, expand_english
+from assistant.glossary import GLOSSARY_LANGS, counterparts, expand_english
 from assistant.question import (
     QuestionInfo,
     amount_party,
@@ -317,7 +317,7 @@ def _concepts(
         if (word.lower() in _QUESTION_WORDS and not word.isupper()) or not analyze(word, question.lang):
             continue  # a stop word of the question's language ("which", "hvilke")
         stems = _stems(word, langs) | set(question.corrections.get(word.lower(), ()))
-        if question.lang == "en":
+        if question.lang in GLOSSARY_LANGS:
             translated = counterparts(word)
             if checkable_only and not translated and not _language_neutral(word, match.start()):
                 continue

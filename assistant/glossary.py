@@ -1,17 +1,21 @@
-"""English words of the strategy domain with their Norwegian and Danish counterparts.
+"""English and German words of the strategy domain with their Norwegian and Danish counterparts.
 
 BM25 cannot match "funding" to "finansierer" or "partners" to "samarbeider", and a small
 multilingual embedding model separates cross-language sentences poorly. English questions over
 Scandinavian documents therefore get these counterparts added to their lexical query. The list
 covers the vocabulary of municipal strategy documents (money, partners, goals, institutions), not
-any particular question set.
+any particular question set. German words map onto the English entries (`_GERMAN`), since a
+German question over Scandinavian documents has the same problem and the same answer.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["counterparts", "expand_english"]
+__all__ = ["GLOSSARY_LANGS", "counterparts", "expand_english"]
+
+# The question languages whose words the glossary translates.
+GLOSSARY_LANGS = frozenset({"en", "de"})
 
 _TERMS: dict[str, str] = {
     "partner": "partner partnere samarbeidspartner samarbeidspartnere samarbeid samarbeider samarbejde",
@@ -92,20 +96,62 @@ _TERMS: dict[str, str] = {
     "responsib": "ansvar ansvarlig",
     "lifelong": "livslang hele livet",
     "further education": "etter- og videreutdanning efteruddannelse videreuddannelse",
+    "labour market": "arbeidsmarked arbeidsmarkedet arbejdsmarked arbejdsmarkedet",
+    "labor market": "arbeidsmarked arbeidsmarkedet arbejdsmarked arbejdsmarkedet",
+    "integrat": "integration integrere integrering kobling koblingen",
+    "connect": "kobling koblingen koble koblet",
 }
+# German word starts and the English entry they share. A German compound opens with its first
+# part ("Weiterbildungsanbieter", "Bildungsangebot"), so the start of a word is what is matched;
+# words whose start also opens unrelated words are left out ("Mittel": "mittelgroß", "Schul":
+# "Schulden", "Kreis": a circle). Words the English entries already catch ("Partnerschaft",
+# "Strategie", "Region", "Innovation", "Ministerium", "Industrie", "Millionen") are not repeated.
+_GERMAN: dict[str, str] = {
+    "zusammenarbeit": "collaborat", "kooper": "cooperat", "finanz": "financ", "förder": "fund",
+    "geld": "money", "zuschuss": "grant", "zuschüss": "grant", "bewillig": "grant",
+    "haushalt": "budget", "etat": "budget", "kosten": "cost", "kostet": "cost", "ziel": "goal",
+    "zweck": "aim", "maßnahm": "measure", "massnahm": "measure", "initiativ": "initiative",
+    "regierung": "government", "staat": "government", "landkreis": "county", "provinz": "county",
+    "kommun": "municipal", "gemeinde": "municipal", "stadt": "city", "städt": "city",
+    "bezirk": "district", "universität": "universit", "universitat": "universit",
+    "hochschul": "college", "fachhochschul": "college", "fachschul": "college", "schule": "school",
+    "bildung": "educat", "ausbildung": "educat", "studium": "educat", "studieng": "educat",
+    "studierend": "student", "schüler": "student", "lehrer": "teacher", "forsch": "research",
+    "wissenschaft": "research", "wirtschaft": "business", "gewerbe": "business",
+    "unternehm": "compan", "betrieb": "compan", "firma": "compan", "firmen": "compan",
+    "arbeitsplatz": "employ", "arbeitsplätz": "employ", "beschäftig": "employ",
+    "arbeitskräft": "workforce", "fachkräft": "workforce", "arbeitsmarkt": "labour market",
+    "kompetenz": "competen", "fähigkeit": "skill", "qualifikation": "skill", "holz": "wood",
+    "wald": "forest", "forst": "forest", "bevölkerung": "population", "einwohner": "inhabitant",
+    "jahr": "year", "zeitraum": "period", "gesundheit": "health", "wohlfahrt": "welfare",
+    "lenkungs": "steering", "steuerungs": "steering", "vereinbarung": "agreement",
+    "abkommen": "agreement", "vertrag": "agreement", "verträg": "agreement", "anzieh": "attract",
+    "anlock": "attract", "entwickl": "develop", "jugend": "young", "junge": "young",
+    "gründer": "entrepreneur", "existenzgründ": "entrepreneur", "bioökonom": "bioeconom",
+    "thematisch": "thematic", "bereich": "area", "gebiet": "area", "mandat": "mandate",
+    "verantwort": "responsib", "lebenslang": "lifelong", "weiterbildung": "further education",
+    "fortbildung": "further education", "verknüpf": "connect", "verbind": "connect",
+    "verzahn": "integrat", "integr": "integrat", "kopplung": "connect",
+}  # fmt: skip
 _KEYS = sorted(_TERMS, key=len, reverse=True)
+_GERMAN_KEYS = sorted(_GERMAN, key=len, reverse=True)
 
 
 def counterparts(word: str) -> str:
-    """Norwegian/Danish counterparts of one English word ('' if it is not a domain term)."""
+    """Norwegian/Danish counterparts of one English or German word ('' if it is not a domain term)."""
     w = word.lower()
-    return " ".join(_TERMS[key] for key in _KEYS if " " not in key and w.startswith(key))
+    found = [_TERMS[key] for key in _KEYS if " " not in key and w.startswith(key)]
+    if not found:
+        german = next((key for key in _GERMAN_KEYS if w.startswith(key)), None)
+        found = [_TERMS[_GERMAN[german]]] if german is not None else []
+    return " ".join(found)
 
 
 def expand_english(question: str) -> str:
-    """Norwegian/Danish counterparts of the strategy terms in an English question ('' if none)."""
+    """Norwegian/Danish counterparts of the strategy terms in an English or German question ('' if
+    none)."""
     lowered = question.lower()
-    words = re.findall(r"[a-z][a-z-]*", lowered)
+    words = re.findall(r"[^\W\d_][\w-]*", lowered)
     added = [_TERMS[key] for key in _KEYS if " " in key and key in lowered]
     added.extend(counterparts(w) for w in words)
     return " ".join(dict.fromkeys(" ".join(added).split()))

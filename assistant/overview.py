@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from assistant.compose import with_refined
-from assistant.glossary import counterparts
+from assistant.glossary import GLOSSARY_LANGS, counterparts
 from assistant.messages import quote_marks
 from assistant.question import is_name_form
 from assistant.retrieval import HybridRetriever
@@ -221,7 +221,7 @@ def _terms(topic: str, lang: str) -> list[str]:
     counterparts from the glossary)."""
     words = [w for w in re.findall(r"[\wæøåäö-]+", topic.lower()) if w not in _STOPWORDS and len(w) > 2]
     stems = [w[:6] for w in words]
-    if lang == "en":
+    if lang in GLOSSARY_LANGS:
         stems += [c[:6] for w in words for c in counterparts(w).split()]
     return list(dict.fromkeys(stems))
 

@@ -27,7 +27,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
 from assistant.cognates import CognateTable
-from assistant.glossary import expand_english
+from assistant.glossary import GLOSSARY_LANGS, expand_english
 from assistant.question import same_family
 from assistant.settings import AssistantSettings
 from assistant.spelling import SpellingTable
@@ -89,7 +89,7 @@ class HybridRetriever(BaseRetriever):
         # a misspelt word also as the index term it stands for (`spelling.py`).
         text = None
         if mode != "dense":
-            extra = [expand_english(query)] if lang == "en" else []
+            extra = [expand_english(query)] if lang in GLOSSARY_LANGS else []
             extra += self._cognate_terms(query, lang)
             if corrections is None:
                 corrections = self.corrections(query, lang)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.glossary import counterparts
+from assistant.glossary import GLOSSARY_LANGS, counterparts
 from assistant.types import Passage, SentenceCheck
 from ingest.chunking import AnswerSentence, answer_sentences
 from ingest.sentences import sentence_spans
@@ -229,7 +229,7 @@ def lexical_support(claim: str, sentence: str, claim_lang: str, source_lang: str
     concepts: list[set[str]] = []
     for word in dict.fromkeys(w.lower() for w in words):
         stems = _stems(word, langs) if analyze(word, claim_lang) else set()
-        if stems and claim_lang == "en":
+        if stems and claim_lang in GLOSSARY_LANGS:
             stems |= _stems(counterparts(word), langs)
         if stems:
             concepts.append(stems)

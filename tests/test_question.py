@@ -449,6 +449,15 @@ def test_glossary_adds_scandinavian_counterparts_to_english() -> None:
     assert expand_english("Hvem finansierer ordningen?") == ""
 
 
+def test_glossary_reads_german_domain_words_and_their_compounds() -> None:
+    expanded = expand_english("Wie verknüpfen Herning und Hamar Wirtschaft und Bildung?")
+    for word in ("næringsliv", "erhvervsliv", "utdanning", "uddannelse", "kobling"):
+        assert word in expanded
+    assert "videreutdanning" in expand_english("Welche Weiterbildungsanbieter werden genannt?")
+    # A word that only opens like a domain word is left alone: "mittelgroß" is no funding.
+    assert expand_english("Ist Herning eine mittelgroße Stadt?").split() == ["by", "byen", "kommune"]
+
+
 def test_a_split_of_money_between_named_parties_is_recognised_in_any_language() -> None:
     assert split_parties("How is the grant divided between Hamar and Herning?") == ["Hamar", "Herning"]
     assert split_parties("Hvordan fordeles midlene mellom staten, fylket og kommunene?") == [
