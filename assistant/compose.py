@@ -49,7 +49,14 @@ from assistant.question import (
     spells_out,
     split_parties,
 )
-from assistant.selector import LinearModel, abstain_features, load_model, sentence_logits, sentence_matrix
+from assistant.selector import (
+    LinearModel,
+    abstain_features,
+    load_model,
+    sentence_logits,
+    sentence_matrix,
+    states_reason,
+)
 from assistant.translation import WordTranslator
 from assistant.types import Citation, Passage
 from assistant.verify import strip_unsafe
@@ -1040,6 +1047,15 @@ def select(
         # was quoted before the answer.
         block = sorted(chosen[:joined], key=lambda s: s.start)
         chosen = block + _completed(question, scored, sorted(chosen[joined:], key=lambda s: -s.score), block)
+        if question.plan == "why" and not any(states_reason(s.text) for s in chosen):
+            # An answer to "why" that gives no reason, when a sentence just after one of its
+            # quotes gives one about it ("Fylkeskommunen valgte … . Det inkluderer … . Dette
+            # valget bygger på …"): that sentence is the answer, so it joins after its quote.
+            for k, anchor in enumerate(chosen):
+                reason = _reason_after(scored, anchor)
+                if reason is not None and reason not in chosen:
+                    chosen.insert(k + 1, reason)
+                    break
     confident = best.score >= float(meta.get("lead_share", 1.0))
     return Composition(chosen, _citations(pool, chosen), confidence, False, confident)
 
@@ -1225,6 +1241,25 @@ def _slide_section(
     line_end = len(text) if line_end < 0 else line_end
     same = (s for s in scored if s.passage_index == best.passage_index and best.end <= s.start < line_end)
     return sorted(same, key=lambda s: s.start)
+
+
+# How many sentences after an answer to "why" its reason is looked for.
+_REASON_REACH = 2
+
+
+def _reason_after(scored: Sequence[ScoredSentence], best: ScoredSentence) -> ScoredSentence | None:
+    """The first of the few sentences after `best` that gives a reason and points back at what
+    came before ("Dette valget bygger på …", "De gjør det fordi …")."""
+    tail = best
+    for _ in range(_REASON_REACH):
+        following = _beside(scored, tail, after=True)
+        if following is None or following.heading or carries_links(following):
+            return None
+        refers = _REFERS_BACK.match(following.text) or _PERSON_BACK.match(following.text)
+        if refers and states_reason(following.text):
+            return following
+        tail = following
+    return None
 
 
 def _beside(scored: Sequence[ScoredSentence], best: ScoredSentence, after: bool) -> ScoredSentence | None:

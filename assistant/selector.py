@@ -30,6 +30,7 @@ __all__ = [
     "load_model",
     "sentence_logits",
     "sentence_matrix",
+    "states_reason",
 ]
 
 LEARNED_DIR = Path(__file__).resolve().parent / "learned"
@@ -99,6 +100,11 @@ _MEANS = re.compile(
     r"via|using|skal|vil|ska)\b",
     re.I,
 )
+
+
+def states_reason(text: str) -> bool:
+    """Whether a sentence gives a reason or grounds ("fordi …", "Dette valget bygger på …")."""
+    return bool(_REASON.search(text))
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
