@@ -948,9 +948,10 @@ def select(
     # være …", "These include …"): the items or the reason are there.
     continues = nearest is not None and _goes_on(question, best, nearest)
     # A lead-in that ends in a colon over bulleted points ("… for at opfylde vores mål:") says
-    # nothing alone: the points are the means, the reasons or the items, whatever the plan.
+    # nothing alone: the points are the means, the reasons or the items, whatever the plan (a fact
+    # asked as "Hvad vil de konkret gøre?" too: quoted alone, the lead-in answered nothing).
     bulleted = best.text.rstrip().endswith(":") and nearest is not None and bool(_BULLET.match(nearest.text))
-    introduces = bulleted and question.plan != "fact"
+    introduces = bulleted
     continues = continues or introduces
     restated = best.novelty <= _RESTATES and nearest is not None and not nearest.heading
     chained = None
