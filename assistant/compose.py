@@ -445,6 +445,17 @@ _ASKS_STATE = re.compile(
 )
 # How far down the ranking a how-answer's first step is looked for.
 _STEP_CANDIDATES = 4
+# A question that asks for examples, and a sentence that gives some, in every language of the app:
+# by the adverb that introduces them ("for eksempel", "fx", "such as"). The noun ("Eksempler på
+# virkemidler vil være …") names a kind of example as the question does, and often of other things.
+_ASKS_EXAMPLES = re.compile(r"\b(?:eksemp\w*|exemp\w*|examples?|beispiel\w*)\b", re.I)
+_GIVES_EXAMPLES = re.compile(
+    r"\b(?:for eksempel|eksempelvis|til eksempel|til dømes|f\.\s?eks\b|fx|till exempel|exempelvis|"
+    r"t\.\s?ex\b|for example|for instance|e\.\s?g\.|such as|zum beispiel|beispielsweise|z\.\s?b\.)",
+    re.I,
+)
+# How far down the ranking the sentence that gives the examples asked for is looked for.
+_EXAMPLE_CANDIDATES = 10
 
 
 def _opens_steps(scored: Sequence[ScoredSentence], s: ScoredSentence) -> bool:
@@ -879,6 +890,22 @@ def select(
         _to_front(
             ranked, _STEP_CANDIDATES, lambda s: s.grounded and not s.heading and _opens_steps(scored, s)
         )
+    examples = bool(_ASKS_EXAMPLES.search(question.text))
+    if examples and not _GIVES_EXAMPLES.search(ranked[0].text):
+        # Asked for the examples a document gives, the answer is the sentence that gives them
+        # ("Dette kan for eksempel være tilbud på videregående skole, …"), which shares few words
+        # with the question and ranks below the sentences that restate it.
+        source = pool[ranked[0].passage_index].source
+        _to_front(
+            ranked,
+            _EXAMPLE_CANDIDATES,
+            lambda s: (
+                s.grounded
+                and not s.heading
+                and pool[s.passage_index].source == source
+                and bool(_GIVES_EXAMPLES.search(s.text))
+            ),
+        )
     best = ranked[0]
     cross_language = bool(pool) and question.lang != pool[0].lang
     row = abstain_features(
@@ -1033,6 +1060,8 @@ def select(
             continue
         if listing and pool[s.passage_index].source != pool[best.passage_index].source:
             continue  # a list is one document's list; other documents are a comparison
+        if examples and _GIVES_EXAMPLES.search(best.text) and not _GIVES_EXAMPLES.search(s.text):
+            continue  # the examples asked for are the answer, not what else scored near them
         chosen.append(s)
     chosen = chosen[:limit]
     if listing:

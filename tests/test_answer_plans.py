@@ -196,6 +196,48 @@ def test_who_gave_the_presentation_is_answered_from_its_title_slide(
     _quotes_are_verbatim(answer)
 
 
+def test_a_why_question_finds_the_grounds_after_a_runner_up_that_restates_the_choice(
+    assistant: Assistant,
+) -> None:
+    # The best sentence restates the choice in the lead; the body's restatement, two sentences
+    # before its grounds, is the runner-up: the grounds still join the answer.
+    answer = assistant.ask("Hvorfor satset Innlandet på treindustrien?")
+    assert not answer.abstained, answer.text
+    assert "Dette valget bygger både på" in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
+def test_a_german_comparison_quotes_what_each_document_says_on_the_topic(assistant: Assistant) -> None:
+    # "Wirtschaft", "Bildung" and "verknüpfen" reach the Norwegian and Danish text through the
+    # glossary, as their English counterparts do.
+    answer = assistant.ask(
+        "Wie unterscheiden sich Herning und Hamar darin, wie sie Wirtschaft und Bildung miteinander "
+        "verknüpfen wollen?"
+    )
+    assert answer.text.startswith("Vergleich"), answer.text
+    assert "Sammen med lokalt næringsliv og høgskolen" in answer.text, answer.text
+    assert "integration mellem uddannelserne og det arbejdsmarked" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Welche Weiterbildungsanbieter werden im Innlandet-Projekt als Beispiele genannt, an die kleine "
+        "Betriebe vermittelt werden können?",
+        "Vilka utbildningsanordnare nämns som exempel på vart småföretagen kan kopplas för vidareutbildning?",
+    ],
+)
+def test_examples_asked_for_are_answered_by_the_sentence_that_gives_them(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    for provider in ("videregående skole", "Fagskolen Innlandet", "Høgskolen i Innlandet"):
+        assert provider in answer.text, answer.text
+    # ... and not with whatever else scored near them.
+    assert len(answer.citations) == 1, answer.text
+
+
 def test_a_german_comparison_is_framed_in_german(assistant: Assistant) -> None:
     answer = assistant.ask("Was sagen Hamar und Herning über Studenten?")
     assert answer.corpus_kind == "compare"
@@ -225,6 +267,19 @@ def test_when_a_period_ends_is_not_answered_by_its_grant(assistant: Assistant) -
     answer = assistant.ask("Når utløper treårsperioden for bevilgningen til Kompetansepiloter?")
     assert answer.text.startswith("Dokumentene oppgir ikke"), answer.text
     assert "treårsperiode" in answer.text
+
+
+def test_a_nynorsk_list_of_projects_quotes_the_slides_items(assistant: Assistant) -> None:
+    # "Kva prosjekt er knytte til" asks for several (the plural participle): a list.
+    answer = assistant.ask("Kva prosjekt er knytte til Trondheim ByLab i plansatsinga mot store byar?")
+    assert not answer.abstained
+    for item in ("Kunnskapsaksen", "Byromsstrategi", "Bycampus", "Bydelsutvikling"):
+        assert item in answer.text, answer.text
+
+
+def test_a_count_is_not_answered_by_the_date_on_a_title_slide(assistant: Assistant) -> None:
+    answer = assistant.ask("Hvor mange PhD-stillinger skal opprettes gjennom Universitetskommune 3.0?")
+    assert "21. november 2018" not in answer.text, answer.text
 
 
 def test_a_count_the_documents_do_not_give_is_not_answered_with_another_number(assistant: Assistant) -> None:
