@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.compose import with_refined
+from assistant.compose import question_entities, with_refined
 from assistant.glossary import GLOSSARY_LANGS, counterparts
 from assistant.messages import quote_marks
 from assistant.question import is_name_form
@@ -294,7 +294,15 @@ def answer_corpus_question(
             if best is None or not mentioned:
                 answer.per_document.append(DocumentFinding(record.source, record.title, False))
                 continue
-            span = read(asked, lang, passages, asked_vector) if read and question.kind == "compare" else None
+            span = None
+            if read and question.kind == "compare":
+                # A name only the other side has ("NTNU" beside Trondheim) is about that side: read
+                # with it, every sentence of this document lacked a name the question asks about.
+                text_here = " ".join(p.text.lower() for p in passages)
+                absent = [
+                    n for group in question_entities(asked, lang) for n in group if n.lower() not in text_here
+                ]
+                span = read(_without_names(asked, absent) if absent else asked, lang, passages, asked_vector)
             if span is not None:
                 best = replace(best, passage=span[0], start=span[1], end=span[2])
             n = cite(answer, best.passage, best.start, best.end, best.score)

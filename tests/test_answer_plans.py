@@ -238,6 +238,17 @@ def test_examples_asked_for_are_answered_by_the_sentence_that_gives_them(
     assert len(answer.citations) == 1, answer.text
 
 
+def test_each_compared_document_is_read_without_the_names_only_the_other_has(assistant: Assistant) -> None:
+    # "Universitetskommune 3.0" is Trondheim's; read with it, no sentence of Innlandet's article
+    # held every name asked about, and a quote about something else was chosen there.
+    answer = assistant.ask(
+        "Hvilket departement går igjen både i Innlandets kompetansepiloter og i Trondheims "
+        "Universitetskommune 3.0?"
+    )
+    assert answer.corpus_kind == "compare", answer.text
+    assert "Kommunal- og moderniseringsdepartementet (KMD)" in answer.text, answer.text
+
+
 def test_a_german_comparison_is_framed_in_german(assistant: Assistant) -> None:
     answer = assistant.ask("Was sagen Hamar und Herning über Studenten?")
     assert answer.corpus_kind == "compare"
