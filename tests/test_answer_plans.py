@@ -289,7 +289,9 @@ def test_a_nynorsk_list_of_projects_quotes_the_slides_items(assistant: Assistant
 
 
 def test_a_count_is_not_answered_by_the_date_on_a_title_slide(assistant: Assistant) -> None:
-    answer = assistant.ask("Hvor mange PhD-stillinger skal opprettes gjennom Universitetskommune 3.0?")
+    answer = assistant.ask(
+        "Hvor mange offentlige PhD-stillinger skal opprettes gjennom Universitetskommune 3.0 i Trondheim?"
+    )
     assert "21. november 2018" not in answer.text, answer.text
 
 
