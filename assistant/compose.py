@@ -1049,6 +1049,7 @@ def select(
     second = plan.second_ratio if plan.second_ratio is not None else float(meta.get("second_ratio", 0.05))
     listed = plan.list_ratio if plan.list_ratio is not None else float(meta.get("list_ratio", 0.35))
     ratio = listed if listing else second
+    exemplified = examples and bool(_GIVES_EXAMPLES.search(best.text))
     for s in ranked[1:]:
         if len(chosen) >= limit:
             break
@@ -1060,7 +1061,7 @@ def select(
             continue
         if listing and pool[s.passage_index].source != pool[best.passage_index].source:
             continue  # a list is one document's list; other documents are a comparison
-        if examples and _GIVES_EXAMPLES.search(best.text) and not _GIVES_EXAMPLES.search(s.text):
+        if exemplified and not _GIVES_EXAMPLES.search(s.text):
             continue  # the examples asked for are the answer, not what else scored near them
         chosen.append(s)
     chosen = chosen[:limit]

@@ -380,9 +380,9 @@ def _inside_quotes(before: str) -> bool:
 
 # Nynorsk "kva" before a noun asks "which" in either number ("Kva studiestad har ...?" wants one),
 # so only a plural marks a list: a plural noun ("Kva regionar er ..."), a plural adjective before
-# the noun ("Kva tematiske område ...") or,
-# after a neuter noun that looks the same in both numbers, a plural participle or adjective
-# ("Kva prosjekt er knytte til ...", against the singular "knytt"). An auxiliary must follow the
+# the noun ("Kva tematiske område ...") or, after a neuter noun that looks the same in both
+# numbers, a plural participle or adjective ("Kva prosjekt er knytte til ...", against the
+# singular "knytt"). An auxiliary must follow the
 # noun: a present-tense verb ends in -ar/-er too ("Kva kostar det?", "Kva meiner Tore?"). Case
 # matters for the participle: "Kva film var Sorte engler?" names a film. Bokmål "hva slags" stays a
 # fact: its plural noun asks for kinds, and the list plan's stricter runner-up ratio lost the
