@@ -164,7 +164,8 @@ _KIND_CUES: list[tuple[str, str]] = [
     ),
     (
         "count",
-        r"\bhvor mange\b|\bhow many\b|\bhur många\b|\bkor mange\b|\bwie viele\b|"
+        # German declines "viele" ("Mit wie vielen Kronen …", "Wie vieler Schritte …").
+        r"\bhvor mange\b|\bhow many\b|\bhur många\b|\bkor mange\b|\bwie viele[nrs]?\b|"
         rf"{_WHAT}{_COUNT_NOUNS}\b|^{_COUNT_NOUNS}\b",
     ),
     (
@@ -651,7 +652,9 @@ def uncounted_money(sentence: str, question: str) -> list[tuple[int, int]]:
 # What "how many" counts: the word after the cue, unless it is a verb or a function word ("Hvor
 # mange er ..."). Its first five letters find it inflected or in a compound, and a hyphenated
 # compound by its first part ("PhD-stillinger" by the "PhD- stillinger" of a slide).
-_COUNTED = re.compile(r"\b(?:hvor mange|how many|hur många|kor mange|wie viele)\s+([^\W\d_][\w-]*)", re.I)
+_COUNTED = re.compile(
+    r"\b(?:hvor mange|how many|hur många|kor mange|wie viele[nrs]?)\s+([^\W\d_][\w-]*)", re.I
+)
 _NOT_COUNTED = _words(
     "er var har hadde ble blir vil skal kan is are was were did does do have has had will gange ganger "
     "times of av i på som the det de den dette år years jahre ist sind hat haben wurden"

@@ -356,6 +356,8 @@ def test_a_model_server_gets_the_plan_as_an_instruction() -> None:
         # A compound or a verb is not an amount asked for.
         ("Hvilket ord har departementet fjernet fra statsbudsjettet?", "list"),
         ("Hvordan budsjetterer Hamar?", "other"),
+        # German declines "viele": the dative still asks how many.
+        ("Mit wie vielen zusätzlichen Kronen hat Herning sein Bildungsbudget aufgestockt?", "count"),
     ],
 )
 def test_answer_type_reads_inflected_nouns(question: str, kind: str) -> None:
