@@ -95,24 +95,21 @@ def test_a_how_question_is_answered_by_the_steps_not_by_the_sentence_that_restat
     _quotes_are_verbatim(answer)
 
 
-def test_a_why_question_quotes_the_grounds_a_choice_is_built_on(assistant: Assistant) -> None:
-    # "Dette valget bygger både på …" gives the reason for the choice the question restates.
-    answer = assistant.ask(
-        "Why did Innlandet county decide to focus its competence pilot on the wood industry?"
-    )
-    assert not answer.abstained, answer.text
-    assert "Dette valget bygger både på" in answer.text, answer.text
-    _quotes_are_verbatim(answer)
-
-
-def test_a_why_question_finds_the_grounds_after_the_body_copy_of_a_repeated_caption(
-    assistant: Assistant,
-) -> None:
-    # The photo caption restates the choice and repeats the body's "Det inkluderer alt fra skogdrift
-    # til ferdige hus."; the grounds ("Dette valget bygger …") follow only the body's copy.
-    answer = assistant.ask(
-        "Hvorfor har fylkeskommunen valgt å satse på treindustrien i kompetansepilotprosjektet?"
-    )
+@pytest.mark.parametrize(
+    "question",
+    [
+        # "Dette valget bygger både på …" gives the reason for the choice the question restates.
+        "Why did Innlandet county decide to focus its competence pilot on the wood industry?",
+        # The photo caption restates the choice and repeats the body's "Det inkluderer alt fra
+        # skogdrift til ferdige hus."; the grounds follow only the body's copy.
+        "Hvorfor har fylkeskommunen valgt å satse på treindustrien i kompetansepilotprosjektet?",
+        # The best sentence restates the choice in the lead; the body's restatement, two sentences
+        # before its grounds, is the runner-up: the grounds still join the answer.
+        "Hvorfor satset Innlandet på treindustrien?",
+    ],
+)
+def test_a_why_question_quotes_the_grounds_a_choice_is_built_on(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
     assert not answer.abstained, answer.text
     assert "Dette valget bygger både på" in answer.text, answer.text
     _quotes_are_verbatim(answer)
@@ -193,17 +190,6 @@ def test_who_gave_the_presentation_is_answered_from_its_title_slide(
     answer = assistant.ask(question)
     assert not answer.abstained, answer.text
     assert "Arild Smolan" in answer.citations[0].quote, answer.text
-    _quotes_are_verbatim(answer)
-
-
-def test_a_why_question_finds_the_grounds_after_a_runner_up_that_restates_the_choice(
-    assistant: Assistant,
-) -> None:
-    # The best sentence restates the choice in the lead; the body's restatement, two sentences
-    # before its grounds, is the runner-up: the grounds still join the answer.
-    answer = assistant.ask("Hvorfor satset Innlandet på treindustrien?")
-    assert not answer.abstained, answer.text
-    assert "Dette valget bygger både på" in answer.text, answer.text
     _quotes_are_verbatim(answer)
 
 
