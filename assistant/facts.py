@@ -65,11 +65,13 @@ _CUES = {
     ),
     "funding": re.compile(
         r"\b(?:finansier\w*|financ\w*|fund(?:s|ed|ing)?|betal\w*|pays?|paid|bevilg\w*|granted|"
-        r"bidrar|bidrager|contribut\w*|finanzier\w*|zahlt)\b",
+        r"bevill\w*|løyv\w*|bidrar|bidrager|contribut\w*|finanzier\w*|zahlt)\b",
         re.I,
     ),
     "goal": re.compile(
-        r"\b(?:mål|målene|målsetting\w*|målsætning\w*|goals?|aims?|objectives?|ziele?)\b", re.I
+        r"\b(?:mål|målet|måla|målen|målene|målsetting\w*|målsetjing\w*|målsætning\w*|målsättning\w*|"
+        r"goals?|aims?|objectives?|ziele?|zielsetzung\w*)\b",
+        re.I,
     ),
 }
 _LABELS: dict[str, dict[str, str]] = {

@@ -306,6 +306,15 @@ _PLAN_CUES: list[tuple[str, re.Pattern[str]]] = [
             # German "welche" is also the feminine singular; a noun with a feminine singular
             # ending says which ("Welche Regelung", "welche Partnerschaft"; plural "-ungen").
             r"\bwelche\b(?!\s+(?:\w+e[nrs]?\s+)?\w+(?:ung|heit|keit|schaft|ion|tät|ik|ei)\b)|"
+            # "welchen" after a dative preposition, with its noun in "-n", is the dative plural ("In
+            # welchen Bereichen …", "Mit welchen Partnern …"); the singular dative is "welchem".
+            r"\b(?:in|an|auf|aus|mit|von|zu|bei|nach|zwischen)\s+welchen\s+(?:\w+e[nrs]?\s+)?\w+n\b|"
+            # Danish "hvad for nogle" is plural; bokmål and Danish "hva/hvad slags" with a plural
+            # noun and a verb after it ("Hva slags næringsklynger finnes …"; "Hva slags samarbeid"
+            # asks for a kind).
+            r"\bhvad for nogle\b|"
+            r"\b(?:hva|hvad) slags\s+[^\W\d_]+(?:er|ene|erne)\s+"
+            r"(?:er|var|har|hadde|havde|skal|vil|kan|finnes|findes|fins|blir|bliver|ble|blev|får|fik)\b|"
             r"\bhvem (?:er|var)\b.*\bpartner|"
             # "What are the …" in the Scandinavian languages: "Hva er de viktigste næringene …",
             # "Hvad er de fire mål …", "Hva er målene for …" (a plural definite noun).
@@ -385,9 +394,8 @@ def _inside_quotes(before: str) -> bool:
 # numbers, a plural participle or adjective ("Kva prosjekt er knytte til ...", against the
 # singular "knytt"). An auxiliary must follow the
 # noun: a present-tense verb ends in -ar/-er too ("Kva kostar det?", "Kva meiner Tore?"). Case
-# matters for the participle: "Kva film var Sorte engler?" names a film. Bokmål "hva slags" stays a
-# fact: its plural noun asks for kinds, and the list plan's stricter runner-up ratio lost the
-# second kind ("Hva slags næringsklynger finnes i Hamar?").
+# matters for the participle: "Kva film var Sorte engler?" names a film. Bokmål and Danish "hva
+# slags" with a plural noun are in `_PLAN_CUES`.
 _AUXILIARY = (
     r"(?:er|var|har|hadde|skal|skulle|vil|ville|kan|kunne|må|blir|ble|vert|vart|blei|får|fikk|fekk|"
     r"finst|fins|finnes|inngår|gjeld|gjelder)"

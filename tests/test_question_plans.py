@@ -57,6 +57,16 @@ from vectorstore.store import DocumentRecord
         ("Kva kostar det?", "fact"),
         ("Kva år vart universitetsskulane i Trondheim etablerte?", "fact"),
         ("Kva film var Sorte engler?", "fact"),
+        # German "welchen" after a dative preposition with a noun in "-n" is plural; Danish "hvad
+        # for nogle" is plural; "hva/hvad slags" with a plural noun and a verb asks for several.
+        ("Laut der Hamar-Strategie gibt es dort Unternehmenscluster. In welchen Bereichen?", "list"),
+        ("Mit welchen Partnern arbeitet Innlandet zusammen?", "list"),
+        ("In welchem Jahr begann die Zusammenarbeit?", "fact"),
+        ("In welchen Bereich fällt das Projekt?", "fact"),
+        ("Hvad for nogle uddannelser har Herning?", "list"),
+        ("Hva slags næringsklynger finnes i Hamar?", "list"),
+        ("Hvad slags uddannelser findes i Herning?", "list"),
+        ("Hva slags samarbeid har Trondheim og NTNU?", "fact"),
         ("Why was the wood industry prioritised?", "why"),
         ("Hvorfor satser Innlandet på treindustri?", "why"),
         ("How is the steering group composed?", "how"),
@@ -246,6 +256,21 @@ def test_which_thing_of_a_cooperation_is_asked_is_the_noun_after_which() -> None
     assert asked_facts("Vilket departement finansierar Kompetansepiloter?", "fact") == ["funding"]
     assert asked_facts("What are the goals of the Trondheim collaboration?", "list") == ["goal"]
     assert asked_facts("Vilka mål har Universitetskommune 3.0?", "list") == ["goal"]
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        # Nynorsk and Swedish name the goals in their own plural forms, Danish a grant its own way.
+        ("Kan du gje meg ei oversikt over kva måla er for samarbeidet?", ["goal"]),
+        ("Vilka är målen för Universitetskommune 3.0?", ["goal"]),
+        ("Kva er målsetjingane til Hamar kommune?", ["goal"]),
+        ("Hvilket ministerium står bag bevillingen til kompetencepiloterne?", ["funding"]),
+        ("Kva departement løyver pengar til kompetansepilotane?", ["funding"]),
+    ],
+)
+def test_goals_and_funding_are_asked_in_every_language(question: str, kinds: list[str]) -> None:
+    assert asked_facts(question, "list") == kinds
 
 
 def test_english_was_is_no_german_what() -> None:
