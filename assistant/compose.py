@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -61,7 +62,7 @@ from assistant.translation import WordTranslator
 from assistant.types import Citation, Passage
 from assistant.verify import strip_unsafe
 from ingest.chunking import AnswerSentence, answer_sentences
-from vectorstore.lexical import analyze
+from vectorstore.lexical import analyze, stopwords
 from vectorstore.sentence_vectors import SentenceVectorsFn
 
 if TYPE_CHECKING:
@@ -723,6 +724,13 @@ class Plan:
     list_ratio: float | None = None
 
 
+@cache
+def _function_words() -> frozenset[str]:
+    """A word that is a function word in any of the languages ("under" in Danish, "mellom" in
+    Norwegian): in a question and a heading of different languages, it matches nothing asked."""
+    return frozenset(w for lang in ("nb", "nn", "da", "sv", "en", "de") for w in stopwords(lang))
+
+
 def _heads_what_is_asked(question: QuestionInfo, passage: Passage, heading: str) -> bool:
     """Whether a heading shares a word with the question besides its document's title: "Tematiske
     hovedområder" with "Thematic areas in Universitetskommune 3.0?" (through the glossary), where
@@ -731,6 +739,22 @@ def _heads_what_is_asked(question: QuestionInfo, passage: Passage, heading: str)
     langs = sorted({question.lang, passage.lang})
     asked = _stems(question.text, langs) | _stems(expand_english(question.text), langs)
     return bool((_stems(heading, langs) - _stems(passage.title, langs)) & asked)
+
+
+def _names_the_points(question: QuestionInfo, passage: Passage, heading: str, points: str) -> bool:
+    """Whether a slide's title names what the question asks for where the points below it do not:
+    "Tematiske hovedområder" over "Byutvikling Helse og velferd …" for "What are the thematic
+    areas …?". Only the question's common words count: its names ("Herning", "NTNU") say whose
+    list is asked, not what it lists, and a function word of any of the languages ("under" in
+    Danish) or a number ("2.0") names nothing. A word the points share with the question ranks
+    them without their title, and a word of the document's title heads every slide."""
+    function_words = _function_words()
+    words = re.findall(r"[^\W\d_]+", question.text)
+    text = " ".join(w for w in words if not w[:1].isupper() and w.lower() not in function_words)
+    langs = sorted({question.lang, passage.lang})
+    asked = _stems(text, langs) | _stems(expand_english(text), langs)
+    named = _stems(heading, langs) - _stems(passage.title, langs) - _stems(points, langs)
+    return any(stem.isalpha() for stem in named & asked)
 
 
 # How far into a document its opening lines reach: a title, a byline, a title slide's presenter and
@@ -772,6 +796,44 @@ def _opening_answer(
         and _gives_kind(question, s)
     ]
     return min(opening, key=offset, default=None)
+
+
+# How far down the ranking the points under a heading that names what a list question asks for
+# may be (as far as examples asked for are looked for).
+_HEADED_CANDIDATES = _EXAMPLE_CANDIDATES
+
+
+def _headed_list(
+    question: QuestionInfo,
+    pool: Sequence[Passage],
+    scored: Sequence[ScoredSentence],
+    ranked: Sequence[ScoredSentence],
+) -> ScoredSentence | None:
+    """For a list question, a heading of the best sentence's document that names what is asked
+    ("Tematiske hovedområder" for "What are the thematic areas …?"), when the line under it is
+    among the best few: a section's heading says what its points are, where the points themselves
+    ("Byutvikling Helse og velferd …") share no word with the question. Quoted first, the heading
+    leads in to its points (`_RESTATES`)."""
+    if not ranked:
+        return None
+    source = pool[ranked[0].passage_index].source
+    best_few = ranked[:_HEADED_CANDIDATES]
+    for heading in scored:
+        passage = pool[heading.passage_index]
+        if not heading.heading or not heading.grounded or passage.source != source:
+            continue
+        # A slide's title: the line opens with the slide's number ("6 Universitetskommune 3.0
+        # Tematiske hovedområder"). In prose a short line is as often one of a list's points.
+        line_start = passage.text.rfind("\n", 0, heading.start) + 1
+        if not re.fullmatch(r"\d{1,3} ", passage.text[line_start : heading.start]):
+            continue
+        body = _beside(scored, heading, after=True)
+        if body is None or body.heading or not body.grounded or carries_links(body):
+            continue
+        named = _names_the_points(question, passage, heading.text, body.text)
+        if named and body in best_few and heading is not ranked[0]:
+            return heading
+    return None
 
 
 def _to_front(ranked: list[ScoredSentence], within: int, passes: Callable[[ScoredSentence], bool]) -> None:
@@ -879,6 +941,9 @@ def select(
         if body is not None and body.grounded and not body.heading and not carries_links(body):
             _to_front(ranked, len(ranked), lambda s: s is body)
     ranked.sort(key=label)
+    headed = _headed_list(question, pool, scored, ranked) if listing else None
+    if headed is not None:
+        _to_front(ranked, len(ranked), lambda s: s is headed)
     if (
         question.plan == "how"
         and not _ASKS_STATE.match(question.text)
@@ -980,7 +1045,8 @@ def select(
     bulleted = best.text.rstrip().endswith(":") and nearest is not None and bool(_BULLET.match(nearest.text))
     introduces = bulleted
     continues = continues or introduces
-    restated = best.novelty <= _RESTATES and nearest is not None and not nearest.heading
+    # A heading that names what a list asks for is quoted with its points too.
+    restated = (best.novelty <= _RESTATES or best is headed) and nearest is not None and not nearest.heading
     chained = None
     if nearest is not None and (restated or continues) and not carries_links(nearest):
         chosen.append(nearest)
@@ -1043,6 +1109,9 @@ def select(
         # A slide named by what the question asks about answers with all of its points.
         chosen += [s for s in section if s not in chosen and not carries_links(s)]
         limit = max(limit, min(len(chosen), plan.list_items))
+    if headed is not None and best is headed:
+        # The heading's points are the list; what else scored near them is not.
+        limit = len(chosen)
     joined = len(chosen)  # the best and the sentences that complete it
     # The second sentence's ratio and the lead share were chosen for the scores that rank.
     meta = {**(selector.meta or {}), **(reranker.meta if reranker is not None else {})}
@@ -1053,7 +1122,10 @@ def select(
     for s in ranked[1:]:
         if len(chosen) >= limit:
             break
-        if s in chosen or not s.grounded or s.score < ratio * best.score or s.text == best.text:
+        # A list quotes at least what a fact answer would: its second sentence at the fact's ratio
+        # (a list's stricter ratio dropped the runner-up that held the rest of the items).
+        needed = second if listing and len(chosen) < plan.max_sentences else ratio
+        if s in chosen or not s.grounded or s.score < needed * best.score or s.text == best.text:
             continue
         if carries_links(s):  # only there by proximity: a document's link or markup is no answer
             continue
@@ -1069,8 +1141,9 @@ def select(
         # A chosen item's neighbour that reads as the next item of the same list is one too, ahead
         # of any weaker runner-up.
         chosen += _added_items(scored, chosen)[:_ADDED_ITEMS]
-        # A list's items in document order within a passage, passages in rank order.
-        chosen.sort(key=lambda s: (s.passage_index, s.start))
+        # A list's items in document order within a passage; the best sentence's passage first,
+        # then the others in rank order (a runner-up's passage may rank above the best's).
+        chosen.sort(key=lambda s: (s.passage_index != best.passage_index, s.passage_index, s.start))
     else:
         # The answer first, read in order with the sentences that complete it (the one after a
         # heading, the reason before a "therefore"); then the runners-up, best first. In
