@@ -741,20 +741,19 @@ def _heads_what_is_asked(question: QuestionInfo, passage: Passage, heading: str)
     return bool((_stems(heading, langs) - _stems(passage.title, langs)) & asked)
 
 
-def _names_the_points(question: QuestionInfo, passage: Passage, heading: str, points: str) -> bool:
-    """Whether a slide's title names what the question asks for where the points below it do not:
-    "Tematiske hovedområder" over "Byutvikling Helse og velferd …" for "What are the thematic
-    areas …?". Only the question's common words count: its names ("Herning", "NTNU") say whose
-    list is asked, not what it lists, and a function word of any of the languages ("under" in
-    Danish) or a number ("2.0") names nothing. A word the points share with the question ranks
+def _names_the_points(question: QuestionInfo, passage: Passage, heading: str, points: str) -> set[str]:
+    """The words (stems) by which a slide's title names what the question asks for where the points
+    below it do not: "tematisk" of "Tematiske hovedområder" over "Byutvikling Helse og velferd …"
+    for "What are the thematic areas …?". A function word of any of the languages ("under" in
+    Danish) or a number ("2.0") names nothing; a word the points share with the question ranks
     them without their title, and a word of the document's title heads every slide."""
     function_words = _function_words()
     words = re.findall(r"[^\W\d_]+", question.text)
-    text = " ".join(w for w in words if not w[:1].isupper() and w.lower() not in function_words)
+    text = " ".join(w for w in words if w.lower() not in function_words)
     langs = sorted({question.lang, passage.lang})
     asked = _stems(text, langs) | _stems(expand_english(text), langs)
     named = _stems(heading, langs) - _stems(passage.title, langs) - _stems(points, langs)
-    return any(stem.isalpha() for stem in named & asked)
+    return {stem for stem in named & asked if stem.isalpha()}
 
 
 # How far into a document its opening lines reach: a title, a byline, a title slide's presenter and
@@ -798,9 +797,23 @@ def _opening_answer(
     return min(opening, key=offset, default=None)
 
 
-# How far down the ranking the points under a heading that names what a list question asks for
-# may be (as far as examples asked for are looked for).
-_HEADED_CANDIDATES = _EXAMPLE_CANDIDATES
+# Where a slide ends: a blank line, or the next slide's number opening a line.
+_SLIDE_END = re.compile(r"\n\s*\n|\n\d{1,3} ")
+
+
+def _slide_points(scored: Sequence[ScoredSentence], title: ScoredSentence, text: str) -> list[ScoredSentence]:
+    """The sentences of the slide `title` opens, after it, in order (links and headings left out)."""
+    end = _SLIDE_END.search(text, title.end)
+    stop = end.start() if end else len(text)
+    same = (
+        s
+        for s in scored
+        if s.passage_index == title.passage_index
+        and title.end <= s.start < stop
+        and not s.heading
+        and not carries_links(s)
+    )
+    return sorted(same, key=lambda s: s.start)
 
 
 def _headed_list(
@@ -809,31 +822,34 @@ def _headed_list(
     scored: Sequence[ScoredSentence],
     ranked: Sequence[ScoredSentence],
 ) -> ScoredSentence | None:
-    """For a list question, a heading of the best sentence's document that names what is asked
-    ("Tematiske hovedområder" for "What are the thematic areas …?"), when the line under it is
-    among the best few: a section's heading says what its points are, where the points themselves
-    ("Byutvikling Helse og velferd …") share no word with the question. Quoted first, the heading
-    leads in to its points (`_RESTATES`)."""
+    """For a list question, a slide title in the best sentence's document that names what is asked
+    ("Tematiske hovedområder" for "What are the thematic areas …?", "… Trondheim ByLab" for "Kva
+    prosjekt er lista opp under Trondheim ByLab?"): a slide's title says what its points are,
+    where the points themselves ("Byutvikling Helse og velferd …") share no word with the
+    question and rank low. Only a slide's title, whose line opens with the slide's number: in
+    prose a short line is as often one of a list's points ("At gå helt nye veje"). Of several,
+    the one whose first point ranks best."""
     if not ranked:
         return None
     source = pool[ranked[0].passage_index].source
-    best_few = ranked[:_HEADED_CANDIDATES]
-    for heading in scored:
-        passage = pool[heading.passage_index]
-        if not heading.heading or not heading.grounded or passage.source != source:
+    rank = {id(s): k for k, s in enumerate(ranked)}
+    found: list[tuple[int, ScoredSentence]] = []
+    for title in scored:
+        passage = pool[title.passage_index]
+        if not title.heading or not title.grounded or passage.source != source:
             continue
-        # A slide's title: the line opens with the slide's number ("6 Universitetskommune 3.0
-        # Tematiske hovedområder"). In prose a short line is as often one of a list's points.
-        line_start = passage.text.rfind("\n", 0, heading.start) + 1
-        if not re.fullmatch(r"\d{1,3} ", passage.text[line_start : heading.start]):
+        line_start = passage.text.rfind("\n", 0, title.start) + 1
+        if not re.fullmatch(r"\d{1,3} ", passage.text[line_start : title.start]):
             continue
-        body = _beside(scored, heading, after=True)
-        if body is None or body.heading or not body.grounded or carries_links(body):
+        points = _slide_points(scored, title, passage.text)
+        if not points or not points[0].grounded:
             continue
-        named = _names_the_points(question, passage, heading.text, body.text)
-        if named and body in best_few and heading is not ranked[0]:
-            return heading
-    return None
+        if _names_the_points(question, passage, title.text, " ".join(p.text for p in points)):
+            found.append((rank[id(points[0])], title))
+    if not found:
+        return None
+    title = min(found, key=lambda f: f[0])[1]
+    return None if title is ranked[0] else title
 
 
 def _to_front(ranked: list[ScoredSentence], within: int, passes: Callable[[ScoredSentence], bool]) -> None:
@@ -1110,7 +1126,9 @@ def select(
         chosen += [s for s in section if s not in chosen and not carries_links(s)]
         limit = max(limit, min(len(chosen), plan.list_items))
     if headed is not None and best is headed:
-        # The heading's points are the list; what else scored near them is not.
+        # The slide's points are the list; what else scored near them is not.
+        chosen += [s for s in _slide_points(scored, best, pool[best.passage_index].text) if s not in chosen]
+        chosen = chosen[: plan.list_items]
         limit = len(chosen)
     joined = len(chosen)  # the best and the sentences that complete it
     # The second sentence's ratio and the lead share were chosen for the scores that rank.

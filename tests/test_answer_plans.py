@@ -40,6 +40,15 @@ def test_a_partner_question_lists_every_partner_with_its_citation(assistant: Ass
     _quotes_are_verbatim(answer)
 
 
+def test_a_slide_whose_title_names_what_is_asked_answers_with_all_its_points(assistant: Assistant) -> None:
+    """The ByLab slide's projects are its second line, under a first that is no item."""
+    answer = assistant.ask("Hvilke projekter hører under Trondheim ByLab?")
+    first, *items = answer.text.splitlines()
+    assert "Trondheim ByLab" in first and first.startswith("Under "), answer.text
+    assert any("Kunnskapsaksen Byromsstrategi Bycampus" in item for item in items), answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_a_list_quotes_at_least_what_a_fact_answer_would(assistant: Assistant) -> None:
     """The list plan's stricter ratio for runners-up dropped the second sentence a fact answer
     quotes, here the one that names the clusters; the best sentence's bullet comes first."""
@@ -196,6 +205,8 @@ def test_an_abbreviation_is_answered_where_the_text_spells_it_out_and_only_there
         "What are the five main thematic araes in Trondheim's Universitetskommune 3.0 cooperation with NTNU?",
         "The Trondheim–NTNU presentation says the new agreement is organised around thematic main areas. "
         "What are all five of them?",
+        "What are the five main thematic areas that the Trondheim–NTNU university municipality 3.0 "
+        "collaboration is organised around?",
     ],
 )
 def test_a_slides_title_over_a_list_is_its_lead_in_not_an_item(assistant: Assistant, question: str) -> None:
