@@ -127,27 +127,31 @@ def asked_facts(question: str, plan: str, answer_type: str = "other") -> list[st
     number or an amount (`answer_type`, from `analyze_question`) wants that, not the partners or goals of
     the cooperation it names ("I hvilket år kom universitetsskolerne i gang i samarbejdet ...?")."""
     who = bool(_WHO.search(question))
-    which = _WHICH.search(question)
-    if not who and which is None:
+    # Every "which/what" asks: "… overview of what the agreement is meant to achieve – what are
+    # its main goals?" asks for the goals in its second.
+    which = list(_WHICH.finditer(question))
+    if not who and not which:
         return []
     kinds = [kind for kind in FACT_KINDS if _CUES[kind].search(question)]
     if answer_type in ("time", "count", "amount"):
         kinds = [k for k in kinds if k == "funding" and answer_type == "amount"]
-    if not who and which is not None:
+    if not who and which:
         # "Which X": the facts of X only. A partner or a payer is an actor ("Hvilke klynger og
         # organisationer samarbejder …", "Which ministry finances …"); goals are asked by name.
-        words = re.findall(r"[\w'’-]+", question[which.end() :].lower())
-        while words and words[0] in _LEADING:
-            words.pop(0)
-        asked = " ".join(words[:ASKED_WORDS])
-        actor = bool(_ACTOR.search(asked))
+        asked_nouns = []
+        for match in which:
+            words = re.findall(r"[\w'’-]+", question[match.end() :].lower())
+            while words and words[0] in _LEADING:
+                words.pop(0)
+            asked_nouns.append(" ".join(words[:ASKED_WORDS]))
+        actor = any(_ACTOR.search(asked) for asked in asked_nouns)
         # Cooperating asked with "what" is the topic ("Hva samarbeider de om?"), not who.
         kinds = [
             k
             for k in kinds
             if (k == "partner" and actor)
-            or (k == "funding" and (actor or _CUES[k].search(asked)))
-            or (k == "goal" and _CUES[k].search(asked))
+            or (k == "funding" and (actor or any(_CUES[k].search(asked) for asked in asked_nouns)))
+            or (k == "goal" and any(_CUES[k].search(asked) for asked in asked_nouns))
         ]
     if "goal" in kinds and plan != "list" and not _PLURAL_GOALS.search(question):
         kinds.remove("goal")

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from assistant.cognates import is_cognate, is_kin
 from assistant.spelling import MIN_LETTERS, within_one_edit
 from ingest.extract import find_amounts
 from ingest.language import language_confidences
@@ -739,10 +740,18 @@ def dates_the_named(sentence: str, question: str) -> bool:
     train time question does so, it holds the answer for 39 of 44 questions (against 508 of 647
     answered ones overall); none of the 264 NorQuAD time questions asked of the strategy corpus
     is answered so."""
-    names = {word.lower()[: max(5, len(word) - 3)] for word in _NAME_IN_QUESTION.findall(question)}
+    words = {word.lower() for word in _NAME_IN_QUESTION.findall(question)}
+    names = {word[: max(5, len(word) - 3)] for word in words}
+
+    def named(token: str) -> bool:
+        # Or the name spelt the way of a neighbouring language ("universitetsskolorna").
+        return any(token.startswith(n) for n in names) or any(
+            is_cognate(token, w) or is_kin(token, w) for w in words
+        )
+
     tokens = _TOKEN.findall(sentence.lower())
     return bool(names) and any(
-        _YEAR_LIKE.fullmatch(token) and any(t.startswith(n) for t in tokens[max(0, i - 2) : i] for n in names)
+        _YEAR_LIKE.fullmatch(token) and any(named(t) for t in tokens[max(0, i - 2) : i])
         for i, token in enumerate(tokens)
     )
 

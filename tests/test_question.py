@@ -555,6 +555,8 @@ def test_a_sum_of_money_is_no_count_of_things() -> None:
 )
 def test_a_year_right_after_what_is_asked_about_dates_it(sentence: str, dated: bool) -> None:
     assert dates_the_named(sentence, "Når kom universitetsskolene i gang i Trondheim?") is dated
+    # The name as Swedish spells it ("-skolorna") is the same name.
+    assert dates_the_named(sentence, "Vilket år kom universitetsskolorna till i Trondheim?") is dated
 
 
 def test_the_presentation_as_a_thing_made_is_recognised_in_german_too() -> None:

@@ -258,6 +258,15 @@ def test_which_thing_of_a_cooperation_is_asked_is_the_noun_after_which() -> None
     assert asked_facts("Vilka mål har Universitetskommune 3.0?", "list") == ["goal"]
 
 
+def test_every_which_of_a_question_is_read_for_what_it_asks() -> None:
+    """A long question may ask twice: the goals are asked for in its second clause."""
+    question = (
+        "Can you give me a quick overview of what the Universitetskommune 3.0 agreement between "
+        "Trondheim kommune and NTNU is actually meant to achieve – what are its main goals?"
+    )
+    assert asked_facts(question, "list") == ["goal"]
+
+
 @pytest.mark.parametrize(
     ("question", "kinds"),
     [
