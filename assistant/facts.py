@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from assistant.messages import quote_marks
 from assistant.overview import cite, document_overview, passage_at, passages_of
-from assistant.question import is_name_form
+from assistant.question import asks_leader, is_name_form
 from assistant.types import Answer
 from ingest.extract import FundingItem, GoalItem, PartnerItem, find_amounts
 from vectorstore.store import ChunkStore, DocumentRecord
@@ -133,6 +133,10 @@ def asked_facts(question: str, plan: str, answer_type: str = "other") -> list[st
     if not who and not which:
         return []
     kinds = [kind for kind in FACT_KINDS if _CUES[kind].search(question)]
+    if asks_leader(question):
+        # "Kven er leiar for styringsgruppa i samarbeidet?" asks for one person in a role, and the
+        # cooperation is its topic: the partners are no answer.
+        kinds = [k for k in kinds if k != "partner"]
     if answer_type in ("time", "count", "amount"):
         kinds = [k for k in kinds if k == "funding" and answer_type == "amount"]
     if not who and which:

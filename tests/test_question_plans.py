@@ -240,6 +240,10 @@ def test_what_was_done_in_a_cooperation_is_no_question_about_partners() -> None:
     assert asked_facts("Hva slags samarbeidspartnere har Innlandet?", "fact") == ["partner"]
     assert asked_facts("What partners does Innlandet have?", "list") == ["partner"]
     assert asked_facts("Mellom hvem vil Hamar utvikle nye former for samarbeid?", "list") == ["partner"]
+    # Who leads in a cooperation is one person in a role, not its partners.
+    leader = "kven er leiar for styringsgruppa i universitetskommune-samarbeidet i trondheim?"
+    assert asked_facts(leader, "fact") == []
+    assert asked_facts("Who chairs the steering group of the cooperation?", "fact") == []
 
 
 def test_which_thing_of_a_cooperation_is_asked_is_the_noun_after_which() -> None:
