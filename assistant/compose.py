@@ -821,19 +821,19 @@ def _headed_list(
     pool: Sequence[Passage],
     scored: Sequence[ScoredSentence],
     ranked: Sequence[ScoredSentence],
-) -> ScoredSentence | None:
+) -> tuple[ScoredSentence, list[ScoredSentence]] | None:
     """For a list question, a slide title in the best sentence's document that names what is asked
     ("Tematiske hovedområder" for "What are the thematic areas …?", "… Trondheim ByLab" for "Kva
     prosjekt er lista opp under Trondheim ByLab?"): a slide's title says what its points are,
     where the points themselves ("Byutvikling Helse og velferd …") share no word with the
     question and rank low. Only a slide's title, whose line opens with the slide's number: in
     prose a short line is as often one of a list's points ("At gå helt nye veje"). Of several,
-    the one whose first point ranks best."""
+    the one whose first point ranks best. Returned with its points."""
     if not ranked:
         return None
     source = pool[ranked[0].passage_index].source
     rank = {id(s): k for k, s in enumerate(ranked)}
-    found: list[tuple[int, ScoredSentence]] = []
+    found: list[tuple[int, ScoredSentence, list[ScoredSentence]]] = []
     for title in scored:
         passage = pool[title.passage_index]
         if not title.heading or not title.grounded or passage.source != source:
@@ -845,11 +845,11 @@ def _headed_list(
         if not points or not points[0].grounded:
             continue
         if _names_the_points(question, passage, title.text, " ".join(p.text for p in points)):
-            found.append((rank[id(points[0])], title))
+            found.append((rank[id(points[0])], title, points))
     if not found:
         return None
-    title = min(found, key=lambda f: f[0])[1]
-    return None if title is ranked[0] else title
+    _, title, points = min(found, key=lambda f: f[0])
+    return None if title is ranked[0] else (title, points)
 
 
 def _to_front(ranked: list[ScoredSentence], within: int, passes: Callable[[ScoredSentence], bool]) -> None:
@@ -957,7 +957,8 @@ def select(
         if body is not None and body.grounded and not body.heading and not carries_links(body):
             _to_front(ranked, len(ranked), lambda s: s is body)
     ranked.sort(key=label)
-    headed = _headed_list(question, pool, scored, ranked) if listing else None
+    slide = _headed_list(question, pool, scored, ranked) if listing else None
+    headed, slide_points = slide if slide is not None else (None, [])
     if headed is not None:
         _to_front(ranked, len(ranked), lambda s: s is headed)
     if (
@@ -1127,7 +1128,7 @@ def select(
         limit = max(limit, min(len(chosen), plan.list_items))
     if headed is not None and best is headed:
         # The slide's points are the list; what else scored near them is not.
-        chosen += [s for s in _slide_points(scored, best, pool[best.passage_index].text) if s not in chosen]
+        chosen += [s for s in slide_points if s not in chosen]
         chosen = chosen[: plan.list_items]
         limit = len(chosen)
     joined = len(chosen)  # the best and the sentences that complete it
