@@ -34,6 +34,7 @@ from assistant.question import (
     asks_about_the_document,
     asks_leader,
     asks_persons_name,
+    asks_role_of,
     asks_who_did,
     asks_year,
     counts_the_asked,
@@ -42,6 +43,7 @@ from assistant.question import (
     names_a_person,
     names_party,
     names_something_new,
+    names_the_person,
     names_the_role,
     refers_to_person,
     same_family,
@@ -961,6 +963,15 @@ def select(
     headed, slide_points = slide if slide is not None else (None, [])
     if headed is not None:
         _to_front(ranked, len(ranked), lambda s: s is headed)
+    asks_reason = _asks_reason(question)
+    # Not over a best sentence the reading is sure of: "Hvorfor skal Universitetskommune 3.0
+    # integrere fagmiljøer på tvers av faglige siloer?" is answered where the deck says so.
+    meta = {**(selector.meta or {}), **(reranker.meta if reranker is not None else {})}
+    lead_share = float(meta.get("lead_share", 1.0))
+    unsure = ranked[0].score < lead_share
+    challenge = _challenge_slide(pool, ranked) if asks_reason and unsure and headed is None else None
+    if challenge is not None:
+        _to_front(ranked, len(ranked), lambda s: s is challenge)
     if (
         question.plan == "how"
         and not _ASKS_STATE.match(question.text)
@@ -988,6 +999,12 @@ def select(
                 and bool(_GIVES_EXAMPLES.search(s.text))
             ),
         )
+    role_of = asks_role_of(question.text)
+    if role_of is not None:
+        # "Hvilket verv har Per-Gunnar Sveen?": the sentence that names the person gives the role
+        # beside the name ("Også leder av utvalg for næring, Per-Gunnar Sveen (Ap), …").
+        # Only such a sentence can give it, however low it ranks.
+        _to_front(ranked, len(ranked), lambda s: s.grounded and names_the_person(s.text, role_of))
     best = ranked[0]
     cross_language = bool(pool) and question.lang != pool[0].lang
     row = abstain_features(
@@ -1035,6 +1052,13 @@ def select(
     # TK og NTNU" for "What does NTNU stand for?"): the documents do not say.
     spelled = abbreviation is not None and spells_out(best.text, abbreviation)
     vouched = vouched or (spelled and best.grounded)
+    # A slide titled as the problem ("5 Utfordringen Fagfolk i fakulteter …") is what its document
+    # gives as the reason, however little the question's wording ("Why did they move to a 3.0
+    # model?") shares with its points.
+    vouched = vouched or (challenge is not None and best is challenge)
+    # The role of a person the question names in full is beside the name, in whatever words: the
+    # abstainer, missing the question's "verv" and "fylkeskommunen", doubted the sentence.
+    vouched = vouched or (role_of is not None and best.grounded and names_the_person(best.text, role_of))
     unspelled = bool(abbreviation) and not spelled
     if not vouched and (confidence < cutoff or ungrounded or wrong_type or unspelled):
         typed_near = any(_gives_kind(question, s) for s in ranked[:3])
@@ -1121,7 +1145,7 @@ def select(
         limit += 1  # the explanation it goes on to is part of the answer
     if antecedent is not None:
         limit += 1  # the name the best sentence refers to by a pronoun is part of the answer
-    section = _slide_section(scored, best, pool[best.passage_index].text, question.text)
+    section = _slide_section(scored, best, pool[best.passage_index].text, question.text, asks_reason)
     if section:
         # A slide named by what the question asks about answers with all of its points.
         chosen += [s for s in section if s not in chosen and not carries_links(s)]
@@ -1133,7 +1157,6 @@ def select(
         limit = len(chosen)
     joined = len(chosen)  # the best and the sentences that complete it
     # The second sentence's ratio and the lead share were chosen for the scores that rank.
-    meta = {**(selector.meta or {}), **(reranker.meta if reranker is not None else {})}
     second = plan.second_ratio if plan.second_ratio is not None else float(meta.get("second_ratio", 0.05))
     listed = plan.list_ratio if plan.list_ratio is not None else float(meta.get("list_ratio", 0.35))
     ratio = listed if listing else second
@@ -1170,7 +1193,11 @@ def select(
         # was quoted before the answer.
         block = sorted(chosen[:joined], key=lambda s: s.start)
         chosen = block + _completed(question, scored, sorted(chosen[joined:], key=lambda s: -s.score), block)
-        if question.plan == "why" and not any(states_reason(s.text) for s in chosen):
+        if (
+            question.plan == "why"
+            and best is not challenge
+            and not any(states_reason(s.text) for s in chosen)
+        ):
             # An answer to "why" that gives no reason, when a sentence just after one of its
             # quotes gives one about it ("Fylkeskommunen valgte … . Det inkluderer … . Dette
             # valget bygger på …"): that sentence is the answer, so it joins after its quote.
@@ -1179,7 +1206,7 @@ def select(
                 if reason is not None and reason not in chosen:
                     chosen.insert(k + 1, reason)
                     break
-    confident = best.score >= float(meta.get("lead_share", 1.0))
+    confident = best.score >= lead_share
     return Composition(chosen, _citations(pool, chosen), confidence, False, confident)
 
 
@@ -1286,7 +1313,9 @@ _EXAMPLES = re.compile(
 def _added_items(scored: Sequence[ScoredSentence], chosen: Sequence[ScoredSentence]) -> list[ScoredSentence]:
     """The neighbours that continue the chosen sentences as further items of one list: the
     sentence before one that opens as an addition ("Og vi skal ..."), and the one after when it
-    opens so. Two steps each way at most; headings and links are no items."""
+    opens so or gives examples of it ("Deretter blir de koblet på relevante tilbud. Dette kan for
+    eksempel være …": the offers asked for are the examples). Two steps each way at most;
+    headings and links are no items."""
     added: list[ScoredSentence] = []
     for first in chosen:
         before, after = first, first
@@ -1298,12 +1327,18 @@ def _added_items(scored: Sequence[ScoredSentence], chosen: Sequence[ScoredSenten
             before = prior
         for _ in range(2):
             nxt = _beside(scored, after, after=True)
-            if nxt is None or not _ADDS_ON.match(nxt.text) or nxt.heading or carries_links(nxt):
+            if nxt is None or not _continues_list(nxt.text) or nxt.heading or carries_links(nxt):
                 break
             if nxt not in chosen and nxt not in added:
                 added.append(nxt)
             after = nxt
     return added
+
+
+def _continues_list(text: str) -> bool:
+    """Whether a sentence goes on with the list the one before it is part of: by adding to it, or
+    with examples of it ("Dette kan for eksempel være …", "These include, for example, …")."""
+    return bool(_ADDS_ON.match(text)) or bool(_REFERS_BACK.match(text) and _GIVES_EXAMPLES.search(text))
 
 
 # How many sentences beyond the one after the best a list's lead-in may run on (bullets aside).
@@ -1348,22 +1383,63 @@ def _reads_as_items(text: str) -> bool:
 
 
 def _slide_section(
-    scored: Sequence[ScoredSentence], best: ScoredSentence, text: str, question: str
+    scored: Sequence[ScoredSentence], best: ScoredSentence, text: str, question: str, reason: bool = False
 ) -> list[ScoredSentence]:
     """The rest of the slide `best` opens, when the slide's first word is its heading and names
-    what the question asks about ("9 Mandat Etablere …" for "Hva går mandatet ut på?"): a slide
-    is one line after its number, and its points are the answer together."""
-    line_start = text.rfind("\n", 0, best.start) + 1
-    first = re.match(r"[^\W\d_]+", best.text)
-    if not re.fullmatch(r"\d{1,3} ", text[line_start : best.start]) or first is None:
+    what the question asks about ("9 Mandat Etablere …" for "Hva går mandatet ut på?"), or, for a
+    question asking why (`reason`), names the problem ("5 Utfordringen …"): a slide is one line
+    after its number, and its points are the answer together."""
+    first = _slide_title_word(text, best)
+    if first is None:
         return []
     asked = {w[:5] for w in re.findall(r"\w+", question.lower()) if len(w) > 3}
-    if first.group().lower()[:5] not in asked:
+    if first.lower()[:5] not in asked and not (reason and _CHALLENGE_TITLE.fullmatch(first)):
         return []
     line_end = text.find("\n", best.end)
     line_end = len(text) if line_end < 0 else line_end
     same = (s for s in scored if s.passage_index == best.passage_index and best.end <= s.start < line_end)
     return sorted(same, key=lambda s: s.start)
+
+
+def _slide_title_word(text: str, sentence: ScoredSentence) -> str | None:
+    """The first word of `sentence` when it opens a slide (its line starts with the slide's number)."""
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    first = re.match(r"[^\W\d_]+", sentence.text)
+    if not re.fullmatch(r"\d{1,3} ", text[line_start : sentence.start]) or first is None:
+        return None
+    return first.group()
+
+
+# A slide titled as the problem an initiative answers, or its background: its points say why.
+_CHALLENGE_TITLE = re.compile(
+    r"(?:utfordring|udfordring|utmaning|problem|challenge|herausforderung|bakgrunn|baggrund|bakgrund|"
+    r"background|hintergrund)\w*",
+    re.I,
+)
+# A question that asks what problem something answers, whatever its plan ("What problems … do
+# they point to?", "Vilket problem beskrivs?", "Kva er utfordringa i dag?").
+_ASKS_PROBLEM = re.compile(
+    r"\b(?:problem|utfordring|udfordring|utmaning|challenge|herausforderung|schwierigkeit)\w*", re.I
+)
+
+
+def _asks_reason(question: QuestionInfo) -> bool:
+    return question.plan == "why" or bool(_ASKS_PROBLEM.search(question.text))
+
+
+def _challenge_slide(pool: Sequence[Passage], ranked: Sequence[ScoredSentence]) -> ScoredSentence | None:
+    """The sentence that opens a slide titled as the problem ("5 Utfordringen Fagfolk i …") in the
+    best sentence's document, when it has one: a deck gives its reasons there, in points that share
+    few words with a question asking why."""
+    source = pool[ranked[0].passage_index].source
+    for s in ranked:
+        passage = pool[s.passage_index]
+        if passage.source != source or not s.grounded:
+            continue
+        first = _slide_title_word(passage.text, s)
+        if first is not None and _CHALLENGE_TITLE.fullmatch(first):
+            return s
+    return None
 
 
 # How many sentences after an answer to "why" its reason is looked for.

@@ -24,7 +24,7 @@ from assistant.question import analyze_question, is_instruction
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AssistantSettings
 from assistant.translation import WordTranslator
-from assistant.types import Answer, Passage, SentenceCheck
+from assistant.types import Answer, Passage, Reading, SentenceCheck
 from vectorstore.store import ChunkStore, DocumentRecord
 
 if TYPE_CHECKING:
@@ -270,10 +270,11 @@ class Assistant:
 
     def read(
         self, question: str, lang: str, passages: Sequence[Passage], vector: np.ndarray
-    ) -> tuple[Passage, int, int] | None:
-        """The sentence of `passages` that answers `question`, as an answer would quote it first
-        (selector and reranker, never abstaining on evidence), or None when its type checks
-        veto every one. A comparison reads each document with it (`answer_corpus_question`)."""
+    ) -> list[Reading]:
+        """The sentences of `passages` that answer `question`, best first, as an answer would quote
+        them (selector and reranker, never abstaining on evidence); none when its type checks veto
+        every one. A comparison reads each document with it (`answer_corpus_question`), so each
+        side gets what a question about that document alone would."""
         info = replace(analyze_question(question, fallback_lang=lang), lang=lang)
         composition = compose(
             info,
@@ -286,10 +287,10 @@ class Assistant:
             reranker=self._reranker(),
             translator=self.translator if self.settings.translate_words else None,
         )
-        if composition.abstained or not composition.sentences:
-            return None
-        best = max(composition.sentences, key=lambda s: s.score)
-        return passages[best.passage_index], best.start, best.end
+        if composition.abstained:
+            return []
+        ranked = sorted(composition.sentences, key=lambda s: s.score, reverse=True)
+        return [Reading(passages[s.passage_index], s.start, s.end, s.score) for s in ranked]
 
     def _top_sources(self, question: str, lang: str) -> list[str]:
         """The document of the best passage for `question` (the conversation's document)."""

@@ -22,7 +22,7 @@ from assistant.glossary import GLOSSARY_LANGS, counterparts
 from assistant.messages import quote_marks
 from assistant.question import is_name_form
 from assistant.retrieval import HybridRetriever
-from assistant.types import Answer, Citation, DocumentFinding, Passage
+from assistant.types import Answer, Citation, DocumentFinding, Passage, Quote, Reading
 from ingest.extract import Extraction, FundingItem, GoalItem, PartnerItem, extract
 from vectorstore.store import ChunkStore, DocumentRecord
 
@@ -241,7 +241,12 @@ class _Best:
 
 # Reads a comparison's question in one document's passages: the span of the sentence that answers
 # it (passage, start, end), or None. The assistant's selector and reranker (`Assistant.read`).
-ReadFn = Callable[[str, str, Sequence[Passage], np.ndarray], tuple[Passage, int, int] | None]
+ReadFn = Callable[[str, str, Sequence[Passage], np.ndarray], list[Reading]]
+# A comparison quotes at most this many sentences per document, the best and a runner-up that reads
+# nearly as well (this share of the best's score): when the reading is unsure which of two answers,
+# a reader sees both rather than the wrong one alone.
+MAX_QUOTES_PER_DOCUMENT = 2
+RUNNER_UP_SHARE = 0.5
 
 
 def answer_corpus_question(
@@ -294,7 +299,7 @@ def answer_corpus_question(
             if best is None or not mentioned:
                 answer.per_document.append(DocumentFinding(record.source, record.title, False))
                 continue
-            span = None
+            spans = [Reading(best.passage, best.start, best.end, best.score)]
             if read and question.kind == "compare":
                 # A name only the other side has ("NTNU" beside Trondheim) is about that side: read
                 # with it, every sentence of this document lacked a name the question asks about.
@@ -302,30 +307,38 @@ def answer_corpus_question(
                 absent = [
                     n for group in question_entities(asked, lang) for n in group if n.lower() not in text_here
                 ]
-                span = read(_without_names(asked, absent) if absent else asked, lang, passages, asked_vector)
-            if span is not None:
-                best = replace(best, passage=span[0], start=span[1], end=span[2])
-            n = cite(answer, best.passage, best.start, best.end, best.score)
-            quote = best.passage.text[best.start : best.end]
-            answer.per_document.append(DocumentFinding(record.source, record.title, True, quote, [n]))
+                reading = _without_names(asked, absent) if absent else asked
+                readings = read(reading, lang, passages, asked_vector)
+                spans = [r for r in readings if r.score >= RUNNER_UP_SHARE * readings[0].score] or spans
+            quotes = [
+                Quote(r.passage.text[r.start : r.end], cite(answer, r.passage, r.start, r.end, best.score))
+                for r in spans[:MAX_QUOTES_PER_DOCUMENT]
+            ]
+            words = " ".join(q.text for q in quotes)
+            finding = DocumentFinding(record.source, record.title, True, words, [q.n for q in quotes], quotes)
+            answer.per_document.append(finding)
     heading = {
         "mentions": _label("mentions", lang, topic=question.topic),
         "partners": _label("partners", lang),
         "compare": _label("compare", lang, topic=f" – {question.topic}" if question.topic else ""),
     }[question.kind]
-    left, right = quote_marks(lang)
     lines = [heading]
     for finding in answer.per_document:
         if finding.mentioned:
-            body = finding.text if question.kind == "partners" else f"{left}{finding.text}{right}"
-            marks = "" if question.kind == "partners" else " ".join(f"[{n}]" for n in finding.citations)
-            lines.append(f"- {finding.title}: {body} {marks}".rstrip())
+            body = finding.text if question.kind == "partners" else quoted_line(finding, lang)
+            lines.append(f"- {finding.title}: {body}")
     missing = [f.title for f in answer.per_document if not f.mentioned]
     if missing:
         lines.append(f"{_label('not_mentioned', lang)}: {'; '.join(missing)}.")
     answer.text = "\n".join(lines)
     answer.abstained = not answer.citations
     return answer
+
+
+def quoted_line(finding: DocumentFinding, lang: str) -> str:
+    """A finding's quotes in the language's quotation marks, each followed by its citation number."""
+    left, right = quote_marks(lang)
+    return " ".join(f"{left}{q.text}{right} [{q.n}]" for q in finding.quotes)
 
 
 def _without_names(text: str, names: Sequence[str]) -> str:

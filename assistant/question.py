@@ -24,6 +24,7 @@ __all__ = [
     "asks_leader",
     "asks_persons_name",
     "asks_rate",
+    "asks_role_of",
     "asks_who_did",
     "asks_year",
     "has_new_name",
@@ -33,6 +34,7 @@ __all__ = [
     "names_a_person",
     "names_party",
     "names_something_new",
+    "names_the_person",
     "names_the_role",
     "refers_to_person",
     "same_family",
@@ -518,6 +520,20 @@ def _spoken_words(text: str) -> list[str]:
     return words
 
 
+# Where a question's own clause starts after a preamble ("Herning says it acts quickly - what
+# school …", "Jeg lurer på én ting: hva …").
+_CLAUSE_BREAK = re.compile(r"\s[-–—]\s|[:;.!?]\s")
+
+
+def _when_opens_clause(lowered: str, at: int) -> bool:
+    """Whether the "when" at `at` opens a clause after the question's own question word (see
+    `_WHEN_CLAUSE`): the question, or its part after a preamble, opens with another one."""
+    if not _WHEN_CLAUSE.match(lowered, at):
+        return False
+    start = max((m.end() for m in _CLAUSE_BREAK.finditer(lowered, 0, at)), default=0)
+    return any(_OPENS_WITH_QUESTION_WORD.match(lowered[begin:at]) is not None for begin in {0, start})
+
+
 def _answer_type(lowered: str) -> str:
     """The answer type whose cue comes first in the question ("Hvorfor ... hvor mye ...?" asks
     why); "list" only when no other type is cued, since "hvilket beløp" asks for an amount."""
@@ -525,8 +541,7 @@ def _answer_type(lowered: str) -> str:
     found = [
         (m.start(), i, kind) for i, (kind, pattern) in enumerate(_KIND_RES) if (m := pattern.search(lowered))
     ]
-    if _OPENS_WITH_QUESTION_WORD.match(lowered):
-        found = [f for f in found if not (f[2] == "time" and _WHEN_CLAUSE.match(lowered, f[0]))]
+    found = [f for f in found if not (f[2] == "time" and _when_opens_clause(lowered, f[0]))]
     typed = [f for f in found if f[2] != "list"]
     return min(typed)[2] if typed else ("list" if found else "other")
 
@@ -979,6 +994,42 @@ def refers_to_person(sentence: str) -> bool:
     """Whether the sentence speaks of a person by a pronoun among its first words ("Han fremmet …",
     "Selv sto han i målområdet …") or as the one who says it ("…, sier han.")."""
     return bool(_PERSON_PRONOUN.search(sentence))
+
+
+# "Hvilket verv har Per-Gunnar Sveen?", "Vilken titel har Tore Gregersen?", "What is X's role?",
+# "Welche Funktion hat X?": the role a named person holds. Its word in the six languages.
+_ROLE_WORD = re.compile(
+    r"\b(?:verv|vervet|hverv|hvervet|rolle|rollen|roll|stilling|stillingen|tittel|tittelen|titel|"
+    r"titeln|befattning|befattningen|role|title|position|job|funksjon|funktion|amt|posten)\b",
+    re.I,
+)
+# A person's name: two or more capitalised words in a row, a part may be hyphenated ("Per-Gunnar").
+_PERSON_NAME = re.compile(
+    r"\b[A-ZÆØÅÄÖ][a-zæøåäöü]+(?:-[A-ZÆØÅÄÖ][a-zæøåäöü]+)?(?:\s+[A-ZÆØÅÄÖ][a-zæøåäöü]+)+"
+)
+
+
+def asks_role_of(question: str) -> str | None:
+    """The person whose role, title or office the question asks, by name ("Per-Gunnar Sveen" for
+    "Hvilket verv har Per-Gunnar Sveen i fylkeskommunen?"), or None."""
+    if not _ROLE_WORD.search(question):
+        return None
+    # Not the question's first words: "Welche Funktion …" opens with a capital in German.
+    names = [m.group() for m in _PERSON_NAME.finditer(question) if m.start() > 0]
+    return names[0] if names else None
+
+
+# A quote's speaker named last ("…, sier Per-Gunnar Sveen."): the name alone, no role beside it.
+_SPEAKER_VERB = r"(?:sier|sa|seier|siger|sagde|säger|sade|says|said|sagt|erklärt)"
+
+
+def names_the_person(sentence: str, name: str) -> bool:
+    """Whether `sentence` names the person `name` in full (every part of it, a possessive aside),
+    other than as the speaker its last words name, who is given no role there."""
+    words = {w.lower() for w in re.findall(r"[\w-]+", sentence)}
+    if not all(part.lower() in words or part.lower().rstrip("s") in words for part in name.split()):
+        return False
+    return not re.search(rf"\b{_SPEAKER_VERB}\s+{re.escape(name)}\W*$", sentence, re.I)
 
 
 def names_the_role(sentence: str, question: str) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-__all__ = ["Answer", "Citation", "DocumentFinding", "Passage", "SentenceCheck"]
+__all__ = ["Answer", "Citation", "DocumentFinding", "Passage", "Quote", "Reading", "SentenceCheck"]
 
 
 @dataclass(frozen=True)
@@ -123,16 +123,36 @@ class SentenceCheck:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """A sentence of a passage that answers a question (`passage.text[start:end]`) and how well."""
+
+    passage: Passage
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim quote in an answer and the number of its citation."""
+
+    text: str
+    n: int
+
+
+@dataclass(frozen=True)
 class DocumentFinding:
     """One document's line in an answer built over the whole corpus ("which documents mention X",
     "list all partners", "compare A and B on X"): `citations` are numbers into `Answer.citations`;
-    `mentioned` False puts the document under "not mentioned in"."""
+    `mentioned` False puts the document under "not mentioned in". A line of quotes (a comparison,
+    a mention) has them in `quotes`, each with its own number, and `text` is their words."""
 
     source: str
     title: str
     mentioned: bool
     text: str = ""
     citations: list[int] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
 
 
 @dataclass

@@ -183,6 +183,68 @@ def test_each_compared_document_is_quoted_where_it_says_what_it_does_about_the_t
     _quotes_are_verbatim(answer)
 
 
+def test_a_compared_document_read_two_ways_is_quoted_both_ways(assistant: Assistant) -> None:
+    # Hamar's plan names the bioeconomy twice, among its research strengths and as a cluster; the
+    # reading ranked the two close, and quoting only its first left out the strengths.
+    answer = assistant.ask("What do Hamar and Innlandet say about the bioeconomy?")
+    assert answer.corpus_kind == "compare"
+    hamar = next(f for f in answer.per_document if f.source == "hamar-kunnskap-og-kompetanse.txt")
+    assert len(hamar.quotes) == 2 and all("bioøkonomi" in q.text for q in hamar.quotes), answer.text
+    assert len({q.n for q in hamar.quotes}) == 2
+    line = next(line for line in answer.text.splitlines() if line.startswith("- Hamar"))
+    assert all(f"“{q.text}” [{q.n}]" in line for q in hamar.quotes), line
+    # A runner-up far weaker than the best is not quoted beside it.
+    answer = assistant.ask("Hva sier Hamar og Herning om samarbeid med næringslivet?")
+    hamar = next(f for f in answer.per_document if f.source == "hamar-kunnskap-og-kompetanse.txt")
+    assert len(hamar.quotes) == 1 and "næringsliv" in hamar.quotes[0].text, answer.text
+    _quotes_are_verbatim(answer)
+
+
+def test_a_list_item_followed_by_its_examples_is_quoted_with_them(assistant: Assistant) -> None:
+    # "Deretter blir de koblet på relevante etter- og videreutdanningstilbud. Dette kan for eksempel
+    # være tilbud på videregående skole, Fagskolen Innlandet eller Høgskolen i Innlandet.": the
+    # offers asked for are the examples.
+    answer = assistant.ask("Kva for etter- og vidareutdaningstilbod kan dei små bedriftene bli kopla på?")
+    assert not answer.abstained, answer.text
+    assert "Fagskolen Innlandet eller Høgskolen i Innlandet" in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "frame"),
+    [
+        (
+            "Why did Trondheim and NTNU want to move to a 3.0 model? What problem were they trying to solve?",
+            "The",
+        ),
+        (
+            "Varför räcker inte dagens kontakter mellan NTNU-forskare och kommunen? "
+            "Vilket problem beskrivs i presentationen?",
+            "Dokumenten",
+        ),
+    ],
+)
+def test_asked_why_a_deck_answers_with_its_challenge_slide(
+    assistant: Assistant, question: str, frame: str
+) -> None:
+    # The reasons are the points of the slide titled "Utfordringen", which share no words with
+    # the question; the Swedish one was refused and the English one quoted the deck's goals.
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.text.startswith(frame), answer.text
+    assert "by incident or accident" in answer.text and "de riktige fagfolkene opptatt" in answer.text
+    _quotes_are_verbatim(answer)
+
+
+def test_a_named_persons_role_is_answered_where_the_name_stands_with_it(assistant: Assistant) -> None:
+    # The sentence ranked seventh and the abstainer, missing "verv" and "fylkeskommunen", refused;
+    # the sentence that names him only as a quote's speaker gives no role.
+    answer = assistant.ask("Hvilket verv har Per-Gunnar Sveen i fylkeskommunen?")
+    assert not answer.abstained, answer.text
+    first = answer.citations[0].quote
+    assert "leder av utvalg for næring, Per-Gunnar Sveen" in first, answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_an_abbreviation_is_answered_where_the_text_spells_it_out_and_only_there(
     assistant: Assistant,
 ) -> None:

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from assistant.library import DocumentLibrary
 from assistant.overview import build_overview
-from assistant.types import Answer, DocumentFinding
+from assistant.types import Answer, DocumentFinding, Quote
 from ingest.pipeline import ingest_paths
 from tests.conftest import CORPUS
 from tests.support import fake_assistant
@@ -41,6 +41,20 @@ def test_comparison_renders_side_by_side_and_escaped() -> None:
     assert "<script>" not in rendered and "<i>" not in rendered and "<b>Z</b>" not in rendered
     assert "&#91;1&#93;" in rendered and "Ikke nevnt i" in rendered
     assert "- Hamar" not in rendered  # the lines became the table
+
+
+def test_a_document_quoted_twice_in_a_comparison_shows_each_quote_with_its_own_marker() -> None:
+    answer = _comparison()
+    two = [Quote("Vi skal samarbeide.", 1), Quote("Vi vil <b>dele</b>.", 3)]
+    answer.per_document[0] = DocumentFinding(
+        "h.txt", "Hamar", True, "Vi skal samarbeide. Vi vil dele.", [1, 3], two
+    )
+    cell = re.search(r"<td>(.*?)</td>", render_answer(answer), re.S)
+    assert cell is not None
+    assert "<b>" not in cell.group(1)  # escaped
+    # Each quote is followed by the marker of its own citation, not both markers at the end.
+    shown = html_lib.unescape(re.sub(r"<[^>]+>", "", cell.group(1)))
+    assert shown == "Vi skal samarbeide. [1] Vi vil <b>dele</b>. [3]", shown
 
 
 def test_overview_table_and_opening_a_row(store: ChunkStore) -> None:

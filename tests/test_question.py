@@ -13,12 +13,14 @@ from assistant.question import (
     asks_leader,
     asks_persons_name,
     asks_rate,
+    asks_role_of,
     asks_who_did,
     counts_the_asked,
     dates_the_named,
     has_type_evidence,
     names_a_person,
     names_party,
+    names_the_person,
     names_the_role,
     refers_to_person,
     share_recipients,
@@ -109,6 +111,9 @@ def test_a_noun_asks_for_an_amount_only_as_the_head_of_the_question(question: st
         ("Når unge vælger en universitetsby, hvilken by trækker især?", "place"),
         ("When the needs have been mapped, what happens to the firms?", "other"),
         ("Når prosjektet er ferdig, hvilket år skal det evalueres?", "time"),
+        # So after a preamble, where the question's own clause opens with its question word.
+        ("Herning acts fast - what school did they set up when they realised exports grew?", "other"),
+        ("Jeg lurer på én ting: når kom avtalen om helse og velferd?", "time"),
         # Asked by "when" itself, or by "what year", it is a time.
         ("När startade projektet, och vem ledde det?", "time"),
         ("When was the presentation given?", "time"),
@@ -574,3 +579,27 @@ def test_a_full_name_is_a_person_and_a_slides_capitals_are_not() -> None:
     assert not names_a_person("Universitetskommune Helse og velferd (2017)", question)
     # A name the question already holds is not who it asks for.
     assert not names_a_person("Dette sa Tore Gregersen.", "Hva mener Tore Gregersen?")
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("Hvilket verv har Per-Gunnar Sveen i fylkeskommunen?", "Per-Gunnar Sveen"),
+        ("Vilken titel har Tore Gregersen i Innlandet fylkeskommune?", "Tore Gregersen"),
+        ("What is Per-Gunnar Sveen's role in the county?", "Per-Gunnar Sveen"),
+        ("Welche Funktion hat Arild Smolan an der NTNU?", "Arild Smolan"),
+        # A body's role, or a person not named in full, is no named person's office.
+        ("Hvilken rolle har Innlandet fylkeskommune?", None),
+        ("Hva er Hamars rolle blant byene?", None),
+        ("Hvem er Per-Gunnar Sveen?", None),
+    ],
+)
+def test_the_person_whose_role_is_asked(question: str, person: str | None) -> None:
+    assert asks_role_of(question) == person
+
+
+def test_a_person_named_only_as_a_quotes_speaker_is_given_no_role() -> None:
+    name = "Per-Gunnar Sveen"
+    assert names_the_person("Også leder av utvalg for næring, Per-Gunnar Sveen (Ap), er opptatt.", name)
+    assert not names_the_person("- Kompetansepiloten gir muligheter, sier Per-Gunnar Sveen.", name)
+    assert not names_the_person("Også leder av utvalg for næring, Per-Gunnar Olsen, er opptatt av det.", name)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import Any
 
-from assistant.types import Answer
+from assistant.types import Answer, DocumentFinding
 from assistant.ui_text import ui_text
 from ingest.pipeline import IngestReport
 from vectorstore.records import DocumentRecord
@@ -131,11 +131,7 @@ def render_answer(answer: Answer | None, text: str | None = None) -> str:
 
 def render_corpus_table(answer: Answer) -> str:
     """A corpus-wide answer as a table: a comparison side by side, other kinds one row per document."""
-    cells = [
-        (escape_text(f.title), escape_text(f.text) + "".join(f" {_marker(n, answer)}" for n in f.citations))
-        for f in answer.per_document
-        if f.mentioned
-    ]
+    cells = [(escape_text(f.title), _finding_cell(f, answer)) for f in answer.per_document if f.mentioned]
     if answer.corpus_kind == "compare":
         head = "".join(f"<th>{title}</th>" for title, _ in cells)
         row = "".join(f"<td>{c}</td>" for _, c in cells)
@@ -145,6 +141,13 @@ def render_corpus_table(answer: Answer) -> str:
         + "".join(f"<tr><th>{t}</th><td>{c}</td></tr>" for t, c in cells)
         + "</table>"
     )
+
+
+def _finding_cell(finding: DocumentFinding, answer: Answer) -> str:
+    """A document's cell: each quote followed by its own marker, or the line and its markers."""
+    if finding.quotes:
+        return " ".join(f"{escape_text(q.text)} {_marker(q.n, answer)}" for q in finding.quotes)
+    return escape_text(finding.text) + "".join(f" {_marker(n, answer)}" for n in finding.citations)
 
 
 OVERVIEW_KINDS = ("funding", "partner", "goal")
