@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.compose import question_entities, with_refined
+from assistant.compose import content_words, question_entities, with_refined
 from assistant.glossary import GLOSSARY_LANGS, counterparts
 from assistant.messages import quote_marks
 from assistant.question import is_name_form
@@ -281,8 +281,15 @@ def answer_corpus_question(
         query = _without_names(whole, question.names) if question.kind == "compare" else whole
         vector = np.asarray(store.embeddings.embed_query(query), dtype=np.float32)
         whole_vector: np.ndarray | None = None
+        own = _own_clauses(whole, question.names, lang) if question.kind == "compare" else {}
         for record in records:
             asked, asked_vector = query, vector
+            clause = next((c for n, c in own.items() if _names_document(n, record)), None)
+            if clause is not None:
+                # "Which clusters does Hamar's strategy mention, and which industry does the
+                # Innlandet pilot focus on?": each side is asked its own question.
+                asked = clause
+                asked_vector = np.asarray(store.embeddings.embed_query(asked), dtype=np.float32)
             passages = retriever.retrieve(asked, lang, 4, [record.source], query_vector=asked_vector)
             best = _best_sentence(asked, lang, passages, asked_vector, store)
             mentioned = best is not None and (best.matched > 0 or best.score >= threshold)
@@ -339,6 +346,38 @@ def quoted_line(finding: DocumentFinding, lang: str) -> str:
     """A finding's quotes in the language's quotation marks, each followed by its citation number."""
     left, right = quote_marks(lang)
     return " ".join(f"{left}{q.text}{right} [{q.n}]" for q in finding.quotes)
+
+
+# Where a comparison's question for the next side starts: after a comma or semicolon (and an
+# "and"), or at an "and" before a question word ("…, and which industry does …").
+_NEXT_CLAUSE = re.compile(
+    r"\s*[,;]\s*(?:(?:and|og|och|und|men|but|mens|while|während)\s+)?|\s+(?:and|og|och|und)\s+"
+    r"(?=(?:which|what|who|how|hvilk\w*|hva|hvad|vad|vilk\w*|welche\w*|was|wer|wie|kva|kven|korleis|"
+    r"hvem|vem|hvordan|hur)\b)",
+    re.I,
+)
+# A side's own clause needs this many content words without the names ("and which one for
+# Trondheim?" asks nothing of its own: the whole question is read for it).
+_MIN_CLAUSE_WORDS = 2
+
+
+def _own_clauses(text: str, names: Sequence[str], lang: str) -> dict[str, str]:
+    """Each compared name's own clause, without the names, when the question asks each side its
+    own question in a clause that names that side alone; otherwise none."""
+    clauses = [c for c in _NEXT_CLAUSE.split(text) if c and c.strip()]
+    if len(clauses) < 2:
+        return {}
+    own: dict[str, str] = {}
+    for clause in clauses:
+        named = [n for n in names if _without_names(clause, [n]) != _without_names(clause, [])]
+        if len(named) > 1:
+            return {}
+        if named:
+            rest = _without_names(clause, names)
+            if named[0] in own or len(content_words(rest, lang)) < _MIN_CLAUSE_WORDS:
+                return {}
+            own[named[0]] = rest
+    return own if len(own) == len(names) else {}
 
 
 def _without_names(text: str, names: Sequence[str]) -> str:

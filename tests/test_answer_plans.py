@@ -200,6 +200,22 @@ def test_a_compared_document_read_two_ways_is_quoted_both_ways(assistant: Assist
     _quotes_are_verbatim(answer)
 
 
+def test_a_comparison_asking_each_side_its_own_question_reads_each_side_with_its_own(
+    assistant: Assistant,
+) -> None:
+    # Read with the whole question, Innlandet's side was quoted on "competence"; its own clause
+    # asks which industry the pilot focuses on.
+    answer = assistant.ask(
+        "Which industry clusters does Hamar's strategy mention, and which industry does the "
+        "Innlandet competence pilot focus on instead?"
+    )
+    assert answer.corpus_kind == "compare", answer.text
+    quotes = {f.source: f.text for f in answer.per_document if f.mentioned}
+    assert "treindustrien" in quotes["innlandet-kompetansepiloter.txt"], answer.text
+    assert "spill og VR-teknologi" in quotes["hamar-kunnskap-og-kompetanse.txt"], answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_a_list_item_followed_by_its_examples_is_quoted_with_them(assistant: Assistant) -> None:
     # "Deretter blir de koblet på relevante etter- og videreutdanningstilbud. Dette kan for eksempel
     # være tilbud på videregående skole, Fagskolen Innlandet eller Høgskolen i Innlandet.": the
