@@ -355,6 +355,25 @@ def test_document_filter_limits_the_search_to_the_chosen_documents(
     page.close()
 
 
+def test_each_quote_of_a_compared_document_opens_its_own_sentence(staff_page: Any) -> None:
+    """A comparison's table cell holds a document's best quote and a close runner-up, each with its
+    own marker; clicking the second opens the document at the second sentence."""
+    page = staff_page
+    ask(page, "What do Hamar and Innlandet say about the bioeconomy?", "Comparison")
+    cell = page.locator("#chat .bot").last.locator("table.corpus td").first
+    markers = cell.locator("button.cite")
+    assert markers.count() == 2, cell.inner_text()
+    second = markers.nth(1)
+    quote = (second.get_attribute("title") or "").strip("«»“” ")
+    assert "bioøkonomi" in quote, quote
+    first = (markers.nth(0).get_attribute("title") or "").strip("«»“” ")
+    second.click()
+    page.locator("#document-viewer mark").first.wait_for()
+    # The document opens at the passage with the second quote marked, and only that one.
+    marked = " ".join(page.locator("#document-viewer mark").all_inner_texts())
+    assert quote[:40] in marked and first[:40] not in marked, (quote, first, marked)
+
+
 @pytest.mark.parametrize("mode", ["public", "default", "staff"])
 def test_a_citation_marker_previews_its_quote_and_opens_the_source_at_the_passage(
     browser: Any, request: pytest.FixtureRequest, mode: str
