@@ -298,19 +298,13 @@ _QUESTION_WORDS_TEXT = (
     "kor kva kven korleis kvifor wer wann warum wieviel"
 )
 _QUESTION_WORDS = frozenset(_QUESTION_WORDS_TEXT.split())
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
 def content_words(text: str, lang: str) -> list[str]:
     """The words of a question that say what it is about: neither stop words of its language nor
     interrogatives and auxiliaries ("which one for …?" has none)."""
-    return [
-        w
-        for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text)
-        if w.lower() not in _QUESTION_WORDS and analyze(w, lang)
-    ]
-
-
-_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+    return [w for w in _WORD.findall(text) if w.lower() not in _QUESTION_WORDS and analyze(w, lang)]
 
 
 def _concepts(
