@@ -355,10 +355,13 @@ def test_document_filter_limits_the_search_to_the_chosen_documents(
     page.close()
 
 
-def test_each_quote_of_a_compared_document_opens_its_own_sentence(staff_page: Any) -> None:
+@pytest.mark.parametrize("mode", ["public", "default", "staff"])
+def test_each_quote_of_a_compared_document_opens_its_own_sentence(
+    browser: Any, request: pytest.FixtureRequest, mode: str
+) -> None:
     """A comparison's table cell holds a document's best quote and a close runner-up, each with its
-    own marker; clicking the second opens the document at the second sentence."""
-    page = staff_page
+    own marker; clicking the second opens the document at the second sentence, in every mode."""
+    page = open_app(browser, request.getfixturevalue(f"{mode}_server"), staff=mode == "staff")
     ask(page, "What do Hamar and Innlandet say about the bioeconomy?", "Comparison")
     cell = page.locator("#chat .bot").last.locator("table.corpus td").first
     markers = cell.locator("button.cite")
@@ -372,6 +375,7 @@ def test_each_quote_of_a_compared_document_opens_its_own_sentence(staff_page: An
     # The document opens at the passage with the second quote marked, and only that one.
     marked = " ".join(page.locator("#document-viewer mark").all_inner_texts())
     assert quote[:40] in marked and first[:40] not in marked, (quote, first, marked)
+    page.context.close()
 
 
 @pytest.mark.parametrize("mode", ["public", "default", "staff"])
