@@ -770,8 +770,6 @@ def _names_the_points(question: QuestionInfo, passage: Passage, heading: str, po
 _OPENING_CHARS = 300
 # How far down the ranking the year of what a "when" question names is looked for.
 _DATED_CANDIDATES = 3
-# How far down the ranking a sentence of the opening lines may be to answer.
-_OPENING_CANDIDATES = 8
 
 
 def _opening_answer(
@@ -783,20 +781,27 @@ def _opening_answer(
     if question.kind not in ("person", "time") or not ranked or not asks_about_the_document(question.text):
         return None
     source = pool[ranked[0].passage_index].source
-    lead = next((s for s in ranked if not s.heading), ranked[0])
-    # The body's best sentence gives it: what was presented, not who presented it. A person must be
-    # named in full there: a slide's line has capitals enough to pass for a name.
-    if _gives_kind(question, lead) and (
-        question.kind != "person" or names_a_person(lead.text, question.text)
-    ):
-        return None
 
     def offset(s: ScoredSentence) -> int:
         return pool[s.passage_index].char_start + s.start
 
+    def in_opening(s: ScoredSentence) -> bool:
+        return pool[s.passage_index].source == source and offset(s) < _OPENING_CHARS
+
+    # The body's best sentence, when it is the best of all, gives it: what was presented, not who
+    # presented it. A person must be named in full there: a slide's line has capitals enough to
+    # pass for a name.
+    lead = ranked[0]
+    if (
+        not lead.heading
+        and not in_opening(lead)
+        and _gives_kind(question, lead)
+        and (question.kind != "person" or names_a_person(lead.text, question.text))
+    ):
+        return None
     opening = [
         s
-        for s in ranked[:_OPENING_CANDIDATES]
+        for s in ranked
         if pool[s.passage_index].source == source
         and offset(s) < _OPENING_CHARS
         and s.grounded

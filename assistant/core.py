@@ -20,9 +20,10 @@ from assistant.generate import AnswerGenerator, make_generator
 from assistant.messages import message
 from assistant.overview import CorpusQuestion, answer_corpus_question, detect_corpus_question
 from assistant.phrasing import answer_text, missing_detail_text
-from assistant.question import analyze_question, is_instruction
+from assistant.question import analyze_question, asks_about_the_document, asks_summary, is_instruction
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AssistantSettings
+from assistant.summary import answer_summary
 from assistant.translation import WordTranslator
 from assistant.types import Answer, Passage, Reading, SentenceCheck
 from vectorstore.store import ChunkStore, DocumentRecord
@@ -163,6 +164,14 @@ class Assistant:
             answer.timings_ms["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
             return answer
 
+        summarised = self._summarised(text, named, sources) if not facts else None
+        if summarised is not None:
+            # What a whole document is about: its opening and goals, not its two best sentences.
+            answer = answer_summary(text, info.lang, self.store, summarised)
+            answer.retrieval_query = query
+            answer.timings_ms["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            return answer
+
         if query != text and not sources and not named:
             # A follow-up stays on the document the conversation was about.
             sources = self._top_sources(history[-1][0] if history else query, info.lang)
@@ -184,6 +193,10 @@ class Assistant:
             query_vector=query_vector,
             corrections=info.corrections,
         )
+        if info.kind in ("person", "time") and passages and asks_about_the_document(text):
+            # Who gave a presentation and when stands in its opening lines, which the question's
+            # words ("the Trondheim presentation") need not retrieve: read them too.
+            passages = self._with_opening(passages)
         t2 = time.perf_counter()
         facts_answer = None
         if facts and passages:
@@ -291,6 +304,35 @@ class Assistant:
             return []
         ranked = sorted(composition.sentences, key=lambda s: s.score, reverse=True)
         return [Reading(passages[s.passage_index], s.start, s.end, s.score) for s in ranked]
+
+    def _with_opening(self, passages: list[Passage]) -> list[Passage]:
+        """`passages` with the opening passage of the best one's document among the first
+        `answer_passages` (the ones an answer reads), if it was not."""
+        read = self.settings.answer_passages
+        source = passages[0].source
+        if any(p.source == source and p.char_start == 0 for p in passages[:read]):
+            return passages
+        stored = self.store.get_passages(self.store.passage_ids([source]))
+        if not stored:
+            return passages
+        first = min(
+            (Passage.from_document(d, passages[-1].score) for d in stored), key=lambda p: p.char_start
+        )
+        rest = [p for p in passages if p.chunk_id != first.chunk_id]
+        return [*rest[: read - 1], first, *rest[read - 1 :]]
+
+    def _summarised(
+        self, question: str, named: Sequence[DocumentRecord], sources: Sequence[str] | None
+    ) -> DocumentRecord | None:
+        """The one document a question asks a summary of: the one it names, else the one it is
+        restricted to; None for any other question."""
+        if not asks_summary(question):
+            return None
+        if len(named) == 1:
+            return named[0]
+        if not named and sources and len(sources) == 1:
+            return next((r for r in self._documents() if r.source == sources[0]), None)
+        return None
 
     def _top_sources(self, question: str, lang: str) -> list[str]:
         """The document of the best passage for `question` (the conversation's document)."""

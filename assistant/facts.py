@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from assistant.messages import quote_marks
 from assistant.overview import cite, document_overview, passage_at, passages_of
-from assistant.question import asks_leader, is_name_form
+from assistant.question import asks_leader, is_name_form, misspells_name
 from assistant.types import Answer
 from ingest.extract import FundingItem, GoalItem, PartnerItem, find_amounts
 from vectorstore.store import ChunkStore, DocumentRecord
@@ -202,8 +202,9 @@ def named_documents(question: str, records: Sequence[DocumentRecord]) -> dict[st
     named: dict[str, list[DocumentRecord]] = {}
     for record in records:
         for key in sorted(_distinctive(record)):
-            # An inflected or possessive form counts: "Hamars", "Innlandets", "Herning's".
-            if any(is_name_form(w, key) for w in words):
+            # An inflected or possessive form counts: "Hamars", "Innlandets", "Herning's"; so does
+            # a long name misspelt by one letter ("Trondhiem").
+            if any(is_name_form(w, key) or misspells_name(w, key) for w in words):
                 named.setdefault(key, []).append(record)
                 break
     return named

@@ -25,12 +25,14 @@ __all__ = [
     "asks_persons_name",
     "asks_rate",
     "asks_role_of",
+    "asks_summary",
     "asks_who_did",
     "asks_year",
     "has_new_name",
     "has_type_evidence",
     "is_instruction",
     "is_name_form",
+    "misspells_name",
     "names_a_person",
     "names_party",
     "names_something_new",
@@ -178,7 +180,8 @@ _KIND_CUES: list[tuple[str, str]] = [
         r"\bhvor lenge\b|\b(?:hvor|kor) lange?\b|\bhur långa?\b|\bhow long\b|\bhur länge\b|"
         r"\bkor lenge\b|\bwie lange?\b|"
         r"\bi hvilket år\b|"
-        r"\bhvilken dato\b|\bårstall\b|\bperiode\b|\bperiod\b",
+        r"\b(?:hvilken|hvilket|kva for(?: ein| eit)?|kva|vilket|vilken|what|which|welche[mns]?) "
+        r"(?:dato|datum|date)\b|\bårstall\b|\bperiode\b|\bperiod\b",
     ),
     (
         "org",
@@ -441,6 +444,34 @@ def is_name_form(word: str, name: str) -> bool:
     "innlandets", "hernings"."""
     word = word.lower()
     return word.startswith(name) and len(word) - len(name) <= 2
+
+
+def misspells_name(word: str, name: str) -> bool:
+    """Whether `word` is a long `name` (six letters or more) with one letter wrong, missing, added
+    or two swapped, inflected or not: "Trondhiem", "Hernig's" for Trondheim and Herning."""
+    word = word.lower()
+    if len(name) < 6 or word[:1] != name[:1]:
+        return False
+    return any(
+        _one_typo(word[: len(word) - cut], name) for cut in (0, 1, 2) if len(word) - cut >= len(name) - 1
+    )
+
+
+def _one_typo(a: str, b: str) -> bool:
+    """One edit apart, an adjacent swap counting as one."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((n for n, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
+    return short[i:] == long[i + 1 :]
 
 
 def same_family(a: str, b: str) -> bool:
@@ -853,7 +884,9 @@ _ABOUT_DOCUMENT = re.compile(
     r"\b(?:present\w*|præsent\w*|präsent\w*|foredrag\w*|vortrag\w*|vorträge|lecture|slides?|"
     r"slideshow|lysbild\w*|bildspel\w*|folien|article|artikkelen|artiklen|artikeln|artikel|"
     r"this document|the document|dokumentet|(?:das|dieses) dokument|the (?:web ?)?page|nettsiden|"
-    r"hjemmesiden|websiden|webseite|internetseite)\b",
+    r"hjemmesiden|websiden|webseite|internetseite)\b"
+    # A compound naming its presentation ("Trondheimspresentationen"), not "representation".
+    r"|\b\w+(?<!re)(?:presentasjon|presentation|præsentation|präsentation)\w*",
     re.I,
 )
 
@@ -861,6 +894,28 @@ _ABOUT_DOCUMENT = re.compile(
 def asks_about_the_document(question: str) -> bool:
     """Whether the question names the document as a thing made: a presentation, an article, a page."""
     return bool(_ABOUT_DOCUMENT.search(question))
+
+
+# Asking what a whole document is about (nb/nn/da/sv/en/de): "What is Herning's strategy about?",
+# "Hva handler Hamar-planen om?", "Hva går avtalen ut på?", "Worum geht es …", a summary of it. The
+# document must be named (or chosen) for the plan to apply: "Hva handler filmen om?" is no summary.
+_ASKS_SUMMARY = re.compile(
+    r"\bsummar(?:y|ise|ize|ies)\b|\bsum up\b|\bin a nutshell\b|\bthe gist\b"
+    r"|\bwhat\b[^?.!:;]{0,80}(?:\b(?:is|are|was|were)\b|['’]s\b)[^?.!:;]{0,80}\babout\s*[?.!]*$"
+    r"|\b(?:hva|kva|hvad|vad)\b[^?.!:;]{0,80}\b(?:handler|handlar|dreier|dreiar|drejer)\b[^?.!:;]{0,60}\bom\s*[?.!]*$"
+    r"|\b(?:hva|kva|hvad|vad)\b[^?.!:;]{0,80}\bgår\b[^?.!:;]{0,60}\b(?:ut|ud) på\s*[?.!]*$"
+    r"|\b(?:oppsummer|opsummer|sammanfatt|sammenfatt)(?:e|er|a|ing|ingen|ning|ningen)?\b"
+    r"|\b(?:sammendrag|samandrag|resum[eé])\w*"
+    r"|\bkort fortalt\b|\bi korte (?:trekk|træk|drag)\b|\bi korthet\b"
+    r"|\b(?:worum|um was) geht es\b|\bwovon handelt\b|\bzusammenfass\w*|\bfass\w* [^?.!]{0,60}zusammen\b"
+    r"|\bkurz gesagt\b|\bin aller kürze\b",
+    re.I,
+)
+
+
+def asks_summary(question: str) -> bool:
+    """Whether the question asks what a whole document is about (a summary of it)."""
+    return bool(_ASKS_SUMMARY.search(" ".join(question.split())))
 
 
 def asks_leader(question: str) -> bool:
@@ -967,8 +1022,18 @@ def amount_party(question: str) -> str | None:
     """The one public body an amount question names, whose amount it asks ("the ministery" in "How
     much money is the ministery putting into …"), or None when it names none or several (a payer
     and a recipient: which one's sentence answers is not told by the name)."""
-    found = list(_BODY.finditer(question))
+    found = list(_BODY.finditer(_EXCLUDED.sub(" ", question)))
     return found[0].group() if len({m.group().lower()[:5] for m in found}) == 1 else None
+
+
+# What a question leaves out is not what it asks about: "How much is the ministry putting in, not
+# counting what the county itself adds?" asks the ministry's amount (nb/nn/da/sv/en/de).
+_EXCLUDED = re.compile(
+    r"\b(?:not counting|without counting|excluding|apart from|except(?: for)?|other than|leaving out|"
+    r"utenom|bortsett fra|unntatt|ikke medregnet|ikkje medrekna|eksklusive|bortset fra|undtagen|"
+    r"förutom|exklusive|frånsett|ausgenommen|abgesehen von|ohne)\b[^,.;:?!]*",
+    re.I,
+)
 
 
 def names_party(sentence: str, party: str, counterparts: Callable[[str], str]) -> bool:
@@ -1129,4 +1194,28 @@ def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
     for number in set(_NUMBER.findall(question)):
         spelled = r"[.,\s\u00a0]".join(re.escape(part) for part in re.split(r"[.,]", number))
         sentence = re.sub(rf"(?<![\d.,]){spelled}(?![\d]|[.,]\d){_UNIT}", " ", sentence, flags=re.I)
+    if kind == "amount" and _ASKS_MONEY.search(question):
+        # A budget, a price or a grant is a sum of money: "de 5 tematiske satsingsområdene" counts
+        # areas and gives no budget. Every answer sentence of NorQuAD train's 13 amount questions
+        # that ask for money has a number with a money unit, a scale word or a price.
+        return bool(_MONEY_AMOUNT.search(sentence))
     return bool(pattern.search(sentence))
+
+
+# A question for a sum of money (nb/nn/da/sv/en/de): its money words, or a budget, price, cost,
+# grant or payment.
+_ASKS_MONEY = re.compile(
+    rf"{_MONEY_WORD.pattern}|\bbud?sjett\w*|\bbudget\w*|\bkost(?:er|et|ar|a|ade|nad\w*|en)?\b|"
+    r"\bcosts?\b|\bpris\w*|\bprice\w*|\bpreis\w*|\bbetal\w*|\bpa(?:y|id)\w*|\bzahl\w*|"
+    r"\btilskudd\w*|\bfinansi\w*|\bfinanzi\w*|\bbevilg\w*|\bbevil(?:ge|get|jet)\b|\bgrant\w*",
+    re.I,
+)
+# A sum of money as written: a number with a money unit or a scale word ("158 millioner", "£ 7,5
+# millioner", "8,1 prosent"), a scale word alone ("ti milliarder"), a price ("14,90") or a number
+# in thousands ("99 858").
+_MONEY_AMOUNT = re.compile(
+    r"\d[\d\s.,]*\s*(?:million\w*|milliard\w*|mill\.|mrd\.|mio\.|kroner|kronor|kr\b|nok\b|dkk\b|"
+    r"sek\b|euro\b|eur\b|dollar\w*|usd\b|pund\w*|prosent|procent|percent|%)|[£$€]\s*\d|"
+    r"\b(?:million\w*|milliard\w*)\b|\d+,\d{2}\b|\b\d{1,3}(?:[ .\u00a0]\d{3})+\b",
+    re.I,
+)

@@ -316,6 +316,86 @@ def test_who_gave_the_presentation_is_answered_from_its_title_slide(
     _quotes_are_verbatim(answer)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When was the Trondheim presentation given?",
+        "Når ble Trondheim-presentasjonen holdt?",
+        "Vilket datum hölls mötet där Trondheimspresentationen om universitetskommunen visades?",
+    ],
+)
+def test_when_a_presentation_named_only_by_its_place_was_given_is_read_from_its_title_slide(
+    assistant: Assistant, question: str
+) -> None:
+    # Nothing in these questions retrieves the title slide (the deck's passages about
+    # universitetskommune rank above it), yet the date stands only there.
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert "21. november 2018" in answer.citations[0].quote, answer.text
+    _quotes_are_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "label", "source", "expected"),
+    [
+        (
+            "Can you give me a quick summary of what the Trondheim presentation is about?",
+            "About “Universitetskommune 3.0 Trondheim kommune – NTNU”:",
+            "trondheim-universitetskommune-3-0.txt",
+            "Sikre tilgang på relevant og oppdatert kunnskap",
+        ),
+        (
+            "Hva handler Hamar-dokumentet om?",
+            "Om «Hamar kunnskap og kompetanse»:",
+            "hamar-kunnskap-og-kompetanse.txt",
+            "Kunnskap og evnen til å bruke denne kunnskapen",
+        ),
+        (
+            "Worum geht es in der Strategie von Herning?",
+            "Über „Uddannelsesstrategi“:",
+            "herning-uddannelsesstrategi.txt",
+            "tiltrækkende uddannelsesby på vores egen måde",
+        ),
+    ],
+)
+def test_what_a_document_is_about_is_answered_from_its_opening_and_goals(
+    assistant: Assistant, question: str, label: str, source: str, expected: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    lines = answer.text.splitlines()
+    assert lines[0] == label, answer.text
+    assert expected in answer.text, answer.text
+    # The opening sentences and three goals, each cited, all from the one document.
+    assert len(answer.citations) >= 4 and {c.source for c in answer.citations} == {source}
+    assert sum(line.startswith("•") for line in lines) == 3, answer.text
+    _quotes_are_verbatim(answer)
+
+
+def test_a_budget_asked_in_kroner_is_not_answered_by_a_count_of_something_else(assistant: Assistant) -> None:
+    # "de 5 tematiske satsingsområdene" is a number in the deck's best sentence, but no sum of money.
+    answer = assistant.ask(
+        "What's the total budget in kroner for the Trondheim Universitetskommune 3.0 pilot project?"
+    )
+    assert answer.abstained, answer.text
+    assert "5 tematiske" not in answer.text
+
+
+def test_a_question_on_two_places_finds_one_misspelt_by_two_swapped_letters(assistant: Assistant) -> None:
+    # "Trondhiem" once named no document: the answer gave Hamar's partner alone.
+    answer = assistant.ask(
+        "Mit welcher Hochschule bzw. Universität arbeiten Hamar und Trondhiem jeweils "
+        "bei ihren Bildungsplänen zusammen?"
+    )
+    assert not answer.abstained, answer.text
+    assert {c.source for c in answer.citations} == {
+        "hamar-kunnskap-og-kompetanse.txt",
+        "trondheim-universitetskommune-3-0.txt",
+    }
+    assert "Høgskolen i Innlandet" in answer.text and "NTNU" in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_a_german_comparison_quotes_what_each_document_says_on_the_topic(assistant: Assistant) -> None:
     # "Wirtschaft", "Bildung" and "verknüpfen" reach the Norwegian and Danish text through the
     # glossary, as their English counterparts do.
@@ -692,6 +772,17 @@ def test_an_amount_asked_of_one_body_quotes_that_bodys_amount_first(assistant: A
     assert not answer.abstained, answer.text
     assert "4,4 millioner" in answer.citations[0].quote, answer.text
     _quotes_are_verbatim(answer)
+
+
+def test_a_body_the_question_leaves_out_is_not_the_one_whose_amount_is_asked(assistant: Assistant) -> None:
+    # Naming the county ("not counting what the county adds") once made two bodies and no party:
+    # the county's 1,882 million led.
+    answer = assistant.ask(
+        "How much money is the ministry putting into the Kompetansepiloter scheme in Innlandet, "
+        "not counting what the county itself adds?"
+    )
+    assert not answer.abstained, answer.text
+    assert "4,4 millioner" in answer.citations[0].quote, answer.text
 
 
 def test_a_split_the_documents_do_not_give_is_said_plainly_with_the_amounts_they_do(

@@ -14,10 +14,12 @@ from assistant.question import (
     asks_persons_name,
     asks_rate,
     asks_role_of,
+    asks_summary,
     asks_who_did,
     counts_the_asked,
     dates_the_named,
     has_type_evidence,
+    misspells_name,
     names_a_person,
     names_party,
     names_the_person,
@@ -603,3 +605,73 @@ def test_a_person_named_only_as_a_quotes_speaker_is_given_no_role() -> None:
     assert names_the_person("Også leder av utvalg for næring, Per-Gunnar Sveen (Ap), er opptatt.", name)
     assert not names_the_person("- Kompetansepiloten gir muligheter, sier Per-Gunnar Sveen.", name)
     assert not names_the_person("Også leder av utvalg for næring, Per-Gunnar Olsen, er opptatt av det.", name)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is hernings uddannelsesstrategi basically about?",
+        "Can you give me a quick summary of what the Trondheim presentation is about?",
+        "Hva handler Hamar-dokumentet om?",
+        "Kva går avtalen mellom Trondheim og NTNU ut på?",
+        "Vad handlar Innlandets satsning om?",
+        "Hvad drejer Hernings strategi sig om?",
+        "Kan du oppsummere Innlandet-saken?",
+        "Worum geht es in der Strategie von Herning?",
+    ],
+)
+def test_a_question_for_what_a_document_is_about_asks_a_summary(question: str) -> None:
+    assert asks_summary(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What does Hamar say about start-up labs?",
+        "Hva handler samarbeidet om, og hvem betaler?",
+        "How is Herning going about attracting students?",
+        "What did the mayor talk about?",
+        "Når skal Arbeiderpartiet ha sin oppsummerende pressekonferanse?",
+    ],
+)
+def test_a_question_about_a_topic_or_a_word_like_summary_asks_no_summary(question: str) -> None:
+    assert not asks_summary(question)
+
+
+@pytest.mark.parametrize(
+    ("word", "name", "expected"),
+    [
+        ("Trondhiem", "trondheim", True),
+        ("Hernig", "herning", True),
+        ("Innladets", "innlandet", True),
+        ("Hamra", "hamar", False),  # too short to tell from another word
+        ("Hernes", "herning", False),
+        ("Oslo", "trondheim", False),
+    ],
+)
+def test_a_long_name_misspelt_by_one_letter_or_a_swap_is_recognised(
+    word: str, name: str, expected: bool
+) -> None:
+    assert misspells_name(word, name) is expected
+
+
+def test_a_question_for_a_budget_wants_a_sum_of_money_not_any_number() -> None:
+    question = "What's the total budget in kroner for the pilot project?"
+    assert not has_type_evidence(
+        "amount", "Konkretisere delprosjekter innenfor de 5 tematiske satsingsområdene", question
+    )
+    assert has_type_evidence("amount", "KMD har bevilget 4,4 millioner kroner til prosjektet.", question)
+    assert has_type_evidence(
+        "amount", "Prislappen kan bli bortimot ti milliarder.", "Hva kan kostnaden ende på?"
+    )
+    # A question for an amount that is not money keeps any number as evidence.
+    assert has_type_evidence("amount", "Det falt 30 centimeter snø i natt.", "Hvor mye snø falt i natt?")
+
+
+def test_a_body_the_question_excludes_is_not_the_party_asked() -> None:
+    assert (
+        amount_party("How much is the ministry putting in, not counting what the county adds?") == "ministry"
+    )
+    assert amount_party("Hvor mye bidrar departementet med, utenom fylkeskommunens andel?") == "departementet"
+    # Two bodies both asked about: no one party.
+    assert amount_party("How much do the ministry and the county put in?") is None

@@ -1,0 +1,95 @@
+"""What one document is about: its title, its opening sentences and its first goals, each cited.
+
+"What is Herning's strategy about?", "Kan du oppsummere Hamar-dokumentet?", "Worum geht es in der
+Trondheimer Präsentation?" ask for the document as a whole. Its two best-matching sentences answer
+something narrower (on a deck, often two unrelated slide lines), so the answer is the document's
+own opening, as a reader skimming it would take it: the first sentences of its text that are not
+headings, then the goals ingest extracted for the Overview tab (`facts`), so the chat and the
+Overview agree.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.messages import quote_marks
+from assistant.overview import cite, document_overview, passage_at, passages_of
+from assistant.types import Answer
+from ingest.chunking import answer_sentences
+from vectorstore.store import ChunkStore, DocumentRecord
+
+__all__ = ["LEAD_SENTENCES", "SUMMARY_GOALS", "answer_summary"]
+
+# The opening sentences quoted: enough to say what the document is, short enough for a phone.
+LEAD_SENTENCES = 2
+# The goals quoted after them; the Overview tab has the rest.
+SUMMARY_GOALS = 3
+# A lead sentence has at least this many words: shorter lines are captions, slogans and labels.
+_LEAD_WORDS = 5
+
+_LABELS = {
+    "about": {"nb": "Om {doc}:", "nn": "Om {doc}:", "da": "Om {doc}:", "sv": "Om {doc}:",
+              "en": "About {doc}:", "de": "Über {doc}:"},
+    "goals": {"nb": "Mål:", "nn": "Mål:", "da": "Mål:", "sv": "Mål:", "en": "Goals:", "de": "Ziele:"},
+}  # fmt: skip
+
+
+def _label(key: str, lang: str, **values: str) -> str:
+    table = _LABELS[key]
+    return table.get(lang, table["en"]).format(**values)
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def answer_summary(question: str, lang: str, store: ChunkStore, record: DocumentRecord) -> Answer:
+    """The document's title, its first `LEAD_SENTENCES` sentences and first `SUMMARY_GOALS` goals,
+    each with its citation; abstains only for a document with no quotable sentence."""
+    answer = Answer(question=question, lang=lang, text="", abstained=False)
+    left, right = quote_marks(lang)
+    stored = sorted(passages_of(store, record), key=lambda p: p.char_start)
+    title = _key(record.title)
+    seen: set[str] = set()
+    lead: list[str] = []
+    # A line the page repeats ("Presentasjon lastes. Vennligst vent") is the page's furniture.
+    counts: dict[str, int] = {}
+    for passage in stored:
+        for s in answer_sentences(passage.text, passage.section, passage.title):
+            counts[_key(s.text)] = counts.get(_key(s.text), 0) + 1
+    for passage in stored:
+        if len(lead) >= LEAD_SENTENCES:
+            break
+        for s in answer_sentences(passage.text, passage.section, passage.title):
+            key = _key(s.text)
+            if s.heading or key in seen or counts[key] > 1 or len(key.split()) < _LEAD_WORDS:
+                continue
+            if title and (key in title or (title in key and len(key) < 2 * len(title))):
+                continue
+            seen.add(key)
+            n = cite(answer, passage, s.start, s.end, 1.0)
+            lead.append(f"{left}{s.text}{right} [{n}]")
+            if len(lead) >= LEAD_SENTENCES:
+                break
+    goals: list[str] = []
+    for goal in document_overview(record, store).goals:
+        if len(goals) >= SUMMARY_GOALS:
+            break
+        key = _key(goal.quote)
+        found = passage_at(store, record, goal.char_start, goal.char_end, stored)
+        if key in seen or found is None:
+            continue
+        seen.add(key)
+        offset = goal.char_start - found.char_start
+        n = cite(answer, found, offset, offset + len(goal.quote), 1.0)
+        goals.append(f"• {left}{goal.quote}{right} [{n}]")
+    if not answer.citations:
+        answer.abstained = True
+        return answer
+    lines = [_label("about", lang, doc=f"{left}{record.title}{right}")]
+    if lead:
+        lines.append(" ".join(lead))
+    if goals:
+        lines += [_label("goals", lang), *goals]
+    answer.text = "\n".join(lines)
+    return answer
