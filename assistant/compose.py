@@ -79,6 +79,7 @@ __all__ = [
     "content_words",
     "coverage",
     "grounded_passages",
+    "opens_in_parallel",
     "question_entities",
     "select",
     "sentence_features",
@@ -1339,12 +1340,39 @@ def _added_items(scored: Sequence[ScoredSentence], chosen: Sequence[ScoredSenten
             before = prior
         for _ in range(2):
             nxt = _beside(scored, after, after=True)
-            if nxt is None or not _continues_list(nxt.text) or nxt.heading or carries_links(nxt):
+            if nxt is None or nxt.heading or carries_links(nxt):
+                break
+            if not (_continues_list(nxt.text) or opens_in_parallel(after.text, nxt.text)):
                 break
             if nxt not in chosen and nxt not in added:
                 added.append(nxt)
             after = nxt
     return added
+
+
+def opens_in_parallel(prior: str, text: str) -> bool:
+    """Whether `text` opens with the two words `prior` or its last clause after a colon opens
+    with, the second a common noun or verb: a list written as parallel sentences ("… værdifuldt:
+    De studerende på byens uddannelser får fx … De studerende går på mindre hold …"). Two function
+    words ("Vi vil", "Det er") or a name ("The Economist støtter … The Economist støttet også …")
+    open many sentences that list nothing."""
+    opening = _opening_words(text)
+    if not opening:
+        return False
+    second = opening[1]
+    if len(second) < 4 or not second.islower() or not all(analyze(second, lang) for lang in _PARALLEL_LANGS):
+        return False
+    clauses = [prior, prior.rsplit(": ", 1)[-1]] if ": " in prior else [prior]
+    return any(_opening_words(c) == opening for c in clauses)
+
+
+# A content word is a stop word in none of these (the sentence's own language is not at hand).
+_PARALLEL_LANGS = ("nb", "nn", "da", "sv", "en", "de")
+
+
+def _opening_words(text: str) -> tuple[str, ...]:
+    words = re.findall(r"[^\W\d_]+", text)[:2]
+    return (words[0].lower(), words[1]) if len(words) == 2 else ()
 
 
 def _continues_list(text: str) -> bool:

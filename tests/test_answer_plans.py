@@ -688,6 +688,19 @@ def test_a_slides_flattened_bullets_are_listed_after_their_lead_in(assistant: As
     _quotes_are_verbatim(answer)
 
 
+def test_a_list_written_as_parallel_sentences_keeps_its_next_sentence(assistant: Assistant) -> None:
+    # "… værdifuldt: De studerende på byens uddannelser får fx … De studerende går på mindre hold …":
+    # the second advantage is a sentence of its own that opens as the first one's clause does.
+    answer = assistant.ask(
+        "Hvilke fordele får de studerende i Herning ifølge strategien, altså det der gør det særligt "
+        "at studere i en mellemstor by?"
+    )
+    assert not answer.abstained, answer.text
+    assert "førstehåndserfaringer med arbejdslivet" in answer.text, answer.text
+    assert "mindre hold" in answer.text and "tæt kontakt med deres undervisere" in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_an_english_compound_is_asked_by_its_last_noun(assistant: Assistant) -> None:
     # "university city" asks for a city: read as an organisation question, the sentence naming
     # Aarhus had no organisation in it and the answer said the documents do not give one.

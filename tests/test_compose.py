@@ -14,6 +14,7 @@ from assistant.compose import (
     compose,
     coverage,
     grounded_passages,
+    opens_in_parallel,
     question_entities,
     quoted_first,
     sentence_features,
@@ -717,3 +718,26 @@ def test_a_dated_best_sentence_keeps_the_lead_over_a_name_with_its_years() -> No
     )
     result = _ask("Når ble The Beatles ordentlig kjent i Storbritannia?", [bio])
     assert "1963" in result.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    ("prior", "following", "parallel"),
+    [
+        (
+            "Det er meget værdifuldt: De studerende på byens uddannelser får fx hurtigt erfaringer.",
+            "De studerende går på mindre hold.",
+            True,
+        ),
+        ("Alle studenter får praksis.", "Alle studenter får også veiledning.", True),
+        # A name repeated as the subject tells a story, not a list.
+        ("The Economist støtter homofilt partnerskap.", "The Economist støttet også krigen.", False),
+        # Two function words open many unrelated sentences: no list.
+        ("Vi vil etablere nye områder.", "Vi vil styrke samarbejdet.", False),
+        ("Det er viktig for byen.", "Det er også viktig.", False),
+        ("De studerende får erfaringer.", "Undervisningen foregår på små hold.", False),
+    ],
+)
+def test_a_list_written_as_parallel_sentences_is_told_by_its_opening_words(
+    prior: str, following: str, parallel: bool
+) -> None:
+    assert opens_in_parallel(prior, following) is parallel
