@@ -164,7 +164,7 @@ class Assistant:
             answer.timings_ms["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
             return answer
 
-        summarised = self._summarised(text, named, sources) if not facts else None
+        summarised = self._summarised(text, named, sources, history, info.lang) if not facts else None
         if summarised is not None:
             # What a whole document is about: its opening and goals, not its two best sentences.
             answer = answer_summary(text, info.lang, self.store, summarised)
@@ -322,15 +322,23 @@ class Assistant:
         return [*rest[: read - 1], first, *rest[read - 1 :]]
 
     def _summarised(
-        self, question: str, named: Sequence[DocumentRecord], sources: Sequence[str] | None
+        self,
+        question: str,
+        named: Sequence[DocumentRecord],
+        sources: Sequence[str] | None,
+        history: History | None,
+        lang: str,
     ) -> DocumentRecord | None:
         """The one document a question asks a summary of: the one it names, else the one it is
-        restricted to; None for any other question."""
-        if not asks_summary(question):
+        restricted to, else the one the conversation was about ("Hva handler dokumentet om?" after
+        a question on Hamar); None for any other question."""
+        if not asks_summary(question) or len(named) > 1:
             return None
-        if len(named) == 1:
+        if named:
             return named[0]
-        if not named and sources and len(sources) == 1:
+        if not sources and history:
+            sources = self._top_sources(history[-1][0], lang)
+        if sources and len(sources) == 1:
             return next((r for r in self._documents() if r.source == sources[0]), None)
         return None
 

@@ -372,6 +372,15 @@ def test_what_a_document_is_about_is_answered_from_its_opening_and_goals(
     _quotes_are_verbatim(answer)
 
 
+def test_a_follow_up_asking_what_the_document_is_about_summarises_the_conversations_document(
+    assistant: Assistant,
+) -> None:
+    history = [("Hvilke næringsklynger har Hamar?", "…")]
+    answer = assistant.ask("Hva handler dokumentet om?", history=history)
+    assert answer.text.startswith("Om «Hamar kunnskap og kompetanse»:"), answer.text
+    assert {c.source for c in answer.citations} == {"hamar-kunnskap-og-kompetanse.txt"}
+
+
 def test_a_budget_asked_in_kroner_is_not_answered_by_a_count_of_something_else(assistant: Assistant) -> None:
     # "de 5 tematiske satsingsområdene" is a number in the deck's best sentence, but no sum of money.
     answer = assistant.ask(
