@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -20,10 +20,16 @@ from assistant.generate import AnswerGenerator, make_generator
 from assistant.messages import message
 from assistant.overview import CorpusQuestion, answer_corpus_question, detect_corpus_question
 from assistant.phrasing import answer_text, missing_detail_text
-from assistant.question import analyze_question, asks_about_the_document, asks_summary, is_instruction
+from assistant.question import (
+    analyze_question,
+    asks_about_the_document,
+    asks_summary,
+    is_instruction,
+    mentions_a_document,
+)
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AssistantSettings
-from assistant.summary import answer_summary
+from assistant.summary import MAX_SUMMARISED_DOCUMENTS, answer_corpus_summary, answer_summary
 from assistant.translation import WordTranslator
 from assistant.types import Answer, Passage, Reading, SentenceCheck
 from vectorstore.store import ChunkStore, DocumentRecord
@@ -166,8 +172,13 @@ class Assistant:
 
         summarised = self._summarised(text, named, sources, history, info.lang) if not facts else None
         if summarised is not None:
-            # What a whole document is about: its opening and goals, not its two best sentences.
-            answer = answer_summary(text, info.lang, self.store, summarised)
+            # What a whole document is about: its opening and goals, not its two best sentences;
+            # asked of no document in particular, what each of a small library's is about.
+            answer = (
+                answer_summary(text, info.lang, self.store, summarised)
+                if isinstance(summarised, DocumentRecord)
+                else answer_corpus_summary(text, info.lang, self.store, records)
+            )
             answer.retrieval_query = query
             answer.timings_ms["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
             return answer
@@ -328,10 +339,11 @@ class Assistant:
         sources: Sequence[str] | None,
         history: History | None,
         lang: str,
-    ) -> DocumentRecord | None:
+    ) -> DocumentRecord | Literal["library"] | None:
         """The one document a question asks a summary of: the one it names, else the one it is
         restricted to, else the one the conversation was about ("Hva handler dokumentet om?" after
-        a question on Hamar); None for any other question."""
+        a question on Hamar); "library" when it can be none of them in a library small enough to
+        summarise whole; None for any other question."""
         if not asks_summary(question) or len(named) > 1:
             return None
         if named:
@@ -340,6 +352,14 @@ class Assistant:
             sources = self._top_sources(history[-1][0], lang)
         if sources and len(sources) == 1:
             return next((r for r in self._documents() if r.source == sources[0]), None)
+        if (
+            not sources
+            and mentions_a_document(question)
+            and len(self._documents()) <= MAX_SUMMARISED_DOCUMENTS
+        ):
+            # "Hva handler dokumentene om?"; not "Can you summarise the funding?", which its
+            # sentences answer.
+            return "library"
         return None
 
     def _top_sources(self, question: str, lang: str) -> list[str]:

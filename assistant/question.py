@@ -32,6 +32,7 @@ __all__ = [
     "has_type_evidence",
     "is_instruction",
     "is_name_form",
+    "mentions_a_document",
     "misspells_name",
     "names_a_person",
     "names_party",
@@ -896,26 +897,46 @@ def asks_about_the_document(question: str) -> bool:
     return bool(_ABOUT_DOCUMENT.search(question))
 
 
-# Asking what a whole document is about (nb/nn/da/sv/en/de): "What is Herning's strategy about?",
-# "Hva handler Hamar-planen om?", "Hva går avtalen ut på?", "Worum geht es …", a summary of it. The
-# document must be named (or chosen) for the plan to apply: "Hva handler filmen om?" is no summary.
+# Asking for a summary outright (nb/nn/da/sv/en/de): "a quick summary of …", "in a nutshell",
+# "Kan du oppsummere …", "Fasse … zusammen".
 _ASKS_SUMMARY = re.compile(
     r"\bsummar(?:y|ise|ize|ies)\b|\bsum up\b|\bin a nutshell\b|\bthe gist\b"
-    r"|\bwhat\b[^?.!:;]{0,80}(?:\b(?:is|are|was|were)\b|['’]s\b)[^?.!:;]{0,80}\babout\s*[?.!]*$"
-    r"|\b(?:hva|kva|hvad|vad)\b[^?.!:;]{0,80}\b(?:handler|handlar|dreier|dreiar|drejer)\b[^?.!:;]{0,60}\bom\s*[?.!]*$"
-    r"|\b(?:hva|kva|hvad|vad)\b[^?.!:;]{0,80}\bgår\b[^?.!:;]{0,60}\b(?:ut|ud) på\s*[?.!]*$"
     r"|\b(?:oppsummer|opsummer|sammanfatt|sammenfatt)(?:e|er|a|ing|ingen|ning|ningen)?\b"
     r"|\b(?:sammendrag|samandrag|resum[eé])\w*"
     r"|\bkort fortalt\b|\bi korte (?:trekk|træk|drag)\b|\bi korthet\b"
-    r"|\b(?:worum|um was) geht es\b|\bwovon handelt\b|\bzusammenfass\w*|\bfass\w* [^?.!]{0,60}zusammen\b"
-    r"|\bkurz gesagt\b|\bin aller kürze\b",
+    r"|\bzusammenfass\w*|\bfass\w* [^?.!]{0,60}zusammen\b|\bkurz gesagt\b|\bin aller kürze\b",
+    re.I,
+)
+# Asking what something is about: "What is Herning's strategy about?", "Hva handler … om?", "Hva
+# går … ut på?", "Worum geht es …". Of a document only: "Hva går mandatet ut på?" asks what the
+# mandate says, which its sentences answer.
+_ASKS_ABOUT = re.compile(
+    r"\bwhat\b[^?.!:;]{0,80}(?:\b(?:is|are|was|were)\b|['’]s\b)[^?.!:;]{0,80}\babout\s*[?.!]*$"
+    r"|\b(?:hva|kva|hvad|vad)\b[^?.!:;]{0,80}\b(?:handler|handlar|dreier|dreiar|drejer)\b[^?.!:;]{0,60}\bom\s*[?.!]*$"
+    r"|\b(?:hva|kva|hvad|vad)\b[^?.!:;]{0,80}\bgår\b[^?.!:;]{0,60}\b(?:ut|ud) på\s*[?.!]*$"
+    r"|\b(?:worum|um was) geht es\b|\bwovon handel[nt]\b",
+    re.I,
+)
+# A document as such, in a compound too ("Hamar-dokumentet", "uddannelsesstrategi",
+# "Trondheim-presentasjonen").
+_DOCUMENT_WORD = re.compile(
+    r"(?:dokument|document|strategi|strateg(?:y|ies)|presentasjon|presentation|præsentation|"
+    r"präsentation|artikkel|artikel|article|rapport|report)\w*"
+    r"|\b(?:plan|planen|planer|planene|planerna|plans?|tekst\w*|text|texts|texten|kild\w*|sources?|"
+    r"files?|filen|filene)\b",
     re.I,
 )
 
 
+def mentions_a_document(question: str) -> bool:
+    """Whether the question speaks of a document as such ("dokumentene", "the strategy")."""
+    return bool(_DOCUMENT_WORD.search(question))
+
+
 def asks_summary(question: str) -> bool:
-    """Whether the question asks what a whole document is about (a summary of it)."""
-    return bool(_ASKS_SUMMARY.search(" ".join(question.split())))
+    """Whether the question asks for a summary, or what a document is about."""
+    text = " ".join(question.split())
+    return bool(_ASKS_SUMMARY.search(text) or (_ASKS_ABOUT.search(text) and _DOCUMENT_WORD.search(text)))
 
 
 def asks_leader(question: str) -> bool:

@@ -11,17 +11,27 @@ Overview agree.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.messages import quote_marks
 from assistant.overview import cite, document_overview, passage_at, passages_of
-from assistant.types import Answer
+from assistant.types import Answer, Passage
 from ingest.chunking import answer_sentences
 from vectorstore.store import ChunkStore, DocumentRecord
 
-__all__ = ["LEAD_SENTENCES", "SUMMARY_GOALS", "answer_summary"]
+__all__ = [
+    "LEAD_SENTENCES",
+    "MAX_SUMMARISED_DOCUMENTS",
+    "SUMMARY_GOALS",
+    "answer_corpus_summary",
+    "answer_summary",
+]
 
 # The opening sentences quoted: enough to say what the document is, short enough for a phone.
 LEAD_SENTENCES = 2
+# "What are the documents about?" is answered one line per document up to this many; a larger
+# library's question is answered as any other (a list of hundreds is no answer).
+MAX_SUMMARISED_DOCUMENTS = 12
 # The goals quoted after them; the Overview tab has the rest.
 SUMMARY_GOALS = 3
 # A lead sentence has at least this many words: shorter lines are captions, slogans and labels.
@@ -30,6 +40,9 @@ _LEAD_WORDS = 5
 _LABELS = {
     "about": {"nb": "Om {doc}:", "nn": "Om {doc}:", "da": "Om {doc}:", "sv": "Om {doc}:",
               "en": "About {doc}:", "de": "Über {doc}:"},
+    "corpus": {"nb": "Dokumentene handler om:", "nn": "Dokumenta handlar om:",
+               "da": "Dokumenterne handler om:", "sv": "Dokumenten handlar om:",
+               "en": "What the documents are about:", "de": "Worum es in den Dokumenten geht:"},
     "goals": {"nb": "Mål:", "nn": "Mål:", "da": "Mål:", "sv": "Mål:", "en": "Goals:", "de": "Ziele:"},
 }  # fmt: skip
 
@@ -43,24 +56,24 @@ def _key(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-def answer_summary(question: str, lang: str, store: ChunkStore, record: DocumentRecord) -> Answer:
-    """The document's title, its first `LEAD_SENTENCES` sentences and first `SUMMARY_GOALS` goals,
-    each with its citation; abstains only for a document with no quotable sentence."""
-    answer = Answer(question=question, lang=lang, text="", abstained=False)
-    left, right = quote_marks(lang)
-    stored = sorted(passages_of(store, record), key=lambda p: p.char_start)
+def _lead(
+    answer: Answer, record: DocumentRecord, stored: list[Passage], count: int, quotes: tuple[str, str]
+) -> tuple[list[str], set[str]]:
+    """The document's first `count` sentences that are no heading, no caption, no line the page
+    repeats ("Presentasjon lastes. Vennligst vent") and not its title, each cited in `answer`; and
+    the keys of those quoted."""
+    left, right = quotes
     title = _key(record.title)
-    seen: set[str] = set()
-    lead: list[str] = []
-    # A line the page repeats ("Presentasjon lastes. Vennligst vent") is the page's furniture.
     counts: dict[str, int] = {}
     for passage in stored:
         for s in answer_sentences(passage.text, passage.section, passage.title):
             counts[_key(s.text)] = counts.get(_key(s.text), 0) + 1
+    seen: set[str] = set()
+    lead: list[str] = []
     for passage in stored:
-        if len(lead) >= LEAD_SENTENCES:
-            break
         for s in answer_sentences(passage.text, passage.section, passage.title):
+            if len(lead) >= count:
+                return lead, seen
             key = _key(s.text)
             if s.heading or key in seen or counts[key] > 1 or len(key.split()) < _LEAD_WORDS:
                 continue
@@ -69,8 +82,16 @@ def answer_summary(question: str, lang: str, store: ChunkStore, record: Document
             seen.add(key)
             n = cite(answer, passage, s.start, s.end, 1.0)
             lead.append(f"{left}{s.text}{right} [{n}]")
-            if len(lead) >= LEAD_SENTENCES:
-                break
+    return lead, seen
+
+
+def answer_summary(question: str, lang: str, store: ChunkStore, record: DocumentRecord) -> Answer:
+    """The document's title, its first `LEAD_SENTENCES` sentences and first `SUMMARY_GOALS` goals,
+    each with its citation; abstains only for a document with no quotable sentence."""
+    answer = Answer(question=question, lang=lang, text="", abstained=False)
+    left, right = quote_marks(lang)
+    stored = sorted(passages_of(store, record), key=lambda p: p.char_start)
+    lead, seen = _lead(answer, record, stored, LEAD_SENTENCES, (left, right))
     goals: list[str] = []
     for goal in document_overview(record, store).goals:
         if len(goals) >= SUMMARY_GOALS:
@@ -92,4 +113,22 @@ def answer_summary(question: str, lang: str, store: ChunkStore, record: Document
     if goals:
         lines += [_label("goals", lang), *goals]
     answer.text = "\n".join(lines)
+    return answer
+
+
+def answer_corpus_summary(
+    question: str, lang: str, store: ChunkStore, records: Sequence[DocumentRecord]
+) -> Answer:
+    """What each document is about, one line each: its title and its first sentence, cited.
+    "Hva handler dokumentene om?" names no document; a small library answers it whole."""
+    answer = Answer(question=question, lang=lang, text="", abstained=False)
+    quotes = quote_marks(lang)
+    lines = [_label("corpus", lang)]
+    for record in sorted(records, key=lambda r: r.title.lower()):
+        stored = sorted(passages_of(store, record), key=lambda p: p.char_start)
+        lead, _ = _lead(answer, record, stored, 1, quotes)
+        if lead:
+            lines.append(f"• {quotes[0]}{record.title}{quotes[1]}: {lead[0]}")
+    answer.abstained = not answer.citations
+    answer.text = "\n".join(lines) if answer.citations else ""
     return answer

@@ -381,6 +381,16 @@ def test_a_follow_up_asking_what_the_document_is_about_summarises_the_conversati
     assert {c.source for c in answer.citations} == {"hamar-kunnskap-og-kompetanse.txt"}
 
 
+def test_what_the_documents_are_about_gives_one_cited_line_per_document(assistant: Assistant) -> None:
+    answer = assistant.ask("Hva handler dokumentene om?")
+    assert not answer.abstained, answer.text
+    first, *bullets = answer.text.splitlines()
+    assert first == "Dokumentene handler om:"
+    assert len(bullets) == 4 and all(b.startswith("• «") and b.endswith("]") for b in bullets), answer.text
+    assert len({c.source for c in answer.citations}) == 4
+    _quotes_are_verbatim(answer)
+
+
 def test_a_budget_asked_in_kroner_is_not_answered_by_a_count_of_something_else(assistant: Assistant) -> None:
     # "de 5 tematiske satsingsområdene" is a number in the deck's best sentence, but no sum of money.
     answer = assistant.ask(
