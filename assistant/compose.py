@@ -45,6 +45,7 @@ from assistant.question import (
     names_something_new,
     names_the_person,
     names_the_role,
+    one_edit_apart,
     refers_to_person,
     same_family,
     share_recipients,
@@ -261,7 +262,7 @@ def _grounded(entities: Sequence[list[str]], passage: Passage) -> bool:
         stem = key[: max(4, len(key) - 2)]  # "Hamars" for "Hamar", "Norges" for "Norge"
         if len(key) >= 4 and any(w.startswith(stem) for w in words):
             return True
-        return len(key) >= 7 and any(_one_edit_apart(key, w) for w in words if abs(len(w) - len(key)) <= 1)
+        return len(key) >= 7 and any(one_edit_apart(key, w) for w in words if abs(len(w) - len(key)) <= 1)
 
     missing = sum(not any(found(w) for w in group) for group in entities)
     return missing == 0 or (missing == 1 and len(entities) >= 3)
@@ -272,16 +273,6 @@ def grounded_passages(question: QuestionInfo, pool: Sequence[Passage]) -> list[b
     cached candidates' flags with this too."""
     entities = question_entities(question.text, question.lang)
     return [_grounded(entities, p) for p in pool]
-
-
-def _one_edit_apart(a: str, b: str) -> bool:
-    """One letter inserted, dropped or changed ("Stobritannia" for "Storbritannia")."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return a == b
-    if len(a) > len(b):
-        a, b = b, a
-    i = next((n for n, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
-    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
 
 
 def _stems(text: str, langs: Sequence[str]) -> set[str]:

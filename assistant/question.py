@@ -39,6 +39,7 @@ __all__ = [
     "names_something_new",
     "names_the_person",
     "names_the_role",
+    "one_edit_apart",
     "refers_to_person",
     "same_family",
     "share_recipients",
@@ -454,22 +455,26 @@ def misspells_name(word: str, name: str) -> bool:
     if len(name) < 6 or word[:1] != name[:1]:
         return False
     return any(
-        _one_typo(word[: len(word) - cut], name) for cut in (0, 1, 2) if len(word) - cut >= len(name) - 1
+        one_edit_apart(word[: len(word) - cut], name, swaps=True)
+        for cut in (0, 1, 2)
+        if len(word) - cut >= len(name) - 1
     )
 
 
-def _one_typo(a: str, b: str) -> bool:
-    """One edit apart, an adjacent swap counting as one."""
+def one_edit_apart(a: str, b: str, swaps: bool = False) -> bool:
+    """The same, or one letter inserted, dropped or changed ("Stobritannia" for "Storbritannia");
+    with `swaps`, two neighbours swapped count as one edit too ("Trondhiem")."""
     if a == b or abs(len(a) - len(b)) > 1:
-        return False
+        return a == b
     if len(a) == len(b):
         diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        return len(diff) == 1 or (
+        swapped = (
             len(diff) == 2
             and diff[1] == diff[0] + 1
             and a[diff[0]] == b[diff[1]]
             and a[diff[1]] == b[diff[0]]
         )
+        return len(diff) == 1 or (swaps and swapped)
     short, long = (a, b) if len(a) < len(b) else (b, a)
     i = next((n for n, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
     return short[i:] == long[i + 1 :]
