@@ -379,6 +379,27 @@ def test_each_quote_of_a_compared_document_opens_its_own_sentence(
 
 
 @pytest.mark.parametrize("mode", ["public", "default", "staff"])
+def test_what_the_documents_are_about_opens_each_document_at_its_own_line(
+    browser: Any, request: pytest.FixtureRequest, mode: str
+) -> None:
+    """ "What are these documents about?" answers one cited line per document; a reader clicks the
+    marker of Hamar's line and Hamar's document opens at that sentence, in every mode."""
+    page = open_app(browser, request.getfixturevalue(f"{mode}_server"), staff=mode == "staff")
+    ask(page, "What are these documents about?", "What the documents are about")
+    answer = page.locator("#chat .bot").last
+    lines = [line for line in answer.inner_text().splitlines() if line.startswith("•")]
+    # One line per document of the library (the test servers' corpus has a fifth, hostile one).
+    assert len(lines) >= 4 and any("Hamar kunnskap og kompetanse" in line for line in lines), lines
+    hamar = answer.locator("button.cite[title*='Kunnskap og evnen til å bruke']").first
+    quote = (hamar.get_attribute("title") or "").strip("«»“” ")
+    hamar.click()
+    page.locator("#document-viewer mark").first.wait_for()
+    marked = " ".join(page.locator("#document-viewer mark").all_inner_texts())
+    assert quote[:40] in marked and "Hamar" in page.locator("#document-viewer").inner_text(), marked
+    page.context.close()
+
+
+@pytest.mark.parametrize("mode", ["public", "default", "staff"])
 def test_a_citation_marker_previews_its_quote_and_opens_the_source_at_the_passage(
     browser: Any, request: pytest.FixtureRequest, mode: str
 ) -> None:
