@@ -282,8 +282,9 @@ def _stems(text: str, langs: Sequence[str]) -> set[str]:
     return terms
 
 
-# Interrogatives and auxiliaries the search engine's stop lists lack (its English list has 33
-# words, none of them "what", "how" or "does"): in a question they ask, they say nothing of the topic.
+# Auxiliaries and interrogatives the search engine's stop lists lack (its English list has 33
+# words, none of them "does" or "could"; `lexical` adds the interrogatives): in a question they
+# ask, they say nothing of the topic.
 _QUESTION_WORDS_TEXT = (
     "what which who whom whose where when why how does do did has have had can could would should "
     "may might must shall been being its one ones from about according any some "

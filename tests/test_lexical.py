@@ -61,6 +61,24 @@ def test_an_acronym_spelt_like_a_stop_word_is_searchable() -> None:
     assert analyze("VAR", "nb") == analyze("Hva står VAR for?", "nb")[1:]
 
 
+def test_a_question_word_weighs_nothing_beside_the_name_it_asks_about() -> None:
+    """ "I hvilket land finner vi Semmering?" found a passage that says "hvilket" three times before
+    the one passage that names Semmering: the interrogatives missing from the stop lists counted."""
+    index = LexicalIndex.build(
+        [
+            ("semmering", "Hun skadet seg i Semmering like før nyttår, og kom tilbake i Levi.", "nb"),
+            ("hvilket", "Hvilket land, hvilket språk og hvilket folk? Landet har mange språk.", "nb"),
+            *[(f"p{i}", f"Landet hadde plan nummer {i}.", "nb") for i in range(4)],
+        ],
+        generation=1,
+    )
+    assert _ids(index.search("I hvilket land finner vi Semmering?", k=2))[0] == "semmering"
+    # The same in nynorsk, English and German: only the topic's words are searched.
+    assert analyze("Kvilket land ligg Semmering i?", "nn") == analyze("land ligg Semmering", "nn")
+    assert analyze("Which country is Semmering in, and why?", "en") == analyze("country Semmering", "en")
+    assert analyze("Wann und warum war sie in Semmering?", "de") == analyze("Semmering", "de")
+
+
 def test_danish_question_finds_danish_passage(index: LexicalIndex) -> None:
     assert _ids(index.search("Hvad med erhvervslivet og uddannelserne?", k=3))[0] == "herning"
 

@@ -41,6 +41,16 @@ _MANIFEST = "manifest.json"
 
 _K1, _B = 1.2, 0.75
 _COMPACT_DEAD_SHARE = 0.25
+# Interrogatives the stop lists of `bm25s` lack: its Norwegian list has "hvilken" and "hvilke" but not
+# "hvilket" (nor nynorsk "kvilken"), its English list none of "what", "which", "how", its German one
+# not "wer", "wann", "warum". A question is full of them and a passage that happens to use one
+# ("hvilket betyr …") gained as much as from a rare name of the question ("Semmering").
+_INTERROGATIVES = {
+    "nb": "hvilket kvilken kvilket kvilke",
+    "nn": "hvilket kvilken kvilket kvilke",
+    "en": "what which who whom whose where when why how",
+    "de": "wer wen wem wessen wann warum wieso weshalb wieviel",
+}
 _MAX_SEGMENTS = 24
 
 
@@ -56,7 +66,7 @@ def stopwords(lang: str) -> frozenset[str]:
         "en": sw.STOPWORDS_EN,
         "de": sw.STOPWORDS_GERMAN,
     }
-    return frozenset(lists.get(lang, ()))
+    return frozenset(lists.get(lang, ())) | frozenset(_INTERROGATIVES.get(lang, "").split())
 
 
 _stemmer_lock = threading.Lock()
