@@ -968,7 +968,7 @@ def select(
     headed, slide_points = slide if slide is not None else (None, [])
     if headed is not None:
         _to_front(ranked, len(ranked), lambda s: s is headed)
-    asks_reason = _asks_reason(question)
+    asks_reason = asks_reason_of(question)
     # Not over a best sentence the reading is sure of: "Hvorfor skal Universitetskommune 3.0
     # integrere fagmiljøer på tvers av faglige siloer?" is answered where the deck says so.
     meta = {**(selector.meta or {}), **(reranker.meta if reranker is not None else {})}
@@ -1455,8 +1455,22 @@ _ASKS_PROBLEM = re.compile(
 )
 
 
-def _asks_reason(question: QuestionInfo) -> bool:
+def asks_reason_of(question: QuestionInfo) -> bool:
+    """Whether the question asks why, or what problem something answers."""
     return question.plan == "why" or bool(_ASKS_PROBLEM.search(question.text))
+
+
+# The words of such a slide's title, for finding it by the lexical index.
+CHALLENGE_WORDS = (
+    "utfordring udfordring utmaning problem challenge herausforderung bakgrunn baggrund bakgrund "
+    "background hintergrund"
+)
+_CHALLENGE_LINE = re.compile(rf"^\d{{1,3}} {_CHALLENGE_TITLE.pattern}\b", re.I | re.M)
+
+
+def holds_challenge_slide(text: str) -> bool:
+    """Whether a passage holds a slide titled as the problem ("5 Utfordringen Fagfolk i …")."""
+    return bool(_CHALLENGE_LINE.search(text))
 
 
 def _challenge_slide(pool: Sequence[Passage], ranked: Sequence[ScoredSentence]) -> ScoredSentence | None:

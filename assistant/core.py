@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from assistant.compose import MORE_PASSAGES, Plan, compose, quoted_first
+from assistant.compose import (
+    CHALLENGE_WORDS,
+    MORE_PASSAGES,
+    Plan,
+    asks_reason_of,
+    compose,
+    holds_challenge_slide,
+    quoted_first,
+)
 from assistant.facts import answer_from_facts, asked_facts, compares, named_documents, speaks_of
 from assistant.followup import History, resolve_followup
 from assistant.generate import AnswerGenerator, make_generator
@@ -208,6 +216,10 @@ class Assistant:
             # Who gave a presentation and when stands in its opening lines, which the question's
             # words ("the Trondheim presentation") need not retrieve: read them too.
             passages = self._with_opening(passages)
+        if asks_reason_of(info) and passages:
+            # A deck gives its reasons on a slide titled as the problem ("5 Utfordringen …"), in
+            # points that share few words with a question asking why: read that slide too.
+            passages = self._with_challenge_slide(passages)
         t2 = time.perf_counter()
         facts_answer = None
         if facts and passages:
@@ -329,8 +341,37 @@ class Assistant:
         first = min(
             (Passage.from_document(d, passages[-1].score) for d in stored), key=lambda p: p.char_start
         )
-        rest = [p for p in passages if p.chunk_id != first.chunk_id]
-        return [*rest[: read - 1], first, *rest[read - 1 :]]
+        return self._read_too(passages, first)
+
+    def _with_challenge_slide(self, passages: list[Passage]) -> list[Passage]:
+        """`passages` with the best one's document's problem slide among those an answer reads,
+        when the document has one (found by its title's words in the lexical index)."""
+        read = self.settings.answer_passages
+        source = passages[0].source
+        if any(p.source == source and holds_challenge_slide(p.text) for p in passages[:read]):
+            return passages
+        slide = next(
+            (p for p in passages[read:] if p.source == source and holds_challenge_slide(p.text)), None
+        )
+        if slide is None:
+            hits = self.store.search(3, text=CHALLENGE_WORDS, sources=[source]).lexical
+            found = self.store.get_passages([chunk_id for chunk_id, _ in hits])
+            slide = next(
+                (
+                    Passage.from_document(d, passages[-1].score)
+                    for d in found
+                    if holds_challenge_slide(d.page_content)
+                ),
+                None,
+            )
+        return passages if slide is None else self._read_too(passages, slide)
+
+    def _read_too(self, passages: list[Passage], extra: Passage) -> list[Passage]:
+        """`passages` with `extra` as the last of the first `answer_passages` (the ones an answer
+        reads), moved there if it was further down."""
+        read = self.settings.answer_passages
+        rest = [p for p in passages if p.chunk_id != extra.chunk_id]
+        return [*rest[: read - 1], extra, *rest[read - 1 :]]
 
     def _summarised(
         self,

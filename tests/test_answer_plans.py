@@ -238,6 +238,10 @@ def test_a_list_item_followed_by_its_examples_is_quoted_with_them(assistant: Ass
             "Vilket problem beskrivs i presentationen?",
             "Dokumenten",
         ),
+        # Here retrieval leaves the slide fifth, beyond the four passages an answer reads: a why
+        # question reads its document's problem slide too.
+        ("Why did Trondheim and NTNU decide their earlier cooperation had to change?", "The"),
+        ("Warum wollten Trondheim und NTNU ihre Zusammenarbeit neu aufstellen?", "Die Dokumente"),
     ],
 )
 def test_asked_why_a_deck_answers_with_its_challenge_slide(
