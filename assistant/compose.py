@@ -1188,6 +1188,10 @@ def select(
         # A chosen item's neighbour that reads as the next item of the same list is one too, ahead
         # of any weaker runner-up.
         chosen += _added_items(scored, chosen)[:_ADDED_ITEMS]
+        same = [t for t in scored if pool[t.passage_index].source == pool[best.passage_index].source]
+        again = _list_again(question, same, best, chosen)
+        if again is not None:
+            chosen.append(again)
         # A list's items in document order within a passage; the best sentence's passage first,
         # then the others in rank order (a runner-up's passage may rank above the best's).
         chosen.sort(key=lambda s: (s.passage_index != best.passage_index, s.passage_index, s.start))
@@ -1340,6 +1344,48 @@ def _added_items(scored: Sequence[ScoredSentence], chosen: Sequence[ScoredSenten
                 added.append(nxt)
             after = nxt
     return added
+
+
+# A name: a capitalised word that does not open its sentence ("Fjellregionen"; "Kongsvinger-" of
+# "Kongsvinger- og Fjellregionen" counts as "kongsvinger").
+_NAME_WORD = re.compile(r"(?<=[\s,(])[A-ZÆØÅÄÖÜ][^\W\d_]+(?:-[^\W\d_]+)*-?")
+# Names a sentence must share with the best one to be the same list said again.
+_SHARED_NAMES = 2
+# Coordinated compounds that share their end ("Kongsvinger- og Fjellregionen", "by- og
+# regionplan"): the last compound, whose end the first one leaves out.
+_ELIDED = re.compile(r"\w- (?:og|and|och|und|eller|or|oder) ([^\W\d_]+)", re.I)
+_COMPOUND_HEAD = 5
+
+
+def _names_in(text: str, asked: set[str]) -> set[str]:
+    names = {m.group().rstrip("-").lower() for m in _NAME_WORD.finditer(text)}
+    return {n for n in names if len(n) > 3 and n not in asked}
+
+
+def _list_again(
+    question: QuestionInfo,
+    scored: Sequence[ScoredSentence],
+    best: ScoredSentence,
+    chosen: Sequence[ScoredSentence],
+) -> ScoredSentence | None:
+    """Another sentence of the best one's document that names two or more of the same items (not
+    the question's names): the list said again, often in full where the best sentence shortens it
+    ("Midt- og Nord-Gudbrandsdal, Kongsvinger- og Fjellregionen" and, further on, "… prioritert
+    Midt- og Nord-Gudbrandsdal, Fjellregionen og Kongsvingerregionen")."""
+    asked = {w.lower() for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", question.text)}
+    stems = {t for t in _stems(question.text, ("nb", "da", "sv", "en")) if len(t) >= _COMPOUND_HEAD}
+    # Only when the best sentence shortens what is asked for: "Kongsvinger- og Fjellregionen"
+    # for "Hvilke regioner …?", the question's word the shared end of the elided compounds.
+    shortened = any(any(t in m.group(1).lower() for t in stems) for m in _ELIDED.finditer(best.text))
+    items = _names_in(best.text, asked)
+    if not shortened or len(items) < _SHARED_NAMES:
+        return None
+    for s in scored:
+        if s in chosen or s.heading or not s.grounded or carries_links(s) or s.text == best.text:
+            continue
+        if len(items & _names_in(s.text, asked)) >= _SHARED_NAMES:
+            return s
+    return None
 
 
 def opens_in_parallel(prior: str, text: str) -> bool:

@@ -216,6 +216,25 @@ def test_a_comparison_asking_each_side_its_own_question_reads_each_side_with_its
     _quotes_are_verbatim(answer)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvilke regioner får småbedriftene tilbud i gjennom Kompetansepiloter?",
+        "In which regions can small firms get the competence pilot offer?",
+    ],
+)
+def test_a_list_shortened_by_an_elided_compound_is_also_quoted_where_it_is_given_in_full(
+    assistant: Assistant, question: str
+) -> None:
+    # The best sentence names the regions as "Midt- og Nord-Gudbrandsdal, Kongsvinger- og
+    # Fjellregionen"; the application's sentence names the same regions in full.
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert "Kongsvinger- og Fjellregionen" in answer.text, answer.text
+    assert "Fjellregionen og Kongsvingerregionen" in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_a_list_item_followed_by_its_examples_is_quoted_with_them(assistant: Assistant) -> None:
     # "Deretter blir de koblet på relevante etter- og videreutdanningstilbud. Dette kan for eksempel
     # være tilbud på videregående skole, Fagskolen Innlandet eller Høgskolen i Innlandet.": the
