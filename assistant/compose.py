@@ -1358,6 +1358,7 @@ _COMPOUND_HEAD = 5
 
 
 def _names_in(text: str, asked: set[str]) -> set[str]:
+    """The sentence's names of more than three letters, lowercased, other than the question's words."""
     names = {m.group().rstrip("-").lower() for m in _NAME_WORD.finditer(text)}
     return {n for n in names if len(n) > 3 and n not in asked}
 
@@ -1489,11 +1490,13 @@ def _slide_title_word(text: str, sentence: ScoredSentence) -> str | None:
 
 
 # A slide titled as the problem an initiative answers, or its background: its points say why.
-_CHALLENGE_TITLE = re.compile(
-    r"(?:utfordring|udfordring|utmaning|problem|challenge|herausforderung|bakgrunn|baggrund|bakgrund|"
-    r"background|hintergrund)\w*",
-    re.I,
-)
+# The title's words also find such a slide in the lexical index (`CHALLENGE_WORDS`).
+_CHALLENGE_TITLE_WORDS = (
+    "utfordring", "udfordring", "utmaning", "problem", "challenge", "herausforderung", "bakgrunn",
+    "baggrund", "bakgrund", "background", "hintergrund",
+)  # fmt: skip
+_CHALLENGE_TITLE = re.compile(rf"(?:{'|'.join(_CHALLENGE_TITLE_WORDS)})\w*", re.I)
+CHALLENGE_WORDS = " ".join(_CHALLENGE_TITLE_WORDS)
 # A question that asks what problem something answers, whatever its plan ("What problems … do
 # they point to?", "Vilket problem beskrivs?", "Kva er utfordringa i dag?").
 _ASKS_PROBLEM = re.compile(
@@ -1506,11 +1509,6 @@ def asks_reason_of(question: QuestionInfo) -> bool:
     return question.plan == "why" or bool(_ASKS_PROBLEM.search(question.text))
 
 
-# The words of such a slide's title, for finding it by the lexical index.
-CHALLENGE_WORDS = (
-    "utfordring udfordring utmaning problem challenge herausforderung bakgrunn baggrund bakgrund "
-    "background hintergrund"
-)
 _CHALLENGE_LINE = re.compile(rf"^\d{{1,3}} {_CHALLENGE_TITLE.pattern}\b", re.I | re.M)
 
 

@@ -41,6 +41,9 @@ _MANIFEST = "manifest.json"
 
 _K1, _B = 1.2, 0.75
 _COMPACT_DEAD_SHARE = 0.25
+_MAX_SEGMENTS = 24
+
+
 # Interrogatives the stop lists of `bm25s` lack: its Norwegian list has "hvilken" and "hvilke" but not
 # "hvilket" (nor nynorsk "kvilken"), its English list none of "what", "which", "how", its German one
 # not "wer", "wann", "warum". A question is full of them and a passage that happens to use one
@@ -51,7 +54,6 @@ _INTERROGATIVES = {
     "en": "what which who whom whose where when why how",
     "de": "wer wen wem wessen wann warum wieso weshalb wieviel",
 }
-_MAX_SEGMENTS = 24
 
 
 @cache
