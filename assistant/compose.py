@@ -1373,7 +1373,7 @@ def _list_again(
     the question's names): the list said again, often in full where the best sentence shortens it
     ("Midt- og Nord-Gudbrandsdal, Kongsvinger- og Fjellregionen" and, further on, "… prioritert
     Midt- og Nord-Gudbrandsdal, Fjellregionen og Kongsvingerregionen")."""
-    asked = {w.lower() for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", question.text)}
+    asked = {w.lower() for w in _WORD.findall(question.text)}
     stems = {t for t in _stems(question.text, ("nb", "da", "sv", "en")) if len(t) >= _COMPOUND_HEAD}
     # Only when the best sentence shortens what is asked for: "Kongsvinger- og Fjellregionen"
     # for "Hvilke regioner …?", the question's word the shared end of the elided compounds.
