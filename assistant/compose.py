@@ -755,7 +755,26 @@ def _names_the_points(question: QuestionInfo, passage: Passage, heading: str, po
     langs = sorted({question.lang, passage.lang})
     asked = _stems(text, langs) | _stems(expand_english(text), langs)
     named = _stems(heading, langs) - _stems(passage.title, langs) - _stems(points, langs)
-    return {stem for stem in named & asked if stem.isalpha()}
+    found = {stem for stem in named & asked if stem.isalpha()}
+    # A heading's noun and the question's verb share their root, not their stem: "Organisering"
+    # heads the slide that answers "Korleis skal samarbeidet organiserast?" ("organised",
+    # "organiseres", "organisiert"), which no language's stemmer takes back to one word.
+    elsewhere = _prefixes(f"{passage.title} {points}", function_words)
+    roots = _prefixes(text, function_words) & (_prefixes(heading, function_words) - elsewhere)
+    return found | roots
+
+
+# A heading's word and a question's word from one root share this many first letters.
+_ROOT_LETTERS = 6
+
+
+def _prefixes(text: str, function_words: frozenset[str]) -> set[str]:
+    """The first `_ROOT_LETTERS` letters of each word of `text` that has more (no function word)."""
+    return {
+        w.lower()[:_ROOT_LETTERS]
+        for w in re.findall(r"[^\W\d_]+", text)
+        if len(w) > _ROOT_LETTERS and w.lower() not in function_words
+    }
 
 
 # How far into a document its opening lines reach: a title, a byline, a title slide's presenter and
@@ -964,7 +983,10 @@ def select(
         if body is not None and body.grounded and not body.heading and not carries_links(body):
             _to_front(ranked, len(ranked), lambda s: s is body)
     ranked.sort(key=label)
-    slide = _headed_list(question, pool, scored, ranked) if listing else None
+    # A how-question is answered by a slide its title names too ("Organisering" for "How is the
+    # cooperation organised?"): the slide's points are the means, however few words they share.
+    headed_plan = listing or question.plan == "how"
+    slide = _headed_list(question, pool, scored, ranked) if headed_plan else None
     headed, slide_points = slide if slide is not None else (None, [])
     if headed is not None:
         _to_front(ranked, len(ranked), lambda s: s is headed)

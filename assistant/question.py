@@ -923,10 +923,12 @@ _ASKS_ABOUT = re.compile(
     re.I,
 )
 # A document as such, in a compound too ("Hamar-dokumentet", "uddannelsesstrategi",
-# "Trondheim-presentasjonen").
+# "Trondheim-presentasjonen"), or by what it is printed as ("dem Papier der Herning Kommune",
+# "the paper", "notatet", "the brochure").
 _DOCUMENT_WORD = re.compile(
     r"(?:dokument|document|strategi|strateg(?:y|ies)|presentasjon|presentation|præsentation|"
-    r"präsentation|artikkel|artikel|article|rapport|report)\w*"
+    r"präsentation|artikkel|artikel|article|rapport|report|papier|notat|publikasjon|publication|"
+    r"publikation|brosjyre|brochure|broschüre)\w*|\bpapers?\b"
     r"|\b(?:plan|planen|planer|planene|planerna|plans?|tekst\w*|text|texts|texten|kild\w*|sources?|"
     r"files?|filen|filene)\b",
     re.I,

@@ -274,6 +274,28 @@ def test_asked_why_a_deck_answers_with_its_challenge_slide(
     _quotes_are_verbatim(answer)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvordan er styringen av samarbeidet mellom Trondheim kommune og NTNU tenkt organisert?",
+        "Korleis skal samarbeidet mellom Trondheim kommune og NTNU organiserast og styrast?",
+        "How is the cooperation between Trondheim and NTNU organised?",
+    ],
+)
+def test_asked_how_something_is_organised_a_deck_answers_with_the_slide_titled_so(
+    assistant: Assistant, question: str
+) -> None:
+    # The slide "12 Organisering" gives the steering group and its committees in points that
+    # share no word with the question; its title shares the root of "organisert/organiserast/
+    # organised". Before, the answer was a sentence that merely says the old cooperation "organiseres"
+    # in silos.
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert "Styringsgruppe 4 + 4" in answer.text, answer.text
+    assert "avgrensede siloer" not in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_a_named_persons_role_is_answered_where_the_name_stands_with_it(assistant: Assistant) -> None:
     # The sentence ranked seventh and the abstainer, missing "verv" and "fylkeskommunen", refused;
     # the sentence that names him only as a quote's speaker gives no role.

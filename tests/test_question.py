@@ -618,6 +618,10 @@ def test_a_person_named_only_as_a_quotes_speaker_is_given_no_role() -> None:
         "Hvad drejer Hernings strategi sig om?",
         "Kan du oppsummere Innlandet-saken?",
         "Worum geht es in der Strategie von Herning?",
+        # A document named by what it is printed as.
+        "Worum geht es eigentlich in dem Papier der Herning Kommune?",
+        "What is the Hamar paper about?",
+        "Hva handler notatet fra Trondheim om?",
     ],
 )
 def test_a_question_for_what_a_document_is_about_asks_a_summary(question: str) -> None:
