@@ -451,7 +451,7 @@ _STEP_CANDIDATES = 4
 # A question that asks for examples, and a sentence that gives some, in every language of the app:
 # by the adverb that introduces them ("for eksempel", "fx", "such as"). The noun ("Eksempler på
 # virkemidler vil være …") names a kind of example as the question does, and often of other things.
-_ASKS_EXAMPLES = re.compile(r"\b(?:eksemp\w*|exemp\w*|examples?|beispiel\w*)\b", re.I)
+_ASKS_EXAMPLES = re.compile(r"\b(?:eksemp\w*|exemp\w*|examples?|beispiel\w*|døme|dømet|døma)\b", re.I)
 _GIVES_EXAMPLES = re.compile(
     r"\b(?:for eksempel|eksempelvis|til eksempel|til dømes|f\.\s?eks\b|fx|till exempel|exempelvis|"
     r"t\.\s?ex\b|for example|for instance|e\.\s?g\.|such as|zum beispiel|beispielsweise|z\.\s?b\.)",
@@ -459,6 +459,70 @@ _GIVES_EXAMPLES = re.compile(
 )
 # How far down the ranking the sentence that gives the examples asked for is looked for.
 _EXAMPLE_CANDIDATES = 10
+# Items separated by commas or a conjunction ("videregående skole, Fagskolen Innlandet eller
+# Høgskolen i Innlandet"), in every language of the app.
+_ITEM_BREAK = re.compile(r",|\s(?:og|eller|and|or|och|und|oder)\s")
+
+
+# The noun a list question asks for: "Hvilke tilbud …", "Which schools …", "Welche Anbieter …".
+_LISTED_NOUN = re.compile(
+    r"\b(?:hvilke|hvilket|hvilken|kva for|kva slags|hvilke slags|hvad for|which|what|vilka|vilket|"
+    r"vilken|welche[nrsm]?)\s+([^\W\d_][\w-]*)",
+    re.I,
+)
+
+
+def _of_the_listed(question: QuestionInfo, text: str, langs: Sequence[str]) -> bool:
+    """Whether `text` speaks of what a list question asks for, by its noun or (for an English or
+    German question) the noun's counterparts: examples of "tilbud" are examples of offers."""
+    match = _LISTED_NOUN.search(question.text)
+    if match is None:
+        return False
+    noun = match.group(1)
+    translated = counterparts(noun) if question.lang in GLOSSARY_LANGS else ""
+    return bool((_stems(noun, langs) | _stems(translated, langs)) & _stems(text, langs))
+
+
+# An example named in a list is a few words ("Fagskolen Innlandet"); longer runs are clauses.
+_ITEM_WORDS = 4
+
+
+def _gives_listed_examples(text: str) -> bool:
+    """Whether a sentence names examples, three or more of them after the word that introduces
+    them ("… for eksempel være tilbud på A, B eller C"), not one ("får fx hurtigt …") nor a story
+    told in clauses ("fx da Eksportskolen blev etableret, var det netop i erkendelsen af, at …")."""
+    marker = _GIVES_EXAMPLES.search(text)
+    if marker is None:
+        return False
+    items = _ITEM_BREAK.split(text[marker.end() :])
+    return len(items) >= 3 and all(len(item.split()) <= _ITEM_WORDS for item in items[1:])
+
+
+def _listed_examples(
+    question: QuestionInfo,
+    pool: Sequence[Passage],
+    ranked: Sequence[ScoredSentence],
+    chosen: Sequence[ScoredSentence],
+) -> ScoredSentence | None:
+    """For a list, the sentence of the best few in the best sentence's document that lists
+    examples of what is asked, when none of the chosen gives examples: "Which offers can the firms
+    be linked to?" is answered by "Dette kan for eksempel være tilbud på videregående skole,
+    Fagskolen Innlandet eller Høgskolen i Innlandet", which points back and shares few words with
+    the question, so it ranks below the sentences that restate it."""
+    if any(_GIVES_EXAMPLES.search(s.text) for s in chosen):
+        return None
+    source = pool[ranked[0].passage_index].source
+    for s in ranked[:_EXAMPLE_CANDIDATES]:
+        passage = pool[s.passage_index]
+        if (
+            s.grounded
+            and not s.heading
+            and passage.source == source
+            and _gives_listed_examples(s.text)
+            and _of_the_listed(question, s.text, sorted({question.lang, passage.lang}))
+        ):
+            return s
+    return None
 
 
 def _opens_steps(scored: Sequence[ScoredSentence], s: ScoredSentence) -> bool:
@@ -1210,6 +1274,9 @@ def select(
         # A chosen item's neighbour that reads as the next item of the same list is one too, ahead
         # of any weaker runner-up.
         chosen += _added_items(scored, chosen)[:_ADDED_ITEMS]
+        example = _listed_examples(question, pool, ranked, chosen)
+        if example is not None:
+            chosen.append(example)
         same = [t for t in scored if pool[t.passage_index].source == pool[best.passage_index].source]
         again = _list_again(question, same, best, chosen)
         if again is not None:

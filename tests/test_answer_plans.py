@@ -475,6 +475,36 @@ def test_a_german_comparison_quotes_what_each_document_says_on_the_topic(assista
 @pytest.mark.parametrize(
     "question",
     [
+        "Hvilke tilbud kan de små bedriftene bli koblet på?",
+        "Kva slags utdanningstilbod kan småbedriftene bli kopla på? Nemn nokre døme.",
+    ],
+)
+def test_a_list_question_is_answered_with_the_examples_the_document_lists(
+    assistant: Assistant, question: str
+) -> None:
+    # The offers are named only as examples ("Dette kan for eksempel være tilbud på videregående
+    # skole, Fagskolen Innlandet eller Høgskolen i Innlandet."), a sentence that points back and
+    # ranked eighth; the answer listed the sentences that restate the question instead.
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert "Fagskolen Innlandet eller Høgskolen i Innlandet" in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
+def test_a_list_is_not_padded_with_a_sentence_that_gives_one_example_or_tells_a_story(
+    assistant: Assistant,
+) -> None:
+    # "… får fx hurtigt førstehåndserfaringer …" and "… fx da Eksportskolen blev etableret, var det
+    # netop i erkendelsen af, at …" give examples, but no list of them.
+    answer = assistant.ask(
+        "What three things has Herning Municipality done to strengthen its education effort?"
+    )
+    assert "Eksportskolen" not in answer.text and "førstehåndserfaringer" not in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
         "Welche Weiterbildungsanbieter werden im Innlandet-Projekt als Beispiele genannt, an die kleine "
         "Betriebe vermittelt werden können?",
         "Vilka utbildningsanordnare nämns som exempel på vart småföretagen kan kopplas för vidareutbildning?",
