@@ -1178,7 +1178,13 @@ def select(
     introduces = bulleted
     continues = continues or introduces
     # A heading that names what a list asks for is quoted with its points too.
-    restated = (best.novelty <= _RESTATES or best is headed) and nearest is not None and not nearest.heading
+    # So is a heading that scored best for a list: it names the list, and its lines are the items.
+    titled = listing and best.heading
+    restated = (
+        (best.novelty <= _RESTATES or best is headed or titled)
+        and nearest is not None
+        and not nearest.heading
+    )
     chained = None
     if nearest is not None and (restated or continues) and not carries_links(nearest):
         chosen.append(nearest)
@@ -1205,9 +1211,12 @@ def select(
         # tilbud. Dette kan for eksempel være …", a lead-in, its description, then the slide's items.
         # A lead-in ending in a colon over bulleted items has them all ("… for at opfylde vores
         # mål:" and its three "- Vi vil …"), up to the list's length.
+        # Under a heading, a run of short lines is its items ("Noget gammelt, noget nyt, …" over
+        # "At værne om det, der virker. At gå helt nye veje. At tænke videre …"), up to the list's
+        # length; prose after them ends the run.
         tail, steps = nearest, 0
         while (following := _quotable_next(scored, tail)) is not None:
-            if bulleted and _BULLET.match(following.text):
+            if (bulleted and _BULLET.match(following.text)) or (titled and _short_lines(tail, following)):
                 if len(chosen) >= plan.list_items:
                     break
             elif not listing or steps >= _FURTHER_STEPS or not _goes_on(question, tail, following):
@@ -1533,6 +1542,15 @@ def _goes_on(question: QuestionInfo, prior: ScoredSentence, following: ScoredSen
     # the list's items; a lead-in that names what the items are ("Virkemidler ... skal partene
     # utvikle") is often followed by the items themselves, introduced as examples or after a colon.
     return plan == "list" and (_reads_as_items(text) or _lists_items(prior.text, text))
+
+
+# A line of a list under a heading is short; a sentence of prose is longer.
+_ITEM_LINE_WORDS = 8
+
+
+def _short_lines(*sentences: ScoredSentence) -> bool:
+    """Whether every one of the sentences is a short line (a list's item, not prose)."""
+    return all(len(s.text.split()) <= _ITEM_LINE_WORDS for s in sentences)
 
 
 def _lists_items(best: str, following: str) -> bool:

@@ -340,7 +340,12 @@ _PLAN_CUES: list[tuple[str, re.Pattern[str]]] = [
             # when an auxiliary follows it, which a verb there ("which ministry finances") has not.
             r"\b(?:which|what)\s+[^\W\d_]+\s+[^\W\d_]+(?:ies|[^su]s)\s+"
             r"(?:have|has|are|were|do|does|did|will|would|can|could|should|must)\b|"
-            r"\bnevn\b|\bnævn\b|\bräkna upp\b|\brams opp\b"
+            r"\bnevn\b|\bnævn\b|\bräkna upp\b|\brams opp\b|"
+            # What is "listed" is a list whatever the question word's number ("Kva prosjekt er
+            # lista opp under Trondheim ByLab?": nynorsk "prosjekt" is plural too). English only
+            # with "under/as": a company "listed on the stock exchange" is one.
+            r"\b(?:lista|listet|listes|listast|listas|listade)\s+(?:opp|op|upp)\b|\b(?:opplist|oplist|uppräkn)\w*|"
+            r"\blisted\s+(?:under|as)\b|\b(?:aufgelistet|aufgezählt)\b"
         ),
     ),
 ]

@@ -491,6 +491,30 @@ def test_a_list_question_is_answered_with_the_examples_the_document_lists(
     _quotes_are_verbatim(answer)
 
 
+def test_a_heading_that_names_a_list_is_answered_with_the_short_lines_under_it(assistant: Assistant) -> None:
+    # Under "Noget gammelt, noget nyt, noget lånt og noget blåt" Herning's four approaches are four
+    # short lines; the heading scored best, and the list took its items from prose elsewhere.
+    answer = assistant.ask(
+        "Hvilke fire grep står bak Hernings motto om noe gammelt, noe nytt, noe lånt og noe blått?"
+    )
+    for line in (
+        "At værne om det, der virker",
+        "At gå helt nye veje",
+        "At tænke videre på andres gode ideer",
+    ):
+        assert line in answer.text, answer.text
+    assert "På landsplan" not in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
+def test_a_listed_projects_question_in_nynorsk_is_answered_with_the_slides_items(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("Kva prosjekt er lista opp under Trondheim ByLab i presentasjonen?")
+    assert "Kunnskapsaksen Byromsstrategi Bycampus" in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_a_list_is_not_padded_with_a_sentence_that_gives_one_example_or_tells_a_story(
     assistant: Assistant,
 ) -> None:

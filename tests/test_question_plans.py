@@ -67,6 +67,13 @@ from vectorstore.store import DocumentRecord
         ("Hva slags næringsklynger finnes i Hamar?", "list"),
         ("Hvad slags uddannelser findes i Herning?", "list"),
         ("Hva slags samarbeid har Trondheim og NTNU?", "fact"),
+        # What is "listed" is a list, whatever the number of the question's noun (nynorsk "prosjekt"
+        # is plural too); a company "listed" on an exchange is one.
+        ("Kva prosjekt er lista opp under Trondheim ByLab?", "list"),
+        ("Which projects are listed under Trondheim ByLab?", "list"),
+        ("Welche Projekte werden unter ByLab aufgelistet?", "list"),
+        ("Hvilket selskap er listet på børsen?", "fact"),
+        ("What company is listed on the Oslo stock exchange?", "fact"),
         ("Why was the wood industry prioritised?", "why"),
         ("Hvorfor satser Innlandet på treindustri?", "why"),
         ("How is the steering group composed?", "how"),
