@@ -247,10 +247,30 @@ def compares(question: str, names: Mapping[str, Sequence[DocumentRecord]]) -> bo
         between = tokens[a + 1 : b]
         if all(t in _JOINING for t in between):
             return True
+    # Each name in a question of its own ("Hvilke bransjer er i fokus i Innlandets piloter, og
+    # hvilke næringer har Hamar …?"): asked in parallel, whatever the prepositions.
+    clauses = _SECOND_QUESTION.split(question)
+    if len(clauses) > 1:
+        asked_in = {k for k, clause in enumerate(clauses) for key in names if _names_key(clause, key)}
+        if len(asked_in) > 1:
+            return True
     # One name the subject, the other after a preposition: the second only places the first.
     # Both after one ("Hva skjer i Hamar, og hva skjer i Herning?") are asked in parallel.
     qualifying = {i >= 1 and tokens[i - 1] in _QUALIFYING for i, _ in found}
     return qualifying != {True, False}
+
+
+# A second question joined to the first: ", og hvilke …", "and which …", "und welche …".
+_SECOND_QUESTION = re.compile(
+    r",?\s+(?:og|and|och|und|men|but|samt)\s+(?=(?:hvilke[nt]?|hva|hvad|hvem|hvor|hvordan|kva|kven|kvar|"
+    r"korleis|vilka|vilken|vilket|vad|vem|var|hur|which|what|who|where|how|welche[nrsm]?|was|wer|wo|"
+    r"wie)\b)",
+    re.I,
+)
+
+
+def _names_key(text: str, key: str) -> bool:
+    return any(is_name_form(t.lower(), key) for t in re.findall(r"[^\W\d_]+", text))
 
 
 @dataclass(frozen=True)

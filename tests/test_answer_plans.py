@@ -639,6 +639,19 @@ def test_the_name_of_something_the_documents_never_name_is_said_to_be_missing(as
     assert any("VR-teknologi" in c.quote for c in answer.citations), answer.text
 
 
+def test_two_questions_in_one_each_about_a_place_are_answered_per_document(assistant: Assistant) -> None:
+    # "i Innlandets …" follows a preposition, which alone read as placing Hamar; but each place
+    # has a question of its own.
+    answer = assistant.ask("Hvilke bransjer satses det på i Innlandets piloter, og hvilke klynger har Hamar?")
+    assert answer.text.startswith("Sammenligning"), answer.text
+    assert {c.source for c in answer.citations} == {
+        "hamar-kunnskap-og-kompetanse.txt",
+        "innlandet-kompetansepiloter.txt",
+    }, answer.text
+    assert "landbruk og bioøkonomi" in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_a_question_about_one_place_that_names_its_region_is_no_comparison(assistant: Assistant) -> None:
     answer = assistant.ask("Hvordan beskriver Hamar seg selv blant byene i Innlandet?")
     assert "Sammenligning" not in answer.text, answer.text

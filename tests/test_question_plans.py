@@ -309,6 +309,9 @@ def test_a_question_naming_two_places_compares_them_unless_one_only_places_the_o
     assert compared("Hva skjer i Hamar, og hva skjer i Herning?")
     assert compared("Hva sier Hamar om samarbeid, og hva sier Herning om det?")
     assert compared("What is the difference between Hamar in Innlandet and Herning?")
+    # A question of its own about each, whatever the prepositions.
+    assert compared("Hvilke bransjer satses det på i Innlandets piloter, og hvilke klynger har Hamar?")
+    assert compared("Which ministries fund the pilots in Innlandet, and which fund Herning's strategy?")
     # The subject is Hamar; Innlandet only says among which towns.
     assert not compared("Hvordan beskriver Hamar sin egen rolle blant byene i Innlandet?")
     assert not compared("What does Innlandet county do for companies in Hamar?")
