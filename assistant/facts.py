@@ -249,10 +249,11 @@ def compares(question: str, names: Mapping[str, Sequence[DocumentRecord]]) -> bo
             return True
     # Each name in a question of its own ("Hvilke bransjer er i fokus i Innlandets piloter, og
     # hvilke næringer har Hamar …?"): asked in parallel, whatever the prepositions.
-    clauses = _SECOND_QUESTION.split(question)
-    if len(clauses) > 1:
-        asked_in = {k for k, clause in enumerate(clauses) for key in names if _names_key(clause, key)}
-        if len(asked_in) > 1:
+    breaks = [m.end() for m in _SECOND_QUESTION.finditer(question)]
+    if breaks:
+        # The clause each name stands in: how many clause breaks come before it.
+        starts = [m.start() for m in re.finditer(r"[^\W\d_]+", question)]
+        if len({sum(b <= starts[i] for b in breaks) for i, _ in found}) > 1:
             return True
     # One name the subject, the other after a preposition: the second only places the first.
     # Both after one ("Hva skjer i Hamar, og hva skjer i Herning?") are asked in parallel.
@@ -267,10 +268,6 @@ _SECOND_QUESTION = re.compile(
     r"wie)\b)",
     re.I,
 )
-
-
-def _names_key(text: str, key: str) -> bool:
-    return any(is_name_form(t.lower(), key) for t in re.findall(r"[^\W\d_]+", text))
 
 
 @dataclass(frozen=True)
