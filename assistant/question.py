@@ -921,10 +921,16 @@ _ASKS_SUMMARY = re.compile(
 # går … ut på?", "Worum geht es …". Of a document only: "Hva går mandatet ut på?" asks what the
 # mandate says, which its sentences answer.
 _ASKS_ABOUT = re.compile(
-    r"\bwhat\b[^?.!:;]{0,80}(?:\b(?:is|are|was|were)\b|['’]s\b)[^?.!:;]{0,80}\babout\s*[?.!]*$"
-    r"|\b(?:hva|kva|hvad|vad)\b[^?.!:;]{0,80}\b(?:handler|handlar|dreier|dreiar|drejer)\b[^?.!:;]{0,60}\bom\s*[?.!]*$"
-    r"|\b(?:hva|kva|hvad|vad)\b[^?.!:;]{0,80}\bgår\b[^?.!:;]{0,60}\b(?:ut|ud) på\s*[?.!]*$"
-    r"|\b(?:worum|um was) geht es\b|\bwovon handel[nt]\b",
+    r"\bwhat\b{c}{{0,80}}(?:\b(?:is|are|was|were)\b|['’]s\b){c}{{0,80}}\babout{after}"
+    r"|\b(?:hva|kva|hvad|vad)\b{c}{{0,80}}\b(?:handler|handlar|dreier|dreiar|drejer)\b{c}{{0,100}}\bom{after}"
+    r"|\b(?:hva|kva|hvad|vad)\b{c}{{0,80}}\bgår\b{c}{{0,100}}\b(?:ut|ud) på{after}"
+    r"|\b(?:worum|um was) geht es\b|\bwovon handel[nt]\b".format(
+        # Within one sentence, where a version number's point ("Universitetskommune 3.0") is no end.
+        c=r"(?:[^?.!:;]|(?<=\d)\.(?=\d))",
+        # "… handler præsentationen overordnet om?" and "… om, overordnet?", "… about overall?"
+        after=r"(?:,?\s+(?:overordnet|overordna|overordnat|overall|generally|in general|egentlig|eigentleg|"
+        r"egentligen|i det store og hele|i store trekk|i grove trekk|i stora drag))?\s*[?.!]*$",
+    ),
     re.I,
 )
 # A document as such, in a compound too ("Hamar-dokumentet", "uddannelsesstrategi",

@@ -622,6 +622,10 @@ def test_a_person_named_only_as_a_quotes_speaker_is_given_no_role() -> None:
         "Worum geht es eigentlich in dem Papier der Herning Kommune?",
         "What is the Hamar paper about?",
         "Hva handler notatet fra Trondheim om?",
+        # A version number's point ends no sentence; an "overall" may close the question.
+        "Hvad handler præsentationen om Universitetskommune 3.0 fra Trondheim overordnet om?",
+        "What is the Universitetskommune 3.0 presentation about, overall?",
+        "Hva går Hamar-strategien ut på, i grove trekk?",
     ],
 )
 def test_a_question_for_what_a_document_is_about_asks_a_summary(question: str) -> None:
@@ -639,6 +643,7 @@ def test_a_question_for_what_a_document_is_about_asks_a_summary(question: str) -
         # What a part of a document says is answered from its sentences.
         "Hva går mandatet ut på?",
         "Kva går avtalen mellom Trondheim og NTNU ut på?",
+        "Hva handler strategien om når det gjelder klima?",
     ],
 )
 def test_a_question_about_a_topic_or_a_word_like_summary_asks_no_summary(question: str) -> None:
