@@ -65,6 +65,8 @@ _WHO_IS_NAME = re.compile(
 )
 # An institution or organisation: an acronym, or a capitalised name, possibly of several words
 # joined by "og/i/for/and/of" ("Høgskolen i Innlandet", "Kommunal- og moderniseringsdepartementet").
+# A name after a preposition of place is a place ("på Samoa", "i Åsane").
+_PLACED = re.compile(r"\b(?:i|på|ved|nær|in|at|near|vid|im|bei)\s+$", re.I)
 _NAME = re.compile(
     r"\b[A-ZÆØÅ]{2,}\b(?:\s+\d+(?:\.\d+)?)?|"
     r"\b[A-ZÆØÅ][\wæøå]*-?(?:\s+(?:og|i|for|and|of|&)\s+[\wæøå]+|\s+[A-ZÆØÅ][\wæøå-]*)*"
@@ -107,9 +109,12 @@ def direct_span(kind: str, sentence: str, question: str) -> str:
             if match.start() == 0 and " " not in span:
                 continue  # a sentence's first word is capitalised anyway
             if span and not _words(span) <= asked and len(span) > 1:
-                names.append(span)
-        # One clear name is an answer; several are better read in the quote itself.
-        return names[0] if len(names) == 1 else ""
+                names.append((span, _PLACED.search(sentence[: match.start()]) is not None))
+        # One clear name is an answer; several are better read in the quote itself. A place is no
+        # answer to "who" ("Hvem får man kontakt med på nummeret …?" is not answered "Åsane").
+        if len(names) != 1 or (kind == "person" and names[0][1]):
+            return ""
+        return names[0][0]
     return ""
 
 

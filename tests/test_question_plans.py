@@ -145,6 +145,29 @@ def test_direct_span_by_answer_type() -> None:
 
 
 @pytest.mark.parametrize(
+    ("sentence", "question", "span"),
+    [
+        # A place after "på / i / fra" answers no "who": the quote speaks for itself.
+        (
+            "Torsdag ble en profilert vaksinemotstander på Samoa arrestert av politiet.",
+            "Hvem ble arrestert torsdag?",
+            "",
+        ),
+        (
+            "Utdanningsnivået er på linje med universitetsbyene i Norge.",
+            "Hvem sammenligner Hamar seg med?",
+            "",
+        ),
+        # A person's name is the lead; a place beside it makes two names, so none.
+        ("Prosjektet ledes av Tore Gregersen.", "Hvem leder prosjektet?", "Tore Gregersen"),
+        ("Tore Gregersen leder prosjektet i Innlandet.", "Hvem leder prosjektet?", ""),
+    ],
+)
+def test_a_who_question_is_not_led_by_a_place(sentence: str, question: str, span: str) -> None:
+    assert direct_span("person", sentence, question) == span
+
+
+@pytest.mark.parametrize(
     ("kind", "sentence", "question", "span"),
     [
         # An article is no count, and the counted noun completes the answer.
