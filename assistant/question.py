@@ -917,20 +917,22 @@ _ASKS_SUMMARY = re.compile(
     r"|\bzusammenfass\w*|\bfass\w* [^?.!]{0,60}zusammen\b|\bkurz gesagt\b|\bin aller kürze\b",
     re.I,
 )
+# Within one sentence, where a version number's point ("Universitetskommune 3.0") is no end.
+_IN_SENTENCE = r"(?:[^?.!:;]|(?<=\d)\.(?=\d))"
+# The question's end, maybe after an "overall": "… handler præsentationen om?", "… om, overordnet?".
+_ENDS = (
+    r"(?:,?\s+(?:overordnet|overordna|overordnat|overall|generally|in general|egentlig|eigentleg|"
+    r"egentligen|i det store og hele|i store trekk|i grove trekk|i stora drag))?\s*[?.!]*$"
+)
 # Asking what something is about: "What is Herning's strategy about?", "Hva handler … om?", "Hva
 # går … ut på?", "Worum geht es …". Of a document only: "Hva går mandatet ut på?" asks what the
 # mandate says, which its sentences answer.
 _ASKS_ABOUT = re.compile(
-    r"\bwhat\b{c}{{0,80}}(?:\b(?:is|are|was|were)\b|['’]s\b){c}{{0,80}}\babout{after}"
-    r"|\b(?:hva|kva|hvad|vad)\b{c}{{0,80}}\b(?:handler|handlar|dreier|dreiar|drejer)\b{c}{{0,100}}\bom{after}"
-    r"|\b(?:hva|kva|hvad|vad)\b{c}{{0,80}}\bgår\b{c}{{0,100}}\b(?:ut|ud) på{after}"
-    r"|\b(?:worum|um was) geht es\b|\bwovon handel[nt]\b".format(
-        # Within one sentence, where a version number's point ("Universitetskommune 3.0") is no end.
-        c=r"(?:[^?.!:;]|(?<=\d)\.(?=\d))",
-        # "… handler præsentationen overordnet om?" and "… om, overordnet?", "… about overall?"
-        after=r"(?:,?\s+(?:overordnet|overordna|overordnat|overall|generally|in general|egentlig|eigentleg|"
-        r"egentligen|i det store og hele|i store trekk|i grove trekk|i stora drag))?\s*[?.!]*$",
-    ),
+    rf"\bwhat\b{_IN_SENTENCE}{{0,80}}(?:\b(?:is|are|was|were)\b|['’]s\b){_IN_SENTENCE}{{0,80}}\babout{_ENDS}"
+    rf"|\b(?:hva|kva|hvad|vad)\b{_IN_SENTENCE}{{0,80}}\b(?:handler|handlar|dreier|dreiar|drejer)\b"
+    rf"{_IN_SENTENCE}{{0,100}}\bom{_ENDS}"
+    rf"|\b(?:hva|kva|hvad|vad)\b{_IN_SENTENCE}{{0,80}}\bgår\b{_IN_SENTENCE}{{0,100}}\b(?:ut|ud) på{_ENDS}"
+    r"|\b(?:worum|um was) geht es\b|\bwovon handel[nt]\b",
     re.I,
 )
 # A document as such, in a compound too ("Hamar-dokumentet", "uddannelsesstrategi",
