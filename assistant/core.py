@@ -16,19 +16,28 @@ import numpy as np
 from assistant.compose import (
     CHALLENGE_WORDS,
     MORE_PASSAGES,
+    Composition,
     Plan,
     asks_reason_of,
     compose,
     holds_challenge_slide,
     quoted_first,
 )
-from assistant.facts import answer_from_facts, asked_facts, compares, named_documents, speaks_of
+from assistant.facts import (
+    answer_from_facts,
+    asked_facts,
+    compares,
+    named_documents,
+    speaks_of,
+    uncovered_clause,
+)
 from assistant.followup import History, resolve_followup
 from assistant.generate import AnswerGenerator, make_generator
 from assistant.messages import message
-from assistant.overview import CorpusQuestion, answer_corpus_question, detect_corpus_question
+from assistant.overview import CorpusQuestion, answer_corpus_question, cite, detect_corpus_question
 from assistant.phrasing import answer_text, missing_detail_text
 from assistant.question import (
+    QuestionInfo,
     analyze_question,
     asks_about_the_document,
     asks_summary,
@@ -227,6 +236,9 @@ class Assistant:
             targets = named or [by_source[s] for s in (sources or [passages[0].source]) if s in by_source]
             facts_answer = answer_from_facts(facts, text, info.lang, self.store, targets)
             if not facts_answer.abstained:
+                rest = uncovered_clause(text, records)
+                if rest is not None:
+                    self._answer_too(facts_answer, rest, info.lang, [r.source for r in targets])
                 facts_answer.retrieval_query = query
                 facts_answer.passages += [
                     p for p in passages[:shown] if facts_answer.passage(p.chunk_id) is None
@@ -236,18 +248,7 @@ class Assistant:
                     "total_ms": round((time.perf_counter() - started) * 1000, 1),
                 }
                 return facts_answer
-        composition = compose(
-            info,
-            passages,
-            query_vector,
-            vectors=self.store.sentence_vectors,
-            idf=self.store.idf,
-            max_passages=self.settings.answer_passages,
-            threshold=self.settings.abstain_threshold,
-            plan=Plan(max_sentences=self.settings.answer_sentences, list_items=self.settings.list_items),
-            reranker=self._reranker(),
-            translator=self.translator if self.settings.translate_words else None,
-        )
+        composition = self._compose(info, passages, query_vector)
         t3 = time.perf_counter()
         passages = quoted_first(passages, composition.citations)
         # The passages shown: the first `shown`, and any quoted one beyond them (quoted come first).
@@ -342,6 +343,38 @@ class Assistant:
             (Passage.from_document(d, passages[-1].score) for d in stored), key=lambda p: p.char_start
         )
         return self._read_too(passages, first)
+
+    def _compose(self, info: QuestionInfo, passages: Sequence[Passage], vector: np.ndarray) -> Composition:
+        """The answer's sentences from the top passages, as the settings ask, or an abstention."""
+        return compose(
+            info,
+            passages,
+            vector,
+            vectors=self.store.sentence_vectors,
+            idf=self.store.idf,
+            max_passages=self.settings.answer_passages,
+            threshold=self.settings.abstain_threshold,
+            plan=Plan(max_sentences=self.settings.answer_sentences, list_items=self.settings.list_items),
+            reranker=self._reranker(),
+            translator=self.translator if self.settings.translate_words else None,
+        )
+
+    def _answer_too(self, answer: Answer, clause: str, lang: str, sources: list[str]) -> None:
+        """`answer` (the extracted items) followed by the ordinary answer to `clause` from `sources`,
+        its citations numbered on from the answer's; nothing when the documents do not answer it."""
+        info = replace(analyze_question(clause, fallback_lang=lang), lang=lang)
+        vector = np.asarray(self.store.embeddings.embed_query(clause), dtype=np.float32)
+        depth = self.settings.answer_passages + MORE_PASSAGES
+        passages = self.retriever.retrieve(clause, lang, depth, sources, query_vector=vector)
+        composition = self._compose(info, passages, vector)
+        if composition.abstained or not composition.citations:
+            return
+        by_id = {p.chunk_id: p for p in passages}
+        cited = [
+            replace(c, n=cite(answer, by_id[c.chunk_id], c.quote_start, c.quote_end, c.score))
+            for c in composition.citations
+        ]
+        answer.text += "\n" + answer_text(lang, info.kind, info.plan, clause, cited, False)
 
     def _with_challenge_slide(self, passages: list[Passage]) -> list[Passage]:
         """`passages` with the best one's document's problem slide among those an answer reads,

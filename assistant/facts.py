@@ -18,12 +18,20 @@ from dataclasses import dataclass, replace
 
 from assistant.messages import quote_marks
 from assistant.overview import cite, document_overview, passage_at, passages_of
-from assistant.question import asks_leader, is_name_form, misspells_name
+from assistant.question import analyze_question, asks_leader, is_name_form, misspells_name
 from assistant.types import Answer
 from ingest.extract import FundingItem, GoalItem, PartnerItem, find_amounts
 from vectorstore.store import ChunkStore, DocumentRecord
 
-__all__ = ["FACT_KINDS", "answer_from_facts", "asked_facts", "compares", "named_documents", "speaks_of"]
+__all__ = [
+    "FACT_KINDS",
+    "answer_from_facts",
+    "asked_facts",
+    "compares",
+    "named_documents",
+    "speaks_of",
+    "uncovered_clause",
+]
 
 FACT_KINDS = ("partner", "funding", "goal")
 
@@ -259,6 +267,25 @@ def compares(question: str, names: Mapping[str, Sequence[DocumentRecord]]) -> bo
     # Both after one ("Hva skjer i Hamar, og hva skjer i Herning?") are asked in parallel.
     qualifying = {i >= 1 and tokens[i - 1] in _QUALIFYING for i, _ in found}
     return qualifying != {True, False}
+
+
+# A clause with fewer words of four letters or more asks nothing of its own ("and which one for
+# Trondheim?").
+_MIN_CLAUSE_WORDS = 3
+
+
+def uncovered_clause(question: str, records: Sequence[DocumentRecord]) -> str | None:
+    """The second question of a two-part one that asks for none of the extracted kinds and names no
+    document: "Kven samarbeider Innlandet med …, og kva andre aktørar blir viktige?" is answered
+    by the partner items first and by the document's sentences then. None when every part asks for
+    items, or names a document (whose items the answer gives already)."""
+    for clause in _SECOND_QUESTION.split(question)[1:]:
+        info = analyze_question(clause)
+        if asked_facts(clause, info.plan, info.kind) or named_documents(clause, records):
+            continue
+        if len(re.findall(r"[^\W\d_]{4,}", clause)) >= _MIN_CLAUSE_WORDS:
+            return clause.strip()
+    return None
 
 
 # A second question joined to the first: ", og hvilke …", "and which …", "und welche …".

@@ -40,6 +40,21 @@ def test_a_partner_question_lists_every_partner_with_its_citation(assistant: Ass
     _quotes_are_verbatim(answer)
 
 
+def test_a_two_part_question_gets_the_partners_and_the_answer_to_its_second_part(
+    assistant: Assistant,
+) -> None:
+    """The partner items answer who cooperates; the other actors stand in a sentence of their own."""
+    answer = assistant.ask(
+        "Kven samarbeider Innlandet fylkeskommune med for å gjennomføre kompetansepilotane, "
+        "og kva andre aktørar blir viktige?"
+    )
+    assert not answer.abstained, answer.text
+    assert "Tretorget" in answer.text and "Karrieresentrene" in answer.text, answer.text
+    numbers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
+    assert sorted(set(numbers)) == sorted({c.n for c in answer.citations}), answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_a_slide_whose_title_names_what_is_asked_answers_with_all_its_points(assistant: Assistant) -> None:
     """The ByLab slide's projects are its second line, under a first that is no item."""
     answer = assistant.ask("Hvilke projekter hører under Trondheim ByLab?")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.facts import asked_facts, compares, named_documents
+from assistant.facts import asked_facts, compares, named_documents, uncovered_clause
 from assistant.phrasing import direct_span
 from assistant.question import analyze_question, answer_plan, asked_part, has_type_evidence, is_instruction
 from ingest.chunking import answer_sentences
@@ -256,6 +256,26 @@ def test_asked_facts() -> None:
     assert asked_facts("Hva er målene til Trondheim kommune?", "fact") == ["goal"]
     assert asked_facts("Hva er målet med kompetansepilotene?", "fact") == []  # one goal: extractive
     assert asked_facts("Hvor mye penger får ordningen?", "fact") == []  # an amount: extractive
+
+
+@pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        # The partner items answer the first part; the second asks something of its own.
+        (
+            "Kven samarbeider Innlandet med om kompetansepilotane, og kva andre aktørar blir viktige?",
+            "kva andre aktørar blir viktige?",
+        ),
+        # Both parts ask for items.
+        ("Which partners does Innlandet work with, and who pays?", None),
+        # The second part asks nothing of its own.
+        ("Which institution is Hamar's partner, and which one for Trondheim?", None),
+        # One question.
+        ("Hvem samarbeider Trondheim kommune med?", None),
+    ],
+)
+def test_the_part_of_a_two_part_question_the_items_leave_open(question: str, clause: str | None) -> None:
+    assert uncovered_clause(question, []) == clause
 
 
 def test_what_was_done_in_a_cooperation_is_no_question_about_partners() -> None:
