@@ -238,7 +238,7 @@ class Assistant:
             if not facts_answer.abstained:
                 rest = uncovered_clause(text, records)
                 if rest is not None:
-                    self._answer_too(facts_answer, rest, info.lang, [r.source for r in targets])
+                    self._answer_too(facts_answer, rest, info.lang, [r.source for r in targets], mode)
                 facts_answer.retrieval_query = query
                 facts_answer.passages += [
                     p for p in passages[:shown] if facts_answer.passage(p.chunk_id) is None
@@ -359,13 +359,19 @@ class Assistant:
             translator=self.translator if self.settings.translate_words else None,
         )
 
-    def _answer_too(self, answer: Answer, clause: str, lang: str, sources: list[str]) -> None:
+    def _answer_too(
+        self, answer: Answer, clause: str, lang: str, sources: list[str], mode: str | None
+    ) -> None:
         """`answer` (the extracted items) followed by the ordinary answer to `clause` from `sources`,
+        read as `ask` reads a question (its misspelt words corrected, in the same retrieval `mode`),
         its citations numbered on from the answer's; nothing when the documents do not answer it."""
         info = replace(analyze_question(clause, fallback_lang=lang), lang=lang)
+        info = replace(info, corrections=self.retriever.corrections(clause, lang))
         vector = np.asarray(self.store.embeddings.embed_query(clause), dtype=np.float32)
         depth = self.settings.answer_passages + MORE_PASSAGES
-        passages = self.retriever.retrieve(clause, lang, depth, sources, query_vector=vector)
+        passages = self.retriever.retrieve(
+            clause, lang, depth, sources, mode, query_vector=vector, corrections=info.corrections
+        )
         composition = self._compose(info, passages, vector)
         if composition.abstained or not composition.citations:
             return
