@@ -101,6 +101,8 @@ class CognateTable:
 _SCANDINAVIAN_VOWELS = re.compile(r"[aeiouyæøåäö]")
 _SOFTENED = str.maketrans({"d": "t", "g": "k", "b": "p"})
 MIN_SKELETON = 3
+# Skeletons this long are one word when only their endings differ (`is_kin`).
+MIN_INFLECTED = 6
 
 
 @lru_cache(maxsize=1 << 16)
@@ -121,7 +123,11 @@ def is_kin(a: str, b: str) -> bool:
         return False
     sa, sb = skeleton(a), skeleton(b)
     short, long_ = sorted((sa, sb), key=len)
-    return len(short) >= MIN_SKELETON and long_.startswith(short) and len(long_) - len(short) <= 2
+    if len(short) >= MIN_SKELETON and long_.startswith(short) and len(long_) - len(short) <= 2:
+        return True
+    # A long word in another inflection ("universitetsskulane" / "universitetsskoler": a definite
+    # plural's -n against an indefinite's -r): the skeletons differ only in their last consonant.
+    return len(short) >= MIN_INFLECTED and _shared_start(sa, sb) >= len(long_) - 1
 
 
 class KinTable:

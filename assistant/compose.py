@@ -20,13 +20,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, partial
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.cognates import CognateTable, KinTable
+from assistant.cognates import CognateTable, KinTable, is_kin
 from assistant.glossary import GLOSSARY_LANGS, counterparts, expand_english
 from assistant.question import (
     QuestionInfo,
@@ -845,7 +845,13 @@ def _prefixes(text: str, function_words: frozenset[str]) -> set[str]:
 # date (characters of the cleaned text).
 _OPENING_CHARS = 300
 # How far down the ranking the year of what a "when" question names is looked for.
-_DATED_CANDIDATES = 3
+_DATED_CANDIDATES = 5
+
+
+def _dates_it(
+    question: str, sentence: ScoredSentence, spellings: Sequence[Callable[[str, str], bool]]
+) -> bool:
+    return sentence.typed and sentence.grounded and dates_the_named(sentence.text, question, spellings)
 
 
 def _opening_answer(
@@ -1002,11 +1008,12 @@ def select(
         # ("The Beatles (1957–1970)") then displaced the answer ("… gjennombruddet … kom i 1963").
         # Before the year rule below: "I hvilket år kom universitetsskolerne i gang?" would otherwise
         # take the first line with any year ("Universitetskommune Helse og velferd (2017)").
-        _to_front(
-            ranked,
-            _DATED_CANDIDATES,
-            lambda s: s.typed and s.grounded and dates_the_named(s.text, question.text),
-        )
+        # A line dating the name as the question spells it goes before one dating it as a
+        # neighbouring language or another inflection does ("universitetsskulane"). Not a
+        # look-alike that is another compound: "Universitetsskoler (2015)" does not date
+        # "Universitetskommune Helse og velferd" or the presentation about "Universitetskommune 3.0".
+        for spellings in ((is_kin,), ()):
+            _to_front(ranked, _DATED_CANDIDATES, partial(_dates_it, question.text, spellings=spellings))
     # "Hva heter koordinatoren?": a weaker sentence with a name answers only when it speaks of the
     # role too ("sier Palmesus-sjef Leif Fosselie"); another name is often someone else's (a deck's
     # presenter on its title slide).

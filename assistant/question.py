@@ -7,7 +7,7 @@ and a name for "hvem", and abstain when the passages hold no sentence of the rig
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -788,27 +788,32 @@ def counts_the_asked(sentence: str, question: str) -> bool:
 
 # What a "when" question asks the date of: a name inside it (not its first word) or a long word,
 # often a compound ("universitetsskolene").
+# How many words before a year may name what it dates: "Universitetskommune Helse og velferd (2017)".
+_DATED_NAME_TOKENS = 3
 _NAME_IN_QUESTION = re.compile(r"(?<=\s)[A-ZÆØÅÄÖ][\wæøåäö-]{3,}|[\wæøåäö-]{9,}")
 
 
-def dates_the_named(sentence: str, question: str) -> bool:
+def dates_the_named(
+    sentence: str, question: str, spellings: Sequence[Callable[[str, str], bool]] = (is_cognate, is_kin)
+) -> bool:
     """The sentence puts a year right after a name the question asks about ("Universitetsskoler
     (2015)" for "Hvilket år kom universitetsskolene i gang?"). When the best answer to a NorQuAD
     train time question does so, it holds the answer for 39 of 44 questions (against 508 of 647
     answered ones overall); none of the 264 NorQuAD time questions asked of the strategy corpus
-    is answered so."""
+    is answered so. The name may also be spelt as `spellings` allow: another language's way or
+    inflected otherwise."""
     words = {word.lower() for word in _NAME_IN_QUESTION.findall(question)}
     names = {word[: max(5, len(word) - 3)] for word in words}
 
     def named(token: str) -> bool:
         # Or the name spelt the way of a neighbouring language ("universitetsskolorna").
         return any(token.startswith(n) for n in names) or any(
-            is_cognate(token, w) or is_kin(token, w) for w in words
+            spelt(token, w) for spelt in spellings for w in words
         )
 
     tokens = _TOKEN.findall(sentence.lower())
     return bool(names) and any(
-        _YEAR_LIKE.fullmatch(token) and any(named(t) for t in tokens[max(0, i - 2) : i])
+        _YEAR_LIKE.fullmatch(token) and any(named(t) for t in tokens[max(0, i - _DATED_NAME_TOKENS) : i])
         for i, token in enumerate(tokens)
     )
 

@@ -382,6 +382,8 @@ def test_who_gave_the_presentation_is_answered_from_its_title_slide(
         "When was the Trondheim presentation given?",
         "Når ble Trondheim-presentasjonen holdt?",
         "Vilket datum hölls mötet där Trondheimspresentationen om universitetskommunen visades?",
+        # The project's look-alike "Universitetsskoler (2015)" is dated further down: no answer.
+        "Wann wurde die Präsentation zur Universitetskommune 3.0 gehalten?",
     ],
 )
 def test_when_a_presentation_named_only_by_its_place_was_given_is_read_from_its_title_slide(
@@ -997,3 +999,15 @@ def test_the_chat_answers_what_the_evaluator_scores(assistant: Assistant) -> Non
     assert "fire mål" in chat.text
     assert chat.text == evaluated.text
     assert len(chat.passages) <= assistant.settings.top_k
+
+
+def test_a_year_asked_in_nynorsk_is_read_from_the_slides_dated_line(assistant: Assistant) -> None:
+    """Nynorsk's "universitetsskulane" is the slide's "Universitetsskoler (2015)": the line that dates
+    it answers, although two lines about the cooperation rank above it."""
+    answer = assistant.ask(
+        "Kva år kom universitetsskulane i gang i samarbeidet mellom Trondheim kommune og NTNU?"
+    )
+    assert not answer.abstained, answer.text
+    assert "Universitetsskoler (2015)" in answer.citations[0].quote, answer.text
+    assert answer.text.startswith("Dokumenta seier"), answer.text  # framed in nynorsk
+    _quotes_are_verbatim(answer)

@@ -57,6 +57,8 @@ def test_the_table_finds_what_a_full_comparison_finds() -> None:
         ("företag", "foretak"),
         ("näringsliv", "næringsliv"),
         ("samarbetet", "samarbeidet"),
+        # A long word in another inflection: nynorsk's definite plural against an indefinite.
+        ("universitetsskulane", "universitetsskoler"),
     ],
 )
 def test_a_swedish_or_danish_spelling_finds_the_norwegian_word(word: str, norwegian: str) -> None:
@@ -72,6 +74,8 @@ def test_a_swedish_or_danish_spelling_finds_the_norwegian_word(word: str, norweg
         ("integration", "integrering"),
         ("styrgruppen", "styringsgruppen"),
         ("plan", "plen"),  # too short to tell
+        ("universitetsskulane", "universitetskommune"),  # the same first part, another word
+        ("universitetskommune", "universitetsskol"),
     ],
 )
 def test_different_words_are_not_kin(word: str, other: str) -> None:

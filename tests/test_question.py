@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.cognates import is_kin
 from assistant.followup import resolve_followup
 from assistant.glossary import expand_english
 from assistant.question import (
@@ -564,6 +565,21 @@ def test_a_year_right_after_what_is_asked_about_dates_it(sentence: str, dated: b
     assert dates_the_named(sentence, "Når kom universitetsskolene i gang i Trondheim?") is dated
     # The name as Swedish spells it ("-skolorna") is the same name.
     assert dates_the_named(sentence, "Vilket år kom universitetsskolorna till i Trondheim?") is dated
+    # ... and so is nynorsk's definite plural ("-skulane" against the slide's "-skoler").
+    assert dates_the_named(sentence, "Kva år kom universitetsskulane i gang i Trondheim?") is dated
+
+
+def test_a_year_after_another_compound_of_the_same_first_part_dates_something_else() -> None:
+    """A slide's "Universitetsskoler" is no "Universitetskommune", though folded spellings make them
+    look alike: a look-alike counts only where the caller allows other spellings."""
+    sentence = "Universitetsskoler (2015) Veilederutdanning for lærerne"
+    question = "Når ble presentasjonen om Universitetskommune 3.0 holdt?"
+    assert dates_the_named(sentence, question)  # the vouching reading: any spelling
+    assert not dates_the_named(sentence, question, (is_kin,))
+    assert not dates_the_named(sentence, question, ())
+    # Three words before the year may name what it dates: "Helse og velferd (2017)".
+    dated = "Universitetskommune Helse og velferd (2017)"
+    assert dates_the_named(dated, "Når kom Universitetskommune Helse i gang?", ())
 
 
 def test_the_presentation_as_a_thing_made_is_recognised_in_german_too() -> None:
