@@ -788,9 +788,9 @@ def counts_the_asked(sentence: str, question: str) -> bool:
 
 # What a "when" question asks the date of: a name inside it (not its first word) or a long word,
 # often a compound ("universitetsskolene").
+_NAME_IN_QUESTION = re.compile(r"(?<=\s)[A-ZÆØÅÄÖ][\wæøåäö-]{3,}|[\wæøåäö-]{9,}")
 # How many words before a year may name what it dates: "Universitetskommune Helse og velferd (2017)".
 _DATED_NAME_TOKENS = 3
-_NAME_IN_QUESTION = re.compile(r"(?<=\s)[A-ZÆØÅÄÖ][\wæøåäö-]{3,}|[\wæøåäö-]{9,}")
 
 
 def dates_the_named(
