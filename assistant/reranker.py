@@ -161,11 +161,26 @@ class Reranker(nn.Module):
         return np.asarray(scores.float().numpy(), dtype=np.float64)
 
 
+# Of a pair's `MAX_TOKENS`, the passage keeps at least this many (and the three special tokens are
+# kept): only a question longer than the rest is cut (see `_cut`).
+_MIN_PASSAGE_TOKENS = 16
+_QUESTION_TOKENS = MAX_TOKENS - 3 - _MIN_PASSAGE_TOKENS
+
+
+def _cut(tokenizer: Any, text: str, tokens: int) -> str:
+    """`text` up to the end of its `tokens`-th token. A pair is truncated in its passage only, so a
+    question longer than the pair's budget (about 400 characters; 1,000 are accepted) made the
+    tokenizer raise and the answer fail."""
+    encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    offsets = encoded["offset_mapping"]
+    return text if len(offsets) <= tokens else text[: offsets[tokens - 1][1]]
+
+
 def encoder_inputs(tokenizer: Any, questions: list[str], texts: list[str]) -> dict[str, torch.Tensor]:
     """e5's own prefixes, question first; padded to the longest pair, cut at `MAX_TOKENS`."""
     return dict(
         tokenizer(
-            [f"query: {q}" for q in questions],
+            [_cut(tokenizer, f"query: {q}", _QUESTION_TOKENS) for q in questions],
             [f"passage: {t}" for t in texts],
             padding=True,
             truncation="only_second",

@@ -14,10 +14,12 @@ from torch import nn
 from assistant.compose import ScoredSentence, reranked
 from assistant.reranker import (
     TOP_K,
+    MAX_TOKENS,
     LoRALinear,
     RerankerModel,
     base_directory,
     choose_precision,
+    encoder_inputs,
     load_reranker,
     native_bfloat16,
 )
@@ -174,3 +176,27 @@ def test_the_shipped_reranker_prefers_the_sentence_that_answers() -> None:
     low = model.model.score(question, texts, bfloat16=True)
     assert int(np.argmax(low)) == 2
     assert np.abs(low - scores).max() < 0.05
+
+
+@pytest.mark.integration
+def test_a_question_longer_than_the_pairs_budget_is_scored_not_refused_by_the_tokenizer() -> None:
+    """Pairs were cut in the passage only: a question of more than ~90 tokens (about 400
+    characters; the assistant accepts 1,000) made the tokenizer raise, and the answer failed."""
+    model = load_reranker(precision="float32")
+    assert model is not None
+    texts = [
+        "Styringsgruppe 4 + 4 Koordinatorer TK og NTNU",
+        "Avtalen om Universitetskommune 3.0 er inngått mellom Trondheim kommune og NTNU.",
+    ]
+    short = "Hvem samarbeider Trondheim kommune med om Universitetskommune 3.0?"
+    long = short + " Jeg lurer også på hvordan samarbeidet er organisert i det daglige," * 12
+    assert len(long) < 1000
+    inputs = encoder_inputs(model.model.tokenizer, [long] * 2, texts)
+    assert inputs["input_ids"].shape[1] <= MAX_TOKENS
+    scores = model.scores(long, texts)
+    assert scores.shape == (2,) and int(np.argmax(scores)) == 1
+    # A question within the budget is passed whole: its pairs are as before.
+    whole = encoder_inputs(model.model.tokenizer, [short], texts[:1])
+    assert model.model.tokenizer.decode(whole["input_ids"][0], skip_special_tokens=True).startswith(
+        f"query: {short} passage:"
+    )
