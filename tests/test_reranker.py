@@ -13,8 +13,8 @@ from torch import nn
 
 from assistant.compose import ScoredSentence, reranked
 from assistant.reranker import (
-    TOP_K,
     MAX_TOKENS,
+    TOP_K,
     LoRALinear,
     RerankerModel,
     base_directory,
