@@ -18,7 +18,7 @@ sentence that only restates the question brings the one after it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, partial
 from itertools import pairwise
@@ -307,6 +307,7 @@ def _concepts(
     checkable_only: bool = False,
     cognates: CognateTable | KinTable | None = None,
     translations: Mapping[str, Sequence[str]] | None = None,
+    terms: Collection[str] = (),
 ) -> list[tuple[set[str], float]]:
     """One concept per content word of the question: its stems in every language in play (and,
     for English, the stems of its Scandinavian counterparts), weighted by its rarest stem's IDF.
@@ -315,33 +316,75 @@ def _concepts(
     `coverage`). A word also stands for its cognates among `cognates` (the passages' stems, given
     for a question in another language family): "coordinators" for "koordinator". `translations`
     (see `translation_units`) adds the words the embedding model found for a word or for a pair
-    it belongs to: "styringsgruppe" for both "steering" and "group"."""
-    concepts: list[tuple[set[str], float]] = []
-    seen: set[frozenset[str]] = set()
+    it belongs to: "styringsgruppe" for both "steering" and "group". Two adjacent words also stand
+    for the compound of `terms` that joins their stems (see `_compounds`)."""
     translated_stems: dict[str, set[str]] = {}
     for unit, words in (translations or {}).items():
         for part in unit.split():
             translated_stems.setdefault(part, set()).update(_stems(" ".join(words), langs))
-    for match in re.finditer(r"[^\W_]+(?:-[^\W_]+)*", question.text.strip()):
+    # Each content word's stems and the stems its weight comes from; None where a stop word or
+    # punctuation separates words, so only neighbours make a compound.
+    entries: list[tuple[set[str], set[str]] | None] = []
+    for match in re.finditer(r"[^\W_]+(?:-[^\W_]+)*|[^\w\s]", question.text.strip()):
         word = match.group()
+        if not word[0].isalnum():
+            entries.append(None)
+            continue
         if (word.lower() in _QUESTION_WORDS and not word.isupper()) or not analyze(word, question.lang):
-            continue  # a stop word of the question's language ("which", "hvilke")
+            entries.append(None)  # a stop word of the question's language ("which", "hvilke")
+            continue
         stems = _stems(word, langs) | set(question.corrections.get(word.lower(), ()))
         if question.lang in GLOSSARY_LANGS:
             translated = counterparts(word)
             if checkable_only and not translated and not _language_neutral(word, match.start()):
+                entries.append(None)
                 continue
             stems |= _stems(translated, langs)
         if cognates is not None:
             stems.update(cognates.cognates(word))
         stems |= translated_stems.get(word.lower(), set())
+        entries.append((stems, set(stems)))
+    if terms:
+        for first, second in pairwise(entries):
+            if first and second:
+                joined = _compounds(first[0], second[0], terms)
+                first[0].update(joined)
+                second[0].update(joined)
+    concepts: list[tuple[set[str], float]] = []
+    seen: set[frozenset[str]] = set()
+    for entry in entries:
+        if entry is None:
+            continue
+        stems, own = entry
         key = frozenset(stems)
         if not stems or key in seen:
             continue
         seen.add(key)
-        weights = idf(sorted(stems))
+        weights = idf(sorted(own))
         concepts.append((stems, max(weights.values())))
     return concepts
+
+
+# A compound's first part is at least this long ("tre" of "treindustri" is too short to tell).
+_COMPOUND_FIRST = 4
+# What Norwegian, Danish and Swedish put between a compound's parts ("universitet-s-skoler").
+_LINKS = ("", "s", "e")
+
+
+def _compounds(first: set[str], second: set[str], terms: Collection[str]) -> set[str]:
+    """The `terms` that are a stem of `first` joined to a stem of `second`: what English writes as
+    two words ("university schools") Norwegian writes as one ("universitetsskoler"), so neither
+    word alone matches it."""
+    starts = [a for a in first if len(a) >= _COMPOUND_FIRST]
+    joined: set[str] = set()
+    for term in terms:
+        for a in starts:
+            if term.startswith(a) and len(term) > len(a):
+                rest = term[len(a) :]
+                if any(rest.startswith(link) and rest[len(link) :] in second for link in _LINKS):
+                    joined.add(term)
+                    break
+    return joined
 
 
 def translation_units(question: QuestionInfo) -> list[str]:
@@ -662,7 +705,7 @@ def sentence_features(
             kept = [w for w in words if not _stems(w, langs) <= named]
             if kept:
                 translations[unit] = kept
-    concepts = _concepts(question, langs, idf, cognates=cognates, translations=translations)
+    concepts = _concepts(question, langs, idf, cognates=cognates, translations=translations, terms=terms)
     grounded = grounded_passages(question, pool)
     top_score = max((p.score for p in pool), default=1.0) or 1.0
 

@@ -741,3 +741,20 @@ def test_a_list_written_as_parallel_sentences_is_told_by_its_opening_words(
     prior: str, following: str, parallel: bool
 ) -> None:
     assert opens_in_parallel(prior, following) is parallel
+
+
+def test_two_english_words_match_the_norwegian_compound_that_joins_them() -> None:
+    """ "university schools" is one word in Norwegian ("Universitetsskoler"): neither English word
+    alone matches it, so the slide line that answers had less lexical evidence than prose that
+    merely said "universitetet"."""
+    slide = _passage(
+        "Universitetsskoler (2015) Veilederutdanning for lærerne. Samarbeidet med universitetet er varig.",
+        source="trondheim.txt",
+        title="Universitetskommune 3.0",
+    )
+    info = analyze_question("In which year did the university schools arrangement begin?")
+    qv = np.asarray(EMB.embed_query(info.text), dtype=np.float32)
+    lexical = {f.text: f.lexical for f in sentence_features(info, [slide], qv, _VECTORS, _idf, 4)}
+    compound = next(v for t, v in lexical.items() if t.startswith("Universitetsskoler"))
+    prose = lexical["Samarbeidet med universitetet er varig."]
+    assert compound > prose > 0
