@@ -61,6 +61,12 @@ _AMOUNT_NOUNS = (
     r"budget(?:tet|ter|terne)?|bevilgning\w*|kostnad(?:en|er|ene)?|omkostning\w*|pris(?:en)?|"
     r"price|cost|costs|funding|summen|sum)"
 )
+# The sums of money whose size "how large", "wie hoch" and "hur stor" ask (English, German, Swedish).
+_MONEY_NOUNS = (
+    r"(?:budget\w*|grants?|sums?|amounts?|funding|contributions?|allocations?|costs?|price|"
+    r"betrag\w*|summe\w*|zuschuss\w*|förderung\w*|beitrag\w*|kosten|preis\w*|"
+    r"bidrag\w*|anslag\w*|stöd\w*|belopp\w*|summa\w*|kostnad\w*|pris\w*)\b"
+)
 _COUNT_NOUNS = (
     r"(?:population|folketal+(?:et)?|innbyggar\w*|innbygger\w*|indbygger\w*|invånare|"
     r"antall(?:et)?|antal(?:let)?|number|anzahl)"
@@ -167,7 +173,11 @@ _KIND_CUES: list[tuple[str, str]] = [
         r"\b(?:hvilket|hvilken|which|what|vilket|vilken|kva for eit?) (?:beløp|sum|amount|belopp)\b|"
         # "Hva koster/kostet", "What does it cost", "Kva kostar det": the verb asks for the amount.
         rf"{_WHAT}(?:[\w'’-]+\W+){{0,3}}?(?:kost(?:er|et|ar|ade|a)|costs?|cost)\b|"
-        rf"{_WHAT}{_AMOUNT_NOUNS}\b|^{_AMOUNT_NOUNS}\b",
+        rf"{_WHAT}{_AMOUNT_NOUNS}\b|^{_AMOUNT_NOUNS}\b|"
+        # "How large is the budget", "Wie hoch ist das Budget", "Hur stor är budgeten": the size of a
+        # sum of money, as "Hvor stort er budsjettet" asks it in Norwegian and Danish.
+        rf"\b(?:how (?:large|big|high)|wie (?:hoch|groß|gross)|hur (?:stor|stort|stora|hög|högt))\b"
+        rf"(?:\W+[\w'’-]+){{0,3}}?\W+{_MONEY_NOUNS}",
     ),
     (
         "count",

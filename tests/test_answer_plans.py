@@ -462,6 +462,22 @@ def test_a_budget_asked_in_kroner_is_not_answered_by_a_count_of_something_else(a
     assert "5 tematiske" not in answer.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How large is the budget for Trondheim's Universitetskommune 3.0 project?",
+        "Wie hoch ist das Budget für die Universitetskommune 3.0 in Trondheim?",
+    ],
+)
+def test_the_size_of_a_budget_the_documents_do_not_give_is_not_answered(
+    assistant: Assistant, question: str
+) -> None:
+    # Asked as "how large" rather than "how much", it read as no amount question, and the deck's
+    # sentences about the project, which give no sum, were quoted as the answer.
+    answer = assistant.ask(question)
+    assert answer.abstained, answer.text
+
+
 def test_a_question_on_two_places_finds_one_misspelt_by_two_swapped_letters(assistant: Assistant) -> None:
     # "Trondhiem" once named no document: the answer gave Hamar's partner alone.
     answer = assistant.ask(

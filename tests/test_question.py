@@ -69,11 +69,17 @@ def test_answer_type(question: str, kind: str) -> None:
         ("Kva kostar det for ei lita bedrift å delta?", "amount"),
         ("Hvor stort er Herning Kommunes budget?", "amount"),
         ("Hvilket beløp bevilget departementet?", "amount"),
+        # The size of a sum, as English, German and Swedish ask it.
+        ("How large is the budget for Trondheim's Universitetskommune 3.0 project?", "amount"),
+        ("Wie hoch ist das Budget der Kompetenzpiloten?", "amount"),
+        ("Hur stor är budgeten för Kompetansepiloter?", "amount"),
         ("Antall innbyggere i Hamar?", "count"),
         ("What is the total number of students at NTNU?", "count"),
         # The noun is only context: a wrong type would answer "the documents do not give this".
         ("Hvordan lever de fleste innbyggere i Tsjad?", "other"),
         ("What is the education level of Hamar's population?", "other"),
+        ("How high is the education level in Hamar?", "other"),
+        ("How large is the municipality of Hamar?", "other"),
         ("Hvilken pris vant Fosse i 2010?", "list"),
         ("Hvordan skal pengene brukes?", "other"),
         ("Hvilke tilbud gir kommunen til innbyggerne?", "list"),
