@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assistant.cognates import CognateTable, KinTable, is_kin
-from assistant.glossary import GLOSSARY_LANGS, counterparts, expand_english
+from assistant.glossary import GLOSSARY_LANGS, counterparts, expand_english, is_translated_compound
 from assistant.question import (
     QuestionInfo,
     amount_party,
@@ -343,7 +343,10 @@ def _concepts(
         if cognates is not None:
             stems.update(cognates.cognates(word))
         stems |= translated_stems.get(word.lower(), set())
-        entries.append((stems, set(stems)))
+        own = set(stems)
+        if terms and question.lang == "de" and len(word) >= _GERMAN_COMPOUND:
+            stems |= _german_compounds(word, stems, langs, terms)
+        entries.append((stems, own))
     if terms:
         for first, second in pairwise(entries):
             if first and second:
@@ -369,6 +372,24 @@ def _concepts(
 _COMPOUND_FIRST = 4
 # What Norwegian, Danish and Swedish put between a compound's parts ("universitet-s-skoler").
 _LINKS = ("", "s", "e")
+
+
+# A German word this long may be a compound of two glossary words.
+_GERMAN_COMPOUND = 10
+
+
+def _german_compounds(word: str, stems: set[str], langs: Sequence[str], terms: Collection[str]) -> set[str]:
+    """The `terms` that are the Scandinavian compound of a German one ("Universitätsschulen" /
+    "universitetsskoler"). German writes it as one word, so the two-word match of `_concepts`
+    never sees its parts. The glossary matches a word by its start, so the word's own `stems`
+    hold its first part's counterparts; its last part's are looked up at each split."""
+    lowered = word.lower()
+    joined: set[str] = set()
+    for split in range(_COMPOUND_FIRST, len(lowered) - 3):
+        last = counterparts(lowered[split:])
+        if last:
+            joined |= _compounds(stems, _stems(last, langs), terms)
+    return joined
 
 
 def _compounds(first: set[str], second: set[str], terms: Collection[str]) -> set[str]:
@@ -1055,7 +1076,7 @@ def select(
         # neighbouring language or another inflection does ("universitetsskulane"). Not a
         # look-alike that is another compound: "Universitetsskoler (2015)" does not date
         # "Universitetskommune Helse og velferd" or the presentation about "Universitetskommune 3.0".
-        for spellings in ((is_kin,), ()):
+        for spellings in ((is_kin, is_translated_compound), ()):
             _to_front(ranked, _DATED_CANDIDATES, partial(_dates_it, question.text, spellings=spellings))
     # "Hva heter koordinatoren?": a weaker sentence with a name answers only when it speaks of the
     # role too ("sier Palmesus-sjef Leif Fosselie"); another name is often someone else's (a deck's

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["GLOSSARY_LANGS", "counterparts", "expand_english"]
+__all__ = ["GLOSSARY_LANGS", "counterparts", "expand_english", "is_translated_compound"]
 
 # The question languages whose words the glossary translates.
 GLOSSARY_LANGS = frozenset({"en", "de"})
@@ -155,3 +155,24 @@ def expand_english(question: str) -> str:
     added = [_TERMS[key] for key in _KEYS if " " in key and key in lowered]
     added.extend(counterparts(w) for w in words)
     return " ".join(dict.fromkeys(" ".join(added).split()))
+
+
+# Where a compound may be split: both parts at least this long.
+_PART = 4
+
+
+def is_translated_compound(token: str, word: str) -> bool:
+    """Whether the Scandinavian `token` is the German compound `word` with both parts translated
+    ("universitetsskoler" for "Universitätsschulen"): a counterpart of its first part (the glossary
+    matches a word by its start), maybe a linking s or e, then a counterpart of its last part."""
+    token, word = token.lower(), word.lower()
+    firsts = [c for c in counterparts(word).split() if len(c) >= _PART and token.startswith(c)]
+    if not firsts:
+        return False
+    for split in range(_PART, len(word) - _PART + 1):
+        lasts = [c[:_PART] for c in counterparts(word[split:]).split() if len(c) >= _PART]
+        for first in firsts:
+            rest = token[len(first) :]
+            if any(rest.startswith(link + last) for link in ("", "s", "e") for last in lasts):
+                return True
+    return False

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.cognates import is_cognate, is_kin
+from assistant.glossary import is_translated_compound
 from assistant.spelling import MIN_LETTERS, within_one_edit
 from ingest.extract import find_amounts
 from ingest.language import language_confidences
@@ -804,7 +805,9 @@ _DATED_NAME_TOKENS = 3
 
 
 def dates_the_named(
-    sentence: str, question: str, spellings: Sequence[Callable[[str, str], bool]] = (is_cognate, is_kin)
+    sentence: str,
+    question: str,
+    spellings: Sequence[Callable[[str, str], bool]] = (is_cognate, is_kin, is_translated_compound),
 ) -> bool:
     """The sentence puts a year right after a name the question asks about ("Universitetsskoler
     (2015)" for "Hvilket år kom universitetsskolene i gang?"). When the best answer to a NorQuAD

@@ -1017,13 +1017,34 @@ def test_the_chat_answers_what_the_evaluator_scores(assistant: Assistant) -> Non
     assert len(chat.passages) <= assistant.settings.top_k
 
 
-def test_a_year_asked_in_nynorsk_is_read_from_the_slides_dated_line(assistant: Assistant) -> None:
-    """Nynorsk's "universitetsskulane" is the slide's "Universitetsskoler (2015)": the line that dates
-    it answers, although two lines about the cooperation rank above it."""
-    answer = assistant.ask(
-        "Kva år kom universitetsskulane i gang i samarbeidet mellom Trondheim kommune og NTNU?"
-    )
+@pytest.mark.parametrize(
+    ("question", "frame"),
+    [
+        # Nynorsk's "universitetsskulane": another inflection of the slide's word.
+        (
+            "Kva år kom universitetsskulane i gang i samarbeidet mellom Trondheim kommune og NTNU?",
+            "Dokumenta seier",
+        ),
+        # English's two words for the one compound.
+        (
+            "In which year did the university schools part of the Trondheim–NTNU cooperation begin?",
+            "The documents say",
+        ),
+        # German's compound, both parts translated ("Universität" + "Schulen").
+        (
+            "Seit welchem Jahr gibt es in Trondheim die sogenannten Universitätsschulen als Teil der "
+            "Zusammenarbeit mit der NTNU?",
+            "Die Dokumente sagen",
+        ),
+    ],
+)  # fmt: skip
+def test_a_year_asked_in_another_spelling_is_read_from_the_slides_dated_line(
+    assistant: Assistant, question: str, frame: str
+) -> None:
+    """The slide's "Universitetsskoler (2015)" is the line that dates what is asked, however the
+    question spells it; lines about the cooperation rank above it."""
+    answer = assistant.ask(question)
     assert not answer.abstained, answer.text
     assert "Universitetsskoler (2015)" in answer.citations[0].quote, answer.text
-    assert answer.text.startswith("Dokumenta seier"), answer.text  # framed in nynorsk
+    assert answer.text.startswith(frame), answer.text  # framed in the question's language
     _quotes_are_verbatim(answer)

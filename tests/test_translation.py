@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from assistant.compose import translation_units
+from assistant.glossary import is_translated_compound
 from assistant.question import analyze_question
 from assistant.translation import WordTranslator
 
@@ -71,3 +72,19 @@ def test_translation_units_are_content_words_and_their_adjacent_pairs(
     question: str, expected: list[str]
 ) -> None:
     assert translation_units(analyze_question(question)) == expected
+
+
+@pytest.mark.parametrize(
+    ("token", "word", "expected"),
+    [
+        ("universitetsskoler", "Universitätsschulen", True),  # both parts translated, linking s
+        ("universitetskolene", "Universitätsschulen", True),  # the slide's other spelling
+        ("universitetskommune", "Universitätsschulen", False),  # the first part only
+        ("skoler", "Universitätsschulen", False),  # the last part only
+        ("universitetsskoler", "university", False),  # no compound
+    ],
+)
+def test_a_german_compound_is_matched_by_the_compound_of_its_parts_counterparts(
+    token: str, word: str, expected: bool
+) -> None:
+    assert is_translated_compound(token, word) is expected
