@@ -27,7 +27,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from assistant.cognates import CognateTable, KinTable, is_kin
-from assistant.glossary import GLOSSARY_LANGS, counterparts, expand_english, is_translated_compound
+from assistant.glossary import (
+    COMPOUND_LINKS,
+    COMPOUND_PART,
+    GLOSSARY_LANGS,
+    compound_counterparts,
+    counterparts,
+    expand_english,
+    is_translated_compound,
+)
 from assistant.question import (
     QuestionInfo,
     amount_party,
@@ -345,7 +353,11 @@ def _concepts(
         stems |= translated_stems.get(word.lower(), set())
         own = set(stems)
         if terms and question.lang == "de" and len(word) >= _GERMAN_COMPOUND:
-            stems |= _german_compounds(word, stems, langs, terms)
+            # German writes the compound as one word ("Universitätsschulen"): its last part's
+            # counterparts join the first part's, which are the word's own stems.
+            last = compound_counterparts(word)[1]
+            if last:
+                stems |= _compounds(stems, _stems(last, langs), terms)
         entries.append((stems, own))
     if terms:
         for first, second in pairwise(entries):
@@ -368,41 +380,21 @@ def _concepts(
     return concepts
 
 
-# A compound's first part is at least this long ("tre" of "treindustri" is too short to tell).
-_COMPOUND_FIRST = 4
-# What Norwegian, Danish and Swedish put between a compound's parts ("universitet-s-skoler").
-_LINKS = ("", "s", "e")
-
-
 # A German word this long may be a compound of two glossary words.
 _GERMAN_COMPOUND = 10
-
-
-def _german_compounds(word: str, stems: set[str], langs: Sequence[str], terms: Collection[str]) -> set[str]:
-    """The `terms` that are the Scandinavian compound of a German one ("Universitätsschulen" /
-    "universitetsskoler"). German writes it as one word, so the two-word match of `_concepts`
-    never sees its parts. The glossary matches a word by its start, so the word's own `stems`
-    hold its first part's counterparts; its last part's are looked up at each split."""
-    lowered = word.lower()
-    joined: set[str] = set()
-    for split in range(_COMPOUND_FIRST, len(lowered) - 3):
-        last = counterparts(lowered[split:])
-        if last:
-            joined |= _compounds(stems, _stems(last, langs), terms)
-    return joined
 
 
 def _compounds(first: set[str], second: set[str], terms: Collection[str]) -> set[str]:
     """The `terms` that are a stem of `first` joined to a stem of `second`: what English writes as
     two words ("university schools") Norwegian writes as one ("universitetsskoler"), so neither
     word alone matches it."""
-    starts = [a for a in first if len(a) >= _COMPOUND_FIRST]
+    starts = [a for a in first if len(a) >= COMPOUND_PART]
     joined: set[str] = set()
     for term in terms:
         for a in starts:
             if term.startswith(a) and len(term) > len(a):
                 rest = term[len(a) :]
-                if any(rest.startswith(link) and rest[len(link) :] in second for link in _LINKS):
+                if any(rest.startswith(link) and rest[len(link) :] in second for link in COMPOUND_LINKS):
                     joined.add(term)
                     break
     return joined

@@ -11,8 +11,17 @@ German question over Scandinavian documents has the same problem and the same an
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-__all__ = ["GLOSSARY_LANGS", "counterparts", "expand_english", "is_translated_compound"]
+__all__ = [
+    "COMPOUND_LINKS",
+    "COMPOUND_PART",
+    "GLOSSARY_LANGS",
+    "compound_counterparts",
+    "counterparts",
+    "expand_english",
+    "is_translated_compound",
+]
 
 # The question languages whose words the glossary translates.
 GLOSSARY_LANGS = frozenset({"en", "de"})
@@ -157,22 +166,33 @@ def expand_english(question: str) -> str:
     return " ".join(dict.fromkeys(" ".join(added).split()))
 
 
-# Where a compound may be split: both parts at least this long.
-_PART = 4
+# A compound's parts are at least this long ("tre" of "treindustri" is too short to tell).
+COMPOUND_PART = 4
+# What Norwegian, Danish and Swedish put between a compound's parts ("universitet-s-skoler").
+COMPOUND_LINKS = ("", "s", "e")
+
+
+@lru_cache(maxsize=1 << 12)
+def compound_counterparts(word: str) -> tuple[str, str]:
+    """The counterparts of a German compound's first part and of its last part ("universitet …"
+    and "skole skolen skoler" for "Universitätsschulen"). German writes the compound as one word,
+    so only its parts are glossary words. The glossary matches a word by its start, so the first
+    part's are the word's own; the last part's are looked up at each split."""
+    w = word.lower()
+    lasts = " ".join(counterparts(w[split:]) for split in range(COMPOUND_PART, len(w) - COMPOUND_PART + 1))
+    return counterparts(w), " ".join(dict.fromkeys(lasts.split()))
 
 
 def is_translated_compound(token: str, word: str) -> bool:
     """Whether the Scandinavian `token` is the German compound `word` with both parts translated
-    ("universitetsskoler" for "Universitätsschulen"): a counterpart of its first part (the glossary
-    matches a word by its start), maybe a linking s or e, then a counterpart of its last part."""
-    token, word = token.lower(), word.lower()
-    firsts = [c for c in counterparts(word).split() if len(c) >= _PART and token.startswith(c)]
-    if not firsts:
-        return False
-    for split in range(_PART, len(word) - _PART + 1):
-        lasts = [c[:_PART] for c in counterparts(word[split:]).split() if len(c) >= _PART]
-        for first in firsts:
+    ("universitetsskoler" for "Universitätsschulen"): a counterpart of its first part, maybe a
+    linking s or e, then a counterpart of its last part."""
+    token = token.lower()
+    first_words, last_words = compound_counterparts(word)
+    lasts = [c[:COMPOUND_PART] for c in last_words.split() if len(c) >= COMPOUND_PART]
+    for first in first_words.split():
+        if len(first) >= COMPOUND_PART and token.startswith(first):
             rest = token[len(first) :]
-            if any(rest.startswith(link + last) for link in ("", "s", "e") for last in lasts):
+            if any(rest.startswith(link + last) for link in COMPOUND_LINKS for last in lasts):
                 return True
     return False
