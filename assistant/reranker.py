@@ -178,9 +178,11 @@ def _cut(tokenizer: Any, text: str, tokens: int) -> str:
 
 def encoder_inputs(tokenizer: Any, questions: list[str], texts: list[str]) -> dict[str, torch.Tensor]:
     """e5's own prefixes, question first; padded to the longest pair, cut at `MAX_TOKENS`."""
+    # Answering pairs one question with each candidate: it is cut once, not once per pair.
+    cut = {q: _cut(tokenizer, f"query: {q}", _QUESTION_TOKENS) for q in dict.fromkeys(questions)}
     return dict(
         tokenizer(
-            [_cut(tokenizer, f"query: {q}", _QUESTION_TOKENS) for q in questions],
+            [cut[q] for q in questions],
             [f"passage: {t}" for t in texts],
             padding=True,
             truncation="only_second",
