@@ -1343,6 +1343,16 @@ def select(
         chosen.append(s)
     chosen = chosen[:limit]
     if listing:
+        # A runner-up that leads into bulleted points ("… for at gå nye veje for at opfylde vores
+        # mål:") brings its points, as the best sentence does: alone, the lead-in names no item.
+        # A chosen bullet brings the bullets beside it: they are the same list's other items. They
+        # go right after it, ahead of weaker runners-up, within the list's length.
+        led: list[ScoredSentence] = []
+        for s in chosen:
+            led.append(s)
+            if s is not best or not introduces:
+                led += [p for p in _bulleted_points(scored, s) if p not in chosen and p not in led]
+        chosen = led[: max(limit, joined)]
         # A chosen item's neighbour that reads as the next item of the same list is one too, ahead
         # of any weaker runner-up.
         chosen += _added_items(scored, chosen)[:_ADDED_ITEMS]
@@ -1449,6 +1459,26 @@ def _completed(
         if _goes_on(question, s, following):
             out.append(following)
     return out
+
+
+def _bulleted_points(scored: Sequence[ScoredSentence], s: ScoredSentence) -> list[ScoredSentence]:
+    """The bulleted points of the list `s` belongs to: those right after it when it leads into
+    them (ends in a colon) or is one of them, and those right before it when it is one."""
+    points: list[ScoredSentence] = []
+    if _BULLET.match(s.text):
+        head = s
+        while (prior := _beside(scored, head, after=False)) is not None and _BULLET.match(prior.text):
+            if prior.heading or carries_links(prior):
+                break
+            points.append(prior)
+            head = prior
+    elif not s.text.rstrip().endswith(":"):
+        return points
+    tail = s
+    while (following := _quotable_next(scored, tail)) is not None and _BULLET.match(following.text):
+        points.append(following)
+        tail = following
+    return points
 
 
 def _quotable_next(scored: Sequence[ScoredSentence], s: ScoredSentence) -> ScoredSentence | None:

@@ -117,6 +117,16 @@ def test_a_lead_in_with_a_colon_is_quoted_with_every_bullet_under_it(assistant: 
     _quotes_are_verbatim(answer)
 
 
+def test_a_list_answered_by_one_bullet_quotes_the_bullets_beside_it(assistant: Assistant) -> None:
+    # The best sentence is one of Herning's three bulleted points: the other two are the list's
+    # other items, whatever else scored near them.
+    answer = assistant.ask("Vilka nya vägar vill Herning gå?")
+    assert not answer.abstained, answer.text
+    for item in ("etablere nye områder", "fleksible uddannelsesløsninger", "uddannelsespolitiske dagsorden"):
+        assert item in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_a_how_question_answered_by_a_lead_in_quotes_its_bullets(assistant: Assistant) -> None:
     # "… for at opfylde vores mål:" says nothing alone; the points under it are how.
     answer = assistant.ask("Hvordan vil Herning nå sine mål?")
