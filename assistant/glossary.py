@@ -109,6 +109,41 @@ _TERMS: dict[str, str] = {
     "labor market": "arbeidsmarked arbeidsmarkedet arbejdsmarked arbejdsmarkedet",
     "integrat": "integration integrere integrering kobling koblingen",
     "connect": "kobling koblingen koble koblet",
+    # Countries and regions: a question names them in its own language ("Norway", "Jutland"), the
+    # documents in theirs ("Norge", "de jyske unge"). A name that every language spells alike
+    # ("Finland", "Trondheim") needs none.
+    "norw": "norge noreg norsk norske",
+    "swed": "sverige svensk svenske",
+    "denmark": "danmark dansk danske",
+    "danish": "dansk danske danmark",
+    "german": "tyskland tysk tyske",
+    "finnish": "finsk finske",
+    "iceland": "island islandsk",
+    "nordic": "nordisk nordiske norden",
+    "scandinavia": "skandinavia skandinavien skandinavisk",
+    "jutland": "jylland jysk jyske",
+    "zealand": "sjælland sjællandsk",
+    "funen": "fyn fynsk",
+    "scania": "skåne skånsk",
+    "copenhagen": "københavn",
+    "gothenburg": "göteborg gøteborg",
+    "europe": "europa europeisk europæisk europeiske europæiske",
+    "soviet": "sovjet sovjetunionen",
+    "russia": "russland rusland russisk",
+    "britain": "storbritannia storbritannien britisk",
+    "british": "britisk britiske storbritannia",
+    "dutch": "nederlandsk hollandsk nederland",
+    "netherlands": "nederland nederlandene",
+    "france": "frankrike frankrig",
+    "french": "fransk franske",
+    "spain": "spania spanien",
+    "spanish": "spansk spanske",
+    "italy": "italia italien",
+    "italian": "italiensk italienske",
+    "greece": "hellas grækenland",
+    "greek": "gresk græsk",
+    "china": "kina",
+    "chinese": "kinesisk kinesiske",
 }
 # German word starts and the English entry they share. A German compound opens with its first
 # part ("Weiterbildungsanbieter", "Bildungsangebot"), so the start of a word is what is matched;
@@ -141,6 +176,13 @@ _GERMAN: dict[str, str] = {
     "verantwort": "responsib", "lebenslang": "lifelong", "weiterbildung": "further education",
     "fortbildung": "further education", "verknüpf": "connect", "verbind": "connect",
     "verzahn": "integrat", "integr": "integrat", "kopplung": "connect",
+    "norweg": "norw", "schwed": "swed", "dänemark": "denmark", "dänisch": "danish",
+    "deutsch": "german", "isländ": "iceland", "skandinav": "scandinavia", "nordisch": "nordic",
+    "jütland": "jutland", "seeland": "zealand", "schonen": "scania", "kopenhagen": "copenhagen",
+    "europä": "europe", "sowjet": "soviet", "russisch": "russia", "großbritann": "britain",
+    "britisch": "british", "niederländ": "dutch", "niederlande": "netherlands", "frankreich": "france",
+    "französ": "french", "spanien": "spain", "spanisch": "spanish", "italien": "italy",
+    "italienisch": "italian", "griechenland": "greece", "griechisch": "greek", "chinesisch": "chinese",
 }  # fmt: skip
 _KEYS = sorted(_TERMS, key=len, reverse=True)
 _GERMAN_KEYS = sorted(_GERMAN, key=len, reverse=True)

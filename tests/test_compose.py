@@ -758,3 +758,23 @@ def test_two_english_words_match_the_norwegian_compound_that_joins_them() -> Non
     compound = next(v for t, v in lexical.items() if t.startswith("Universitetsskoler"))
     prose = lexical["Samarbeidet med universitetet er varig."]
     assert compound > prose > 0
+
+
+def test_a_place_named_in_english_or_german_is_found_as_the_documents_name_it() -> None:
+    """ "Jutland" is "Jylland" and "de jyske unge" in a Danish text, "Norway" is "Norge": a
+    question naming the place in its own language asks about the same place, not another one."""
+    jutland = _passage(
+        "En stor del af de jyske unge tiltrækkes af de store universitetsbyer - og her særligt Aarhus.",
+        source="herning.txt",
+        title="Uddannelsesstrategi Herning",
+    )
+    norway = _passage("Befolkningen i Hamar har et utdanningsnivå på linje med universitetsbyene i Norge.")
+    for question, passage in (
+        ("Which city lures young people from Jutland away?", jutland),
+        ("Welche Stadt lockt junge Leute aus Jütland weg?", jutland),
+        ("How does Hamar's education level compare with Norway's university towns?", norway),
+    ):
+        assert grounded_passages(analyze_question(question), [passage]) == [True], question
+    assert grounded_passages(
+        analyze_question("Which city lures young people from Zealand away?"), [jutland]
+    ) == [False]
