@@ -109,18 +109,17 @@ def test_a_list_question_quotes_all_its_items(assistant: Assistant) -> None:
     _quotes_are_verbatim(answer)
 
 
-def test_a_lead_in_with_a_colon_is_quoted_with_every_bullet_under_it(assistant: Assistant) -> None:
-    answer = assistant.ask("Hvilke nye veje vil Herning gå for at opfylde sine mål?")
-    assert not answer.abstained
-    for item in ("etablere nye områder", "fleksible uddannelsesløsninger", "uddannelsespolitiske dagsorden"):
-        assert item in answer.text, answer.text
-    _quotes_are_verbatim(answer)
-
-
-def test_a_list_answered_by_one_bullet_quotes_the_bullets_beside_it(assistant: Assistant) -> None:
-    # The best sentence is one of Herning's three bulleted points: the other two are the list's
-    # other items, whatever else scored near them.
-    answer = assistant.ask("Vilka nya vägar vill Herning gå?")
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvilke nye veje vil Herning gå for at opfylde sine mål?",
+        # The best sentence is one of the three bulleted points, not their lead-in: the other two
+        # are the list's other items, whatever else scored near them.
+        "Vilka nya vägar vill Herning gå?",
+    ],
+)
+def test_a_list_of_bulleted_points_quotes_every_bullet(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
     assert not answer.abstained, answer.text
     for item in ("etablere nye områder", "fleksible uddannelsesløsninger", "uddannelsespolitiske dagsorden"):
         assert item in answer.text, answer.text
