@@ -244,10 +244,9 @@ def question_entities(question: str, lang: str = "") -> list[list[str]]:
     return entities
 
 
-def _grounded(entities: Sequence[list[str]], passage: Passage, translated: bool = False) -> bool:
+def _grounded(entities: Sequence[list[str]], passage: Passage) -> bool:
     """The question's names (any of its words, inflected, misspelt by one letter, a country by its
-    adjective, a compound by the name it opens with; in an English or German question, `translated`,
-    a place by the documents' name for it) and years occur in the passage's document
+    adjective, a compound by the name it opens with) and years occur in the passage's document
     context; otherwise the passage is about something else. With three or more, one may be
     missing: a question that names several things often adds one as context ("... mot Tyskland")
     that the answering passage leaves implicit."""
@@ -273,12 +272,7 @@ def _grounded(entities: Sequence[list[str]], passage: Passage, translated: bool 
             return True
         return len(key) >= 7 and any(one_edit_apart(key, w) for w in words if abs(len(w) - len(key)) <= 1)
 
-    def found_as(word: str) -> bool:
-        # A place an English or German question names ("Jutland") is found as the documents name
-        # it (`translated`: "Jylland", "de jyske unge").
-        return found(word) or (translated and any(found(c) for c in counterparts(word).split()))
-
-    missing = sum(not any(found_as(w) for w in group) for group in entities)
+    missing = sum(not any(found(w) for w in group) for group in entities)
     return missing == 0 or (missing == 1 and len(entities) >= 3)
 
 
@@ -286,8 +280,11 @@ def grounded_passages(question: QuestionInfo, pool: Sequence[Passage]) -> list[b
     """Per passage, whether it holds the question's names (`_grounded`); training recomputes its
     cached candidates' flags with this too."""
     entities = question_entities(question.text, question.lang)
-    translated = question.lang in GLOSSARY_LANGS
-    return [_grounded(entities, p, translated) for p in pool]
+    if question.lang in GLOSSARY_LANGS:
+        # A place an English or German question names ("Jutland") is also found as the documents
+        # name it ("Jylland", "de jyske unge"): its glossary counterparts join its group.
+        entities = [[*group, *(c for w in group for c in counterparts(w).split())] for group in entities]
+    return [_grounded(entities, p) for p in pool]
 
 
 def _stems(text: str, langs: Sequence[str]) -> set[str]:
