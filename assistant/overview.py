@@ -469,10 +469,17 @@ def _best_sentence(
     terms = _terms(topic, lang)
     found: list[_Best] = []
     for passage in passages:
-        for (start, end), sentence_vector in stored.get(passage.chunk_id, {}).items():
-            words = re.findall(r"[\wæøåäö-]+", passage.text[start:end].lower())
+        own = stored.get(passage.chunk_id, {})
+        # The sentences quotable now: an index made by an older version may hold vectors of spans
+        # that are no longer sentences (a caption, a page's signpost), which nothing may quote.
+        for sentence in sentences[passage.chunk_id]:
+            sentence_vector = own.get((sentence.start, sentence.end))
+            if sentence_vector is None:
+                continue
+            words = re.findall(r"[\wæøåäö-]+", sentence.text.lower())
             matched = sum(1 for t in terms if any(w.startswith(t) for w in words))
-            found.append(_Best(passage, start, end, _cosine(vector, sentence_vector), matched))
+            score = _cosine(vector, sentence_vector)
+            found.append(_Best(passage, sentence.start, sentence.end, score, matched))
     if not found:
         return None
     pooled = [i for i, b in enumerate(found) if b.passage.pooled_sentences]

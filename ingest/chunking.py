@@ -82,6 +82,16 @@ def is_heading_line(line: str) -> bool:
 
 
 _CAPTION_END = re.compile(r"\(Foto: [^()]*\)\s*$")
+# A web page's signpost to itself ("Her finder du vores uddannelsesstrategi for Herning Kommune.",
+# "Here you will find ...") says where the reader is, not what the document says: page furniture,
+# like a caption, and as a line naming the document it outscored the sentences that answer.
+_SIGNPOST = re.compile(
+    r"^\W*(?:(?:her|här|here|hier)"
+    r"|(?:on this page|på denne sid[ae]n?|på den här sidan|auf dieser seite),?)\s+"
+    r"(?:(?:finder|finner|finn|hittar) du|you(?: can| will|'ll)? find|finden sie"
+    r"|kan du (?:finne|finde|hitta)|können sie)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -113,7 +123,7 @@ def answer_sentences(passage: str, section: str = "", title: str = "") -> list[A
         # A photo caption (cleaning closes it with its credit) repeats or labels a picture: it is
         # never the answer, and as a short name-rich line it would often outscore the sentence.
         # A credit that opens a sentence ("(Foto: X) Poupard, sjef for ...") is the text's own.
-        if _words(text) < 3 or _CAPTION_END.search(text):
+        if _words(text) < 3 or _CAPTION_END.search(text) or _SIGNPOST.match(text):
             continue
         heading = _heading_before(passage, start, section)
         embed_text = f"{heading}: {text}" if heading and heading != text else text

@@ -195,6 +195,23 @@ def test_photo_captions_are_never_answer_sentences() -> None:
     assert "Fylkeskommunen skal bygge opp møteplasser for bransjen." in texts
 
 
+def test_a_pages_signpost_to_itself_is_never_an_answer_sentence() -> None:
+    # "Her finder du vores uddannelsesstrategi …" tells the reader where they are, in any language;
+    # the same words in a sentence about something else are the text's own.
+    passage = (
+        "Her finder du vores uddannelsesstrategi for Herning Kommune.\n\n"
+        "Here you will find the plan for 2030.\n\n"
+        "Her finnes det tre videregående skoler.\n\n"
+        "På denne siden av fjorden bor det 300 mennesker.\n\n"
+        "Vi vil styrke samarbejdet med erhvervslivet."
+    )
+    texts = [s.text for s in answer_sentences(passage)]
+    assert not any(t.startswith(("Her finder du", "Here you will find")) for t in texts)
+    assert "Her finnes det tre videregående skoler." in texts
+    assert "På denne siden av fjorden bor det 300 mennesker." in texts
+    assert "Vi vil styrke samarbejdet med erhvervslivet." in texts
+
+
 def test_a_decks_running_header_is_not_quoted_with_its_slides_first_bullet() -> None:
     deck = (
         "1 Byløftet 2030 Hamar kommune\n\n"

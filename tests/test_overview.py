@@ -8,10 +8,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from assistant.core import Assistant
-from assistant.overview import Overview, build_overview, detect_corpus_question
+from assistant.overview import Overview, _best_sentence, build_overview, detect_corpus_question
+from assistant.types import Passage
 from ingest.pipeline import ingest_paths
 from tests.conftest import CORPUS, PROJECT
 from vectorstore.store import ChunkStore
@@ -166,3 +168,28 @@ def test_overview_falls_back_to_extracting_from_the_text(store: ChunkStore, tmp_
 
     old = replace(record, extracted="")  # as an index built before the overview existed
     assert document_overview(old, store).funding == document_overview(record, store).funding
+
+
+class _OlderIndex:
+    """Sentence vectors as an older version stored them: one for a span no longer quotable too."""
+
+    def __init__(self, vectors: dict[tuple[int, int], Any]) -> None:
+        self.vectors = vectors
+
+    def sentence_vectors(self, ids: Any, embed_missing: Any = None, exact: Any = None) -> Any:
+        return {"c1": self.vectors}
+
+
+def test_a_comparison_reads_an_index_made_when_a_signpost_was_still_a_sentence() -> None:
+    # Upgrading must not break an existing index: its signpost line has a stored vector (here the
+    # closest to the topic), but it is no longer a sentence and is neither quoted nor looked up.
+    signpost = "Her finder du vores uddannelsesstrategi for Herning Kommune."
+    body = "Vi vil styrke samarbejdet med erhvervslivet om uddannelse."
+    text = f"{signpost}\n\n{body}"
+    passage = Passage(
+        "c1", "h.txt", "Uddannelsesstrategi", "da", text, 0, len(text), 1.0, pooled_sentences=True
+    )
+    topic = np.array([1.0, 0.0])
+    older = _OlderIndex({(0, len(signpost)): topic, (len(signpost) + 2, len(text)): np.array([0.6, 0.8])})
+    best = _best_sentence("samarbejde med erhvervslivet", "da", [passage], topic, older)  # type: ignore[arg-type]
+    assert best is not None and text[best.start : best.end] == body
