@@ -64,6 +64,14 @@ _ACTOR = re.compile(
     r"foundation|\bstat(?:en|er|ene)?\b|\bstates?\b)",
     re.I,
 )
+# The cooperation named inside an "about …" phrase is what the question is about, not what it asks
+# ("Who wrote the report about the cooperation", "Vem höll presentationen om … samarbete").
+_COOPERATION_AS_TOPIC = re.compile(
+    r"\b(?:om|about|regarding|concerning|über|angående|vedrørende|vedrørande|kring|omkring)\s+"
+    r"(?:[\w'’-]+\s+){0,3}?(?:samarbeid|samarbej|samarbet|samverk|partnerskap|cooperation|"
+    r"collaboration|partnership|zusammenarbeit|kooperation)\w*",
+    re.I,
+)
 _CUES = {
     "partner": re.compile(
         r"\b(?:samarbeid\w*|samarbej\w*|samarbet\w*|samverk\w*|partner\w*|cooperat\w*|collaborat\w*|"
@@ -125,6 +133,16 @@ def speaks_of(kind: str, sentence: str) -> bool:
 
 
 _PLURAL_GOALS = re.compile(r"\b(?:målene|målsettingene|goals|aims|objectives|ziele|måla|målen)\b", re.I)
+# "Give me an overview of what Hamar wants to achieve", "eit kort oversyn over kva Hamar vil med
+# kunnskap og kompetanse": an overview of what a document wants is its goals, all of them.
+_OVERVIEW = re.compile(r"\b(?:overview|oversikt|oversyn|overblik|översikt|überblick)\b", re.I)
+_WANTS = re.compile(
+    r"\bwants? to (?:achieve|accomplish|do|reach)\b|\baims? (?:to achieve|for|at)\b|\baiming (?:for|at)\b|"
+    r"\bmeant to achieve\b|\bintends? to\b|"
+    r"\b(?:vil|ønsker å|ønsker at|gerne vil|vill) (?:oppnå|opnå|uppnå|nå)\b|\b(?:vil|vill) med\b|"
+    r"\berreichen (?:will|möchte|wollen)\b|\bwill [^?.!]{0,60}erreichen\b|\banstreb\w*",
+    re.I,
+)
 
 
 def asked_facts(question: str, plan: str, answer_type: str = "other") -> list[str]:
@@ -134,6 +152,9 @@ def asked_facts(question: str, plan: str, answer_type: str = "other") -> list[st
     one sentence that states it, which the extractive answer finds. A question for a year, a
     number or an amount (`answer_type`, from `analyze_question`) wants that, not the partners or goals of
     the cooperation it names ("I hvilket år kom universitetsskolerne i gang i samarbejdet ...?")."""
+    wants = _OVERVIEW.search(question) and _WANTS.search(question)
+    if wants and answer_type not in ("time", "count", "amount"):
+        return ["goal"]
     who = bool(_WHO.search(question))
     # Every "which/what" asks: "… overview of what the agreement is meant to achieve – what are
     # its main goals?" asks for the goals in its second.
@@ -141,9 +162,10 @@ def asked_facts(question: str, plan: str, answer_type: str = "other") -> list[st
     if not who and not which:
         return []
     kinds = [kind for kind in FACT_KINDS if _CUES[kind].search(question)]
-    if asks_leader(question):
-        # "Kven er leiar for styringsgruppa i samarbeidet?" asks for one person in a role, and the
-        # cooperation is its topic: the partners are no answer.
+    if asks_leader(question) or _COOPERATION_AS_TOPIC.search(question):
+        # "Kven er leiar for styringsgruppa i samarbeidet?" asks for one person in a role, and "Vem
+        # höll presentationen om Trondheims samarbete med NTNU?" for whoever presented it: the
+        # cooperation is their topic, and the partners are no answer.
         kinds = [k for k in kinds if k != "partner"]
     if answer_type in ("time", "count", "amount"):
         kinds = [k for k in kinds if k == "funding" and answer_type == "amount"]

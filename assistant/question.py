@@ -104,6 +104,21 @@ _YEAR_CUE = (
 )
 _ASKS_YEAR = re.compile(_YEAR_CUE)
 _YEAR = re.compile(r"(?<![\d.,])\b\d{3,4}\b(?![.,]\d)")  # not "1,882 millioner"
+# A question for a date is answered by a day and month, not a year alone: "Universitetskommune
+# Helse og velferd (2017)" does not say on what date the presentation was given.
+_ASKS_DATE = re.compile(
+    r"\b(?:hvilken|which|what|vilket|vilken|kva for ein|kva|welche[ms]?|an welchem|on what|on which) "
+    r"(?:dato|date|datum|dag|day|tag)\b|\bdato(?:en)?\b|\bdatum(?:et)?\b",
+    re.I,
+)
+_MONTHS = (
+    r"januar[y]?|februar[y]?|mars|marts|march|märz|april|mai|maj|may|juni|june|juli|july|august|"
+    r"september|oktober|october|november|desember|december|dezember"
+)
+_DATE = re.compile(
+    rf"\b\d{{1,2}}\.?\s*(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}\b",
+    re.I,
+)
 
 # "Hvem leder …", "Who heads …", "Hvem er leder for …": asked for the person (or team) at the head.
 # Of NorQuAD train and validation's 38 such questions, 37 answers are a name ("Jonas Gahr Støre",
@@ -1211,6 +1226,8 @@ def has_type_evidence(kind: str, sentence: str, question: str = "") -> bool:
         return False
     if kind == "time" and asks_year(question):
         pattern = _YEAR
+    elif kind == "time" and _ASKS_DATE.search(question):
+        pattern = _DATE
     if kind == "count" and _COUNTS_YEARS.search(question):
         # Years are counted in a compound too: "over en treårsperiode", "en femårig plan".
         pattern = _YEARS_COUNTED

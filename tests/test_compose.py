@@ -707,6 +707,27 @@ def test_which_year_is_answered_by_the_year_beside_what_it_names_not_by_another_
     ]
 
 
+def test_what_date_is_answered_by_a_day_and_month_not_by_a_year_alone() -> None:
+    """ "What date was the presentation given?" asks for a day: a later slide's line with a year in
+    brackets does not give one, though it shares the question's words; the title slide's
+    "21. november 2018" does."""
+    deck = _passage(
+        "“Kunnskap for en bedre verden - innovasjon, omstilling og digitalisering i offentlig sektor” "
+        "Instituttledermøte SU 21. november 2018 Arild Smolan Seniorrådgiver rektors stab\n"
+        "Samarbeidet organiseres i fem tematiske områder med egne mål og handlingsplaner.\n"
+        "Kommunen og universitetet skal dele stillinger og utveksle personell mellom seg.\n"
+        "Felles utvalg skal identifisere forskningsbehov og ivareta disse i planarbeidet.\n"
+        "Presentasjonen av helse og velferd ble holdt for kommunen og universitetet (2017)",
+        source="trondheim.txt",
+        title="Universitetskommune 3.0",
+    )
+    for question in ("What date was the presentation given?", "Hvilken dato ble presentasjonen holdt?"):
+        result = _ask(question, [deck])
+        assert result.citations and "21. november 2018" in result.citations[0].quote, [
+            c.quote for c in result.citations
+        ]
+
+
 def test_a_dated_best_sentence_keeps_the_lead_over_a_name_with_its_years() -> None:
     """ "McCartney var medlem av The Beatles (1957–1970)" gives the band's years, not when it broke
     through: a best sentence that gives a date keeps the lead."""

@@ -294,6 +294,12 @@ def test_what_was_done_in_a_cooperation_is_no_question_about_partners() -> None:
     leader = "kven er leiar for styringsgruppa i universitetskommune-samarbeidet i trondheim?"
     assert asked_facts(leader, "fact") == []
     assert asked_facts("Who chairs the steering group of the cooperation?", "fact") == []
+    # Who presented or wrote about a cooperation is a person, the cooperation their topic.
+    presenter = "Vem höll presentationen om Trondheims samarbete med universitetet NTNU?"
+    assert asked_facts(presenter, "fact") == []
+    assert asked_facts("Who wrote the report about the cooperation with NTNU?", "fact") == []
+    partners = "Hvem samarbeider Trondheim kommune med om Universitetskommune 3.0?"
+    assert asked_facts(partners, "list") == ["partner"]
 
 
 def test_which_thing_of_a_cooperation_is_asked_is_the_noun_after_which() -> None:
@@ -310,6 +316,19 @@ def test_which_thing_of_a_cooperation_is_asked_is_the_noun_after_which() -> None
     assert asked_facts("Vilket departement finansierar Kompetansepiloter?", "fact") == ["funding"]
     assert asked_facts("What are the goals of the Trondheim collaboration?", "list") == ["goal"]
     assert asked_facts("Vilka mål har Universitetskommune 3.0?", "list") == ["goal"]
+
+
+def test_an_overview_of_what_a_document_wants_is_its_goals() -> None:
+    """An overview of what a place wants to achieve is answered by its goals, every one; what it
+    wants from one measure, or an overview of a project, is read from the sentences."""
+    for question in (
+        "Give me an overview of what Hamar wants to achieve in the field of knowledge.",
+        "Kan du gje eit kort oversyn over kva Hamar vil med kunnskap og kompetanse framover?",
+        "Gib mir einen Überblick, was Hamar mit seiner Strategie erreichen will.",
+    ):
+        assert asked_facts(question, "fact") == ["goal"], question
+    assert asked_facts("Hva vil Hamar oppnå med start-up labs?", "fact") == []
+    assert asked_facts("Can you give me an overview of Innlandet's Kompetansepiloter project?", "fact") == []
 
 
 def test_every_which_of_a_question_is_read_for_what_it_asks() -> None:
