@@ -107,10 +107,12 @@ _YEAR = re.compile(r"(?<![\d.,])\b\d{3,4}\b(?![.,]\d)")  # not "1,882 millioner"
 # A question for a date is answered by a day and month, not a year alone: "Universitetskommune
 # Helse og velferd (2017)" does not say on what date the presentation was given.
 _ASKS_DATE = re.compile(
-    r"\b(?:hvilken|which|what|vilket|vilken|kva for ein|kva|welche[ms]?|an welchem|on what|on which) "
-    r"(?:dato|date|datum|dag|day|tag)\b|\bdato(?:en)?\b|\bdatum(?:et)?\b",
+    r"\b(?:hvilken|which|what|vilket|vilken|kva for ein|kva|on what|on which) "
+    r"(?:dato|date|datum|dag|day)\b(?!-)|\b(?:an welchem|welche[ms]?) (?:tag|datum)\b"
+    r"|\bdato(?:en)?\b|\bdatum(?:et)?\b",
     re.I,
 )
+# Month names of the six languages, for a date written out: "21. november 2018", "November 21".
 _MONTHS = (
     r"januar[y]?|februar[y]?|mars|marts|march|märz|april|mai|maj|may|juni|june|juli|july|august|"
     r"september|oktober|october|november|desember|december|dezember"
@@ -754,11 +756,7 @@ _NOT_COUNTED = _words(
 _COUNT_WINDOW = 4
 _YEAR_LIKE = re.compile(r"(?<![\d.,])\b(?:1[6-9]\d\d|20\d\d)\b(?![.,]\d)")
 _VERSION = re.compile(r"(?<![\d.,])\d{1,2}\.\d(?![\d.,])")
-_DAY_OF_MONTH = re.compile(
-    r"\b\d{1,2}\.\s*(?:januar|februar|mars|marts|april|mai|maj|juni|juli|august|september|oktober|"
-    r"november|desember|december|january|march|may|june|july|october)\b",
-    re.I,
-)
+_DAY_OF_MONTH = re.compile(rf"\b\d{{1,2}}\.\s*(?:{_MONTHS})\b", re.I)
 _TOKEN = re.compile(r"[\w,.-]+")
 
 
