@@ -134,8 +134,13 @@ def speaks_of(kind: str, sentence: str) -> bool:
 
 _PLURAL_GOALS = re.compile(r"\b(?:målene|målsettingene|goals|aims|objectives|ziele|måla|målen)\b", re.I)
 # "Give me an overview of what Hamar wants to achieve", "eit kort oversyn over kva Hamar vil med
-# kunnskap og kompetanse": an overview of what a document wants is its goals, all of them.
-_OVERVIEW = re.compile(r"\b(?:overview|oversikt|oversyn|overblik|översikt|überblick)\b", re.I)
+# kunnskap og kompetanse", "opsummere, hvad Herning gerne vil opnå": an overview or a summary of
+# what a document wants is its goals, all of them.
+_OVERVIEW = re.compile(
+    r"\b(?:overview|oversikt|oversyn|overblik|översikt|überblick|summary|summari[sz]e|sum up|"
+    r"oppsummer\w*|opsummer\w*|sammendrag|samandrag|sammanfatt\w*|sammenfatt\w*|zusammenfass\w*)\b",
+    re.I,
+)
 _WANTS = re.compile(
     r"\bwants? to (?:achieve|accomplish|do|reach)\b|\baims? (?:to achieve|for|at)\b|\baiming (?:for|at)\b|"
     r"\bmeant to achieve\b|\bintends? to\b|"

@@ -325,9 +325,13 @@ def test_an_overview_of_what_a_document_wants_is_its_goals() -> None:
         "Give me an overview of what Hamar wants to achieve in the field of knowledge.",
         "Kan du gje eit kort oversyn over kva Hamar vil med kunnskap og kompetanse framover?",
         "Gib mir einen Überblick, was Hamar mit seiner Strategie erreichen will.",
+        # A summary of what a place wants is the same request.
+        "Could you sum up what Herning wants to achieve with its education strategy?",
+        "Kan du kort opsummere, hvad Herning gerne vil opnå med strategien?",
     ):
         assert asked_facts(question, "fact") == ["goal"], question
     assert asked_facts("Hva vil Hamar oppnå med start-up labs?", "fact") == []
+    assert asked_facts("Can you summarise Herning's education strategy?", "fact") == []
     assert asked_facts("Can you give me an overview of Innlandet's Kompetansepiloter project?", "fact") == []
 
 
