@@ -35,6 +35,7 @@ from assistant.glossary import (
     counterparts,
     expand_english,
     is_translated_compound,
+    nordic_counterparts,
 )
 from assistant.question import (
     QuestionInfo,
@@ -354,6 +355,9 @@ def _concepts(
             stems |= _stems(translated, langs)
         if cognates is not None:
             stems.update(cognates.cognates(word))
+        if isinstance(cognates, KinTable):
+            # A neighbour's word for it ("näringslivet" in a Danish plan is "erhvervslivet").
+            stems |= _stems(nordic_counterparts(word), langs)
         stems |= translated_stems.get(word.lower(), set())
         own = set(stems)
         if terms and question.lang == "de" and len(word) >= _GERMAN_COMPOUND:

@@ -17,10 +17,12 @@ __all__ = [
     "COMPOUND_LINKS",
     "COMPOUND_PART",
     "GLOSSARY_LANGS",
+    "NORDIC_LANGS",
     "compound_counterparts",
     "counterparts",
     "expand_english",
     "is_translated_compound",
+    "nordic_counterparts",
 ]
 
 # The question languages whose words the glossary translates.
@@ -98,6 +100,10 @@ _TERMS: dict[str, str] = {
     "startup": "gründer gründerkultur start-up",
     "start-up": "gründer gründerkultur start-up",
     "entrepreneur": "gründer gründerkultur iværksætter",
+    "primary school": "grunnskole grunnskolen grunnskoler grunnskolene folkeskole folkeskolen grundskole",
+    "upper secondary": "videregående vidaregåande gymnasium gymnasiet gymnasie",
+    "locat": "beliggenhet beliggenhed plassering placering placeret plassert",
+    "situated": "beliggenhet beliggenhed plassering placering placeret plassert",
     "bioeconom": "bioøkonomi",
     "thematic": "tematiske",
     "area": "områder område",
@@ -184,8 +190,26 @@ _GERMAN: dict[str, str] = {
     "französ": "french", "spanien": "spain", "spanisch": "spanish", "italien": "italy",
     "italienisch": "italian", "griechenland": "greece", "griechisch": "greek", "chinesisch": "chinese",
 }  # fmt: skip
+# Norwegian, Danish and Swedish word starts whose neighbours say it with another word, not another
+# spelling (`cognates.is_kin` finds "samarbete" for "samarbeid", but not "erhvervslivet" for
+# "näringslivet"), and the English entry whose counterparts they share. Words as common as
+# education, company or further education are left out: searched for in every language's words,
+# Swedish "vidareutbildning" found the Trondheim slides' "etter- og videreutdanning" before the
+# Innlandet passage that answered.
+_NORDIC: dict[str, str] = {
+    "næringsliv": "business", "näringsliv": "business", "erhvervsliv": "business",
+    "iværksæt": "entrepreneur", "entreprenör": "entrepreneur", "gründer": "entrepreneur",
+    "ministeri": "minist", "departement": "minist", "invånar": "inhabitant",
+    "styrgrupp": "steering", "styregrupp": "steering", "styringsgrupp": "steering", "kluster": "cluster",
+    "grundskol": "primary school", "grunnskol": "primary school", "folkeskol": "primary school",
+    "gymnas": "upper secondary", "videregå": "upper secondary", "vidaregå": "upper secondary",
+    "beliggen": "locat", "placering": "locat", "plassering": "locat",
+}  # fmt: skip
 _KEYS = sorted(_TERMS, key=len, reverse=True)
 _GERMAN_KEYS = sorted(_GERMAN, key=len, reverse=True)
+_NORDIC_KEYS = sorted(_NORDIC, key=len, reverse=True)
+# The question languages whose words `nordic_counterparts` looks up.
+NORDIC_LANGS = frozenset({"nb", "nn", "da", "sv"})
 
 
 def counterparts(word: str) -> str:
@@ -196,6 +220,14 @@ def counterparts(word: str) -> str:
         german = next((key for key in _GERMAN_KEYS if w.startswith(key)), None)
         found = [_TERMS[_GERMAN[german]]] if german is not None else []
     return " ".join(found)
+
+
+def nordic_counterparts(word: str) -> str:
+    """What Norwegian and Danish call a Norwegian, Danish or Swedish word that they say with another
+    word ('' if it is not one of `_NORDIC`)."""
+    w = word.lower()
+    key = next((key for key in _NORDIC_KEYS if w.startswith(key)), None)
+    return _TERMS[_NORDIC[key]] if key is not None else ""
 
 
 def expand_english(question: str) -> str:

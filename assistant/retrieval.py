@@ -27,7 +27,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
 from assistant.cognates import CognateTable
-from assistant.glossary import GLOSSARY_LANGS, expand_english
+from assistant.glossary import GLOSSARY_LANGS, NORDIC_LANGS, expand_english, nordic_counterparts
 from assistant.question import same_family
 from assistant.settings import AssistantSettings
 from assistant.spelling import SpellingTable
@@ -97,12 +97,14 @@ class HybridRetriever(BaseRetriever):
         vector = None
         if mode in {"hybrid", "dense"}:
             vector = query_vector if query_vector is not None else self.store.embeddings.embed_query(query)
-        # English questions also search with the Scandinavian words of the domain, and English
+        # English questions also search with the Scandinavian words of the domain (a Scandinavian
+        # question with a neighbour's, where the index holds it), and English
         # and German ones with the index's cognates of their words ("coordinators": "koordinator");
         # a misspelt word also as the index term it stands for (`spelling.py`).
         text = None
         if mode != "dense":
             extra = [expand_english(query)] if lang in GLOSSARY_LANGS else []
+            extra += self._neighbour_terms(query, lang)
             extra += self._cognate_terms(query, lang)
             extra += genitive_bases(query)
             if corrections is None:
@@ -119,6 +121,22 @@ class HybridRetriever(BaseRetriever):
         else:
             lexical_weight = 1.0
         return self._fuse(hits.dense, hits.lexical, k, lexical_weight)
+
+    def _neighbour_terms(self, query: str, lang: str) -> list[str]:
+        """A Scandinavian neighbour's words for the query's words the index does not know, when it
+        holds text in a neighbour's language: Swedish "styrgruppen" finds the Norwegian slide's
+        "Styringsgruppe". A word the index knows is searched as it is: its counterparts in every
+        language would also find the passages of the language that does not answer."""
+        index = self.store.lexical()
+        languages = index.manifest.languages
+        if lang not in NORDIC_LANGS or not any(o != lang and same_family(lang, o) for o in languages):
+            return []
+        found: list[str] = []
+        for word in _WORD.findall(query):
+            said = nordic_counterparts(word)
+            if said and not any(index.knows(t) for other in languages for t in analyze(word, other)):
+                found += said.split()
+        return list(dict.fromkeys(found))
 
     def _cognate_terms(self, query: str, lang: str) -> list[str]:
         """Index terms that are cognates of the query's content words, when the index holds text in

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.cognates import is_kin
 from assistant.followup import resolve_followup
-from assistant.glossary import expand_english
+from assistant.glossary import expand_english, nordic_counterparts
 from assistant.question import (
     amount_party,
     analyze_question,
@@ -470,6 +470,17 @@ def test_glossary_reads_german_domain_words_and_their_compounds() -> None:
     assert "videreutdanning" in expand_english("Welche Weiterbildungsanbieter werden genannt?")
     # A word that only opens like a domain word is left alone: "mittelgroß" is no funding.
     assert expand_english("Ist Herning eine mittelgroße Stadt?").split() == ["by", "byen", "kommune"]
+
+
+def test_glossary_gives_a_scandinavian_word_its_neighbours_other_word() -> None:
+    for word, other in (
+        ("näringslivet", "erhvervsliv"),
+        ("erhvervslivet", "næringsliv"),
+        ("styrgruppen", "styringsgruppe"),
+    ):
+        assert other in nordic_counterparts(word).split(), word
+    # A word spelt another way, not said with another word, is the cognate table's work.
+    assert nordic_counterparts("samarbete") == ""
 
 
 def test_a_split_of_money_between_named_parties_is_recognised_in_any_language() -> None:

@@ -91,6 +91,14 @@ def test_a_name_in_the_genitive_finds_the_passages_that_name_it(corpus_store: Ch
     assert passages and passages[0].source == "hamar-kunnskap-og-kompetanse.txt"
 
 
+def test_a_swedish_word_finds_the_passage_that_says_it_another_way(corpus_store: ChunkStore) -> None:
+    """Swedish "styrgrupp" is Norwegian "styringsgruppe": another word, not another spelling, and
+    the only word of the question that names the slide."""
+    retriever = HybridRetriever(store=corpus_store, settings=AssistantSettings())
+    passages = retriever.retrieve("Vem sitter i styrgruppen?", "sv", 3, mode="bm25")
+    assert passages and "Styringsgruppe" in passages[0].text
+
+
 @pytest.mark.parametrize(
     ("question", "bases"),
     [

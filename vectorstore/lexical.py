@@ -267,6 +267,10 @@ class LexicalIndex:
             out[term] = float(self._idf(np.array([df]))[0]) if df else top
         return out
 
+    def knows(self, term: str) -> bool:
+        """Whether the analysed `term` is in the index's vocabulary."""
+        return term in self._vocab
+
     def terms(self) -> list[str]:
         """The analysed terms the index knows (for matching a question's words to them)."""
         return list(self._vocab)
