@@ -28,6 +28,8 @@ __all__ = [
 # The question languages whose words the glossary translates.
 GLOSSARY_LANGS = frozenset({"en", "de"})
 
+# Where a place lies: "located" and "situated" alike.
+_PLACED = "beliggenhet beliggenhed plassering placering placeret plassert"
 _TERMS: dict[str, str] = {
     "partner": "partner partnere samarbeidspartner samarbeidspartnere samarbeid samarbeider samarbejde",
     "partnership": "partnerskap partnerskab samarbeid samarbejde",
@@ -102,8 +104,8 @@ _TERMS: dict[str, str] = {
     "entrepreneur": "gründer gründerkultur iværksætter",
     "primary school": "grunnskole grunnskolen grunnskoler grunnskolene folkeskole folkeskolen grundskole",
     "upper secondary": "videregående vidaregåande gymnasium gymnasiet gymnasie",
-    "locat": "beliggenhet beliggenhed plassering placering placeret plassert",
-    "situated": "beliggenhet beliggenhed plassering placering placeret plassert",
+    "locat": _PLACED,
+    "situated": _PLACED,
     "bioeconom": "bioøkonomi",
     "thematic": "tematiske",
     "area": "områder område",
@@ -212,22 +214,23 @@ _NORDIC_KEYS = sorted(_NORDIC, key=len, reverse=True)
 NORDIC_LANGS = frozenset({"nb", "nn", "da", "sv"})
 
 
+def _entry_of(word: str, table: dict[str, str], keys: list[str]) -> str:
+    """The counterparts of the English entry that `table` maps the word's start to ('' if none)."""
+    key = next((key for key in keys if word.startswith(key)), None)
+    return _TERMS[table[key]] if key is not None else ""
+
+
 def counterparts(word: str) -> str:
     """Norwegian/Danish counterparts of one English or German word ('' if it is not a domain term)."""
     w = word.lower()
     found = [_TERMS[key] for key in _KEYS if " " not in key and w.startswith(key)]
-    if not found:
-        german = next((key for key in _GERMAN_KEYS if w.startswith(key)), None)
-        found = [_TERMS[_GERMAN[german]]] if german is not None else []
-    return " ".join(found)
+    return " ".join(found) or _entry_of(w, _GERMAN, _GERMAN_KEYS)
 
 
 def nordic_counterparts(word: str) -> str:
     """What Norwegian and Danish call a Norwegian, Danish or Swedish word that they say with another
     word ('' if it is not one of `_NORDIC`)."""
-    w = word.lower()
-    key = next((key for key in _NORDIC_KEYS if w.startswith(key)), None)
-    return _TERMS[_NORDIC[key]] if key is not None else ""
+    return _entry_of(word.lower(), _NORDIC, _NORDIC_KEYS)
 
 
 def expand_english(question: str) -> str:

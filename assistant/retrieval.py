@@ -97,10 +97,10 @@ class HybridRetriever(BaseRetriever):
         vector = None
         if mode in {"hybrid", "dense"}:
             vector = query_vector if query_vector is not None else self.store.embeddings.embed_query(query)
-        # English questions also search with the Scandinavian words of the domain (a Scandinavian
-        # question with a neighbour's, where the index holds it), and English
+        # English questions also search with the Scandinavian words of the domain, and English
         # and German ones with the index's cognates of their words ("coordinators": "koordinator");
-        # a misspelt word also as the index term it stands for (`spelling.py`).
+        # a Scandinavian question with a neighbour's other word for a word the index lacks; a
+        # misspelt word also as the index term it stands for (`spelling.py`).
         text = None
         if mode != "dense":
             extra = [expand_english(query)] if lang in GLOSSARY_LANGS else []
