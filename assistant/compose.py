@@ -43,13 +43,16 @@ from assistant.question import (
     asks_about_the_document,
     asks_leader,
     asks_persons_name,
+    asks_role,
     asks_role_of,
     asks_who_did,
     asks_year,
     counts_the_asked,
     dates_the_named,
+    group_noun,
     has_type_evidence,
     names_a_person,
+    names_member,
     names_party,
     names_something_new,
     names_the_person,
@@ -1422,7 +1425,12 @@ def _split(
     ]
     shares: list[ScoredSentence] = []
     covered = 0
-    for party in parties:
+    group = group_noun(parties[0]) if len(parties) == 1 else None
+    if group is not None:
+        # A split among a group's members: the amounts beside any of them ("Fjellregionen får …").
+        shares = [s for s in amounts if names_member(s.text, group, counterparts)]
+        covered = len(shares)
+    for party in parties if group is None else []:
         share = next((s for s in amounts if names_party(s.text, party, counterparts)), None)
         if share is None:
             continue
@@ -1634,6 +1642,10 @@ def _goes_on(question: QuestionInfo, prior: ScoredSentence, following: ScoredSen
         return True
     # A reason given about the subject by a pronoun, and what the means achieve ("Slik styrker vi …").
     if plan == "why" and (_PERSON_BACK.match(text) or _MEANS_BEFORE.match(text)):
+        return True
+    # A role is described after the sentence that names who has it, by a pronoun ("Karrieresentrene
+    # … blir også viktige. De har et nettverk …"): that sentence only says it matters.
+    if asks_role(question.text) and _PERSON_BACK.match(text):
         return True
     # The next step of a process: asked for ("Etter at …, hva …") or part of how it is done.
     if (plan == "how" or _ASKS_AFTER.search(question.text)) and _NEXT_STEP.match(text):

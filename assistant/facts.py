@@ -144,7 +144,9 @@ _OVERVIEW = re.compile(
 _WANTS = re.compile(
     r"\bwants? to (?:achieve|accomplish|do|reach)\b|\baims? (?:to achieve|for|at)\b|\baiming (?:for|at)\b|"
     r"\bmeant to achieve\b|\bintends? to\b|"
-    r"\b(?:vil|ønsker å|ønsker at|gerne vil|vill) (?:oppnå|opnå|uppnå|nå)\b|\b(?:vil|vill) med\b|"
+    r"\b(?:vil|ønsker å|ønsker at|gerne vil|vill) "
+    r"(?:oppnå|opnå|uppnå|nå|åstadkomma|utrette|udrette|få til)\b|"
+    r"\b(?:vil|vill) med\b|"
     r"\berreichen (?:will|möchte|wollen)\b|\bwill [^?.!]{0,60}erreichen\b|\banstreb\w*",
     re.I,
 )

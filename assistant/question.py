@@ -25,10 +25,12 @@ __all__ = [
     "asks_leader",
     "asks_persons_name",
     "asks_rate",
+    "asks_role",
     "asks_role_of",
     "asks_summary",
     "asks_who_did",
     "asks_year",
+    "group_noun",
     "has_new_name",
     "has_type_evidence",
     "is_instruction",
@@ -36,6 +38,7 @@ __all__ = [
     "mentions_a_document",
     "misspells_name",
     "names_a_person",
+    "names_member",
     "names_party",
     "names_something_new",
     "names_the_person",
@@ -323,7 +326,14 @@ _PLAN_CUES: list[tuple[str, re.Pattern[str]]] = [
             # A purpose is a reason ahead: "Hva er formålet med ...", "What is it meant to achieve?"
             r"\b(?:formålet|føremålet|hensikten|syftet|purpose|zweck)\b|\bwozu\b|"
             r"\b(?:å oppnå|at opnå|att uppnå|to achieve|zu erreichen)\b|"
-            r"\b(?:oppnå|opnå|uppnå|achieve|erreichen)\w*\s+(?:med|ved|gjennom|gennem|genom|by|with|through|mit|durch)\b"
+            r"\b(?:oppnå|opnå|uppnå|achieve|erreichen)\w*\s+(?:med|ved|gjennom|gennem|genom|by|with|through|mit|durch)\b|"
+            # What a choice rests on is its reason: "What is the choice based on?", "Hva bygger
+            # valget på?", "Kva byggjer fylket på når …", "Worauf beruht …", "grunnlaget for …".
+            r"\bbased on\b|\bon what (?:basis|grounds)\b|\bthe (?:basis|background|grounds) (?:for|of|to)\b|"
+            r"\b(?:bygger|byggjer|bygges|byggs|baserer|baseres|basert|baseret|baserad|baseras|grunner|"
+            r"grunnar|grundar|grunder)\s+(?:\S+\s+){0,4}?(?:seg |sig )?på\b|"
+            r"\b(?:grunnlaget|grundlaget|bakgrunnen|bakgrunden|baggrunden)\s+(?:for|til|bag)\b|"
+            r"\bworauf\b|\bberuht\b|\bbasiert\b|\b(?:hintergrund|grundlage)\b"
         ),
     ),
     (
@@ -595,6 +605,10 @@ def _spoken_words(text: str) -> list[str]:
 _CLAUSE_BREAK = re.compile(r"\s[-–—]\s|[:;.!?]\s")
 
 
+# "når det gjelder", "när det gäller", "when it comes to": "regarding", asking no time.
+_REGARDING = re.compile(r"(?:når|när|when)\s+(?:det\s+(?:gjelder|gjeld|gælder|gäller)|it comes to)\b")
+
+
 def _when_opens_clause(lowered: str, at: int) -> bool:
     """Whether the "when" at `at` opens a clause after the question's own question word (see
     `_WHEN_CLAUSE`): the question, or its part after a preamble, opens with another one."""
@@ -611,7 +625,11 @@ def _answer_type(lowered: str) -> str:
     found = [
         (m.start(), i, kind) for i, (kind, pattern) in enumerate(_KIND_RES) if (m := pattern.search(lowered))
     ]
-    found = [f for f in found if not (f[2] == "time" and _when_opens_clause(lowered, f[0]))]
+    found = [
+        f
+        for f in found
+        if not (f[2] == "time" and (_when_opens_clause(lowered, f[0]) or _REGARDING.match(lowered, f[0])))
+    ]
     typed = [f for f in found if f[2] != "list"]
     return min(typed)[2] if typed else ("list" if found else "other")
 
@@ -1046,12 +1064,39 @@ _PARTY_ARTICLE = re.compile(r"^(?:the|de|dei|den|det|die|der|das)\s+", re.I)
 
 def split_parties(question: str) -> list[str]:
     """The parties a question asks a sum of money to be split between ("Gudbrandsdalen",
-    "the Kongsvinger region"), or [] when it asks no such split or names fewer than two."""
+    "the Kongsvinger region"), or [] when it asks no such split or names fewer than two. A group
+    named by its plural ("the individual regions", "kommunene") is one party: its members."""
     found = _SPLIT.search(question)
     if found is None or not _MONEY_TOPIC.search(question):
         return []
     parties = [p for p in _parties(found.group("parties")) if re.search(r"\w{3,}", p)]
-    return parties if len(parties) >= 2 else []
+    return parties if len(parties) >= 2 or (len(parties) == 1 and group_noun(parties[0])) else []
+
+
+# A group named by its plural, for a split among its members: "individual regions", "the
+# municipalities", "de enkelte regionene", "kommunerne", "regionerna". A capital letter is a name
+# ("Fjellregionen"); German nouns have one too, and German splits put the verb last, unread here.
+_GROUP = re.compile(
+    r"^(?:(?:individual|different|various|respective|participating|enkelte|ulike|forskellige|"
+    r"deltagende|deltakende|olika|respektive|enskilda|deltagande|einzelnen|verschiedenen|"
+    r"beteiligten)\s+)?(?P<noun>(?-i:[a-zæøåäöü])[^\W\d_]{2,}(?:ies|s|ene|ane|erne|arna|erna|orna|en))$",
+    re.I,
+)
+
+
+def group_noun(party: str) -> str | None:
+    """The noun of a party that is a group named by its plural ("regions" of "individual
+    regions"), or None for a party with a name of its own ("Fjellregionen", "the Kongsvinger
+    region")."""
+    found = _GROUP.match(party.strip())
+    return found.group("noun") if found else None
+
+
+def names_member(sentence: str, group: str, counterparts: Callable[[str], str]) -> bool:
+    """Whether `sentence` names a member of a group by the group's word inside a name of its own:
+    "Fjellregionen" and "Kongsvingerregionen" are regions, "Hamar kommune" a municipality."""
+    stems = {w.lower()[:5] for w in [group, *counterparts(group).split()] if len(w) >= 5}
+    return any(stem in word for word in re.findall(r"\w+", sentence.lower()) for stem in stems)
 
 
 def _parties(listed: str) -> list[str]:
@@ -1144,6 +1189,16 @@ _ROLE_WORD = re.compile(
 _PERSON_NAME = re.compile(
     r"\b[A-ZÆØÅÄÖ][a-zæøåäöü]+(?:-[A-ZÆØÅÄÖ][a-zæøåäöü]+)?(?:\s+[A-ZÆØÅÄÖ][a-zæøåäöü]+)+"
 )
+
+
+# "What role will the career centres play?", "Hvilken rolle spiller departementet?": the role of
+# anything, which the sentences after the one naming it go on to describe.
+_ROLE = re.compile(r"\b(?:role|roles|rolle|rollen|roll|funksjon|funktion|function)\b", re.I)
+
+
+def asks_role(question: str) -> bool:
+    """Whether the question asks the role or function of someone or something."""
+    return bool(_ROLE.search(question))
 
 
 def asks_role_of(question: str) -> str | None:

@@ -985,6 +985,34 @@ def test_a_split_the_documents_do_not_give_is_said_plainly_with_the_amounts_they
     _quotes_are_verbatim(answer)
 
 
+def test_a_role_is_answered_with_what_the_next_sentence_says_they_do(assistant: Assistant) -> None:
+    # "Karrieresentrene … blir også viktige." names them and says only that they matter; what
+    # they do is in the sentence after, about them by a pronoun ("De har et nettverk …").
+    answer = assistant.ask("Hvilken rolle får karrieresentrene i kompetansepilotene?")
+    assert not answer.abstained, answer.text
+    quotes = [c.quote for c in answer.citations]
+    named = next(i for i, q in enumerate(quotes) if q.startswith("Karrieresentrene"))
+    assert quotes[named + 1].startswith("De har et nettverk"), answer.text
+
+
+def test_a_split_among_a_group_the_documents_do_not_give_is_said_plainly(assistant: Assistant) -> None:
+    # "The regions" names no region: the amounts beside a region would answer, and the document
+    # gives none, only what the ministry and the county pay.
+    for question, opening in (
+        (
+            "How is the roughly 6.3 million kroner for the competence pilots divided between the "
+            "individual regions?",
+            "The documents do not give this",
+        ),
+        ("Hur fördelas pengarna till kompetenspiloterna mellan regionerna?", "Dokumenten anger inte detta"),
+    ):
+        answer = assistant.ask(question)
+        assert answer.abstained, answer.text
+        assert answer.text.startswith(opening), answer.text
+        assert "millioner kroner" in answer.text and answer.citations
+        _quotes_are_verbatim(answer)
+
+
 def test_one_recipients_share_of_a_total_the_documents_do_not_give_is_said_plainly(
     assistant: Assistant,
 ) -> None:

@@ -39,7 +39,7 @@ def _passage(
 
 
 FUNDING = _passage(
-    "Kompetansepiloter\n\nDet er Kommunal- og moderniseringsdepartementet (KMD) som finansierer ordningen. "
+    "Kompetansepiloter\n\nDet er KMD som finansierer ordningen. "
     "Gjennom ordningen har departementet bevilget 4,4 millioner kroner over en treårsperiode. "
     "Til sammen blir det nesten 6,3 millioner kroner."
 )
@@ -63,6 +63,22 @@ def test_quotes_are_exact_spans_of_the_passage_and_the_document() -> None:
 def test_amount_question_prefers_a_sentence_with_an_amount() -> None:
     result = _ask("Hvor mye har departementet bevilget?", [FUNDING])
     assert any("millioner kroner" in c.quote for c in result.citations)
+
+
+def test_a_split_among_a_group_is_answered_by_the_amounts_beside_its_members() -> None:
+    """ "The regions" are named in the document only as members ("Fjellregionen"): the sentences
+    giving an amount beside one answer; a document with only the payers' amounts does not."""
+    shares = _passage(
+        "Kompetansepiloter\n\nDet er KMD som finansierer ordningen. "
+        "Fjellregionen får 2,1 millioner kroner av midlene. "
+        "Kongsvingerregionen får 1,9 millioner kroner. "
+        "Til sammen blir det nesten 6,3 millioner kroner."
+    )
+    question = "Hvordan fordeles de 6,3 millionene mellom regionene?"
+    answered = _ask(question, [shares])
+    assert not answered.abstained
+    assert sorted(c.quote.split()[0] for c in answered.citations) == ["Fjellregionen", "Kongsvingerregionen"]
+    assert _ask(question, [FUNDING]).abstained
 
 
 def test_abstains_below_the_threshold_and_cites_nothing() -> None:

@@ -19,6 +19,7 @@ from assistant.question import (
     asks_who_did,
     counts_the_asked,
     dates_the_named,
+    group_noun,
     has_type_evidence,
     misspells_name,
     names_a_person,
@@ -123,6 +124,9 @@ def test_a_noun_asks_for_an_amount_only_as_the_head_of_the_question(question: st
         # So after a preamble, where the question's own clause opens with its question word.
         ("Herning acts fast - what school did they set up when they realised exports grew?", "other"),
         ("Jeg lurer på én ting: når kom avtalen om helse og velferd?", "time"),
+        # "når det gjelder" / "när det gäller" means "regarding", wherever it stands.
+        ("Kan du ge en översikt över vad Hamar vill åstadkomma när det gäller kunskap?", "other"),
+        ("Kan du fortelle meg litt om Hamar når det gjelder kompetanse?", "other"),
         # Asked by "when" itself, or by "what year", it is a time.
         ("När startade projektet, och vem ledde det?", "time"),
         ("When was the presentation given?", "time"),
@@ -495,8 +499,13 @@ def test_a_split_of_money_between_named_parties_is_recognised_in_any_language() 
         "fylkeskommunen",
     ]
     # Not a split of money, not between named parties, or only one of them: the usual answer.
+    # A group named by its plural is one party: its members, whose names the question leaves out.
+    assert split_parties("Hvordan er pengene fordelt på regionene?") == ["regionene"]
+    assert split_parties("How is the grant divided between the individual regions?") == ["individual regions"]
+    assert group_noun("individual regions") == "regions" and group_noun("Fjellregionen") is None
+    # Not a split of money, or one named party alone: the usual answer.
     assert split_parties("Hvordan ble makten delt mellom kongen og parlamentet?") == []
-    assert split_parties("Hvordan er pengene fordelt på regionene?") == []
+    assert split_parties("How is the money split between Hamar?") == []
     assert split_parties("How much money does the ministry grant?") == []
 
 

@@ -85,6 +85,12 @@ from vectorstore.store import DocumentRecord
         ("Kva ønskjer Herning å oppnå med strategien?", "why"),
         ("Vad är syftet med avtalet?", "why"),
         ("Wozu dient das Projekt?", "why"),
+        # What a choice rests on is its reason.
+        ("What is the choice of the wood industry based on?", "why"),
+        ("Kva byggjer fylkeskommunen på når han vel å satse på treindustrien?", "why"),
+        ("Vad grundar sig valet av träindustrin på?", "why"),
+        ("Worauf beruht die Wahl der Holzindustrie?", "why"),
+        ("Hva bygger Hamar kommune?", "fact"),
         # ... but what was achieved is a fact.
         ("What did the project achieve in 2019?", "fact"),
         # A statement that leads into the question does not shape the answer; the question does.
@@ -328,6 +334,10 @@ def test_an_overview_of_what_a_document_wants_is_its_goals() -> None:
         # A summary of what a place wants is the same request.
         "Could you sum up what Herning wants to achieve with its education strategy?",
         "Kan du kort opsummere, hvad Herning gerne vil opnå med strategien?",
+        # Each language's own word for achieving it.
+        "Kan du ge en översikt över vad Hamar vill åstadkomma när det gäller kunskap?",
+        "Kan du gi en oversikt over hva Hamar vil få til med kunnskap og kompetanse?",
+        "Giv mig et overblik over, hvad Herning vil udrette med sin uddannelsesstrategi.",
     ):
         assert asked_facts(question, "fact") == ["goal"], question
     assert asked_facts("Hva vil Hamar oppnå med start-up labs?", "fact") == []
