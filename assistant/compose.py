@@ -1430,13 +1430,14 @@ def _split(
         # A split among a group's members: the amounts beside any of them ("Fjellregionen får …").
         shares = [s for s in amounts if names_member(s.text, group, counterparts)]
         covered = len(shares)
-    for party in parties if group is None else []:
-        share = next((s for s in amounts if names_party(s.text, party, counterparts)), None)
-        if share is None:
-            continue
-        covered += 1
-        if share not in shares:
-            shares.append(share)
+    else:
+        for party in parties:
+            share = next((s for s in amounts if names_party(s.text, party, counterparts)), None)
+            if share is None:
+                continue
+            covered += 1
+            if share not in shares:
+                shares.append(share)
     if covered >= min(2, len(parties)):
         return Composition(shares, _citations(pool, shares), confidence, False, False)
     given = amounts[:2] or list(ranked[:1])

@@ -1075,11 +1075,11 @@ def split_parties(question: str) -> list[str]:
 
 # A group named by its plural, for a split among its members: "individual regions", "the
 # municipalities", "de enkelte regionene", "kommunerne", "regionerna". A capital letter is a name
-# ("Fjellregionen"); German nouns have one too, and German splits put the verb last, unread here.
+# ("Fjellregionen"). German nouns have one too, and German puts the verb of a split last ("zwischen
+# den Regionen aufgeteilt"), which `_SPLIT` does not read: German has no group form here.
 _GROUP = re.compile(
     r"^(?:(?:individual|different|various|respective|participating|enkelte|ulike|forskellige|"
-    r"deltagende|deltakende|olika|respektive|enskilda|deltagande|einzelnen|verschiedenen|"
-    r"beteiligten)\s+)?(?P<noun>(?-i:[a-zæøåäöü])[^\W\d_]{2,}(?:ies|s|ene|ane|erne|arna|erna|orna|en))$",
+    r"deltagende|deltakende|olika|respektive|enskilda|deltagande)\s+)?(?P<noun>(?-i:[a-zæøåäöü])[^\W\d_]{2,}(?:ies|s|ene|ane|erne|arna|erna|orna|en))$",
     re.I,
 )
 
@@ -1192,7 +1192,8 @@ _PERSON_NAME = re.compile(
 
 
 # "What role will the career centres play?", "Hvilken rolle spiller departementet?": the role of
-# anything, which the sentences after the one naming it go on to describe.
+# anything, which the sentences after the one naming it go on to describe. Narrower than
+# `_ROLE_WORD`: a person's title, office or job ("verv", "stilling") is beside the name itself.
 _ROLE = re.compile(r"\b(?:role|roles|rolle|rollen|roll|funksjon|funktion|function)\b", re.I)
 
 
