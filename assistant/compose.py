@@ -483,6 +483,7 @@ _REFERS_BACK = re.compile(
 # beskrevet som … Han var den siste presidenten …"). "Det"/"it" is left out: it opens statements
 # that refer to nothing ("Det er ...").
 _PERSON_BACK = re.compile(r"^\W*(?:de|dei|they|han|hun|ho|hon|he|she)\b", re.I)
+_THEY = re.compile(r"^\W*(?:de|dei|they)\b", re.I)
 
 # "What happens after …?" is answered by the step that follows the one the question names: the
 # next sentence, when it opens as the next step ("Deretter blir de koblet på …", "Then …"). A
@@ -1644,9 +1645,11 @@ def _goes_on(question: QuestionInfo, prior: ScoredSentence, following: ScoredSen
     # A reason given about the subject by a pronoun, and what the means achieve ("Slik styrker vi …").
     if plan == "why" and (_PERSON_BACK.match(text) or _MEANS_BEFORE.match(text)):
         return True
-    # A role is described after the sentence that names who has it, by a pronoun ("Karrieresentrene
-    # … blir også viktige. De har et nettverk …"): that sentence only says it matters.
-    if asks_role(question.text) and _PERSON_BACK.match(text):
+    # The role of a group or a body is described after the sentence that names it, by "they"
+    # ("Karrieresentrene … blir også viktige. De har et nettverk …"): that sentence only says it
+    # matters. A named person's role stands beside the name, and the "han" of the next sentence is
+    # often someone else (NorQuAD validation: "Programdirektør …, Morten Klever, … Han får støtte").
+    if asks_role(question.text) and asks_role_of(question.text) is None and _THEY.match(text):
         return True
     # The next step of a process: asked for ("Etter at …, hva …") or part of how it is done.
     if (plan == "how" or _ASKS_AFTER.search(question.text)) and _NEXT_STEP.match(text):
