@@ -152,6 +152,15 @@ _WANTS = re.compile(
 )
 
 
+# "Kan du ge en översikt över målen för samarbetet …", "an overview of the main goals": an overview
+# whose object is the goals asks for them by name, with no "which" or "what are".
+_OVERVIEW_OF_GOALS = re.compile(
+    _OVERVIEW.pattern + r"\W+(?:[\w'’-]+\W+){0,4}?\w*(?:goals|aims|objectives|ziele|zielsetzungen|"
+    r"mål(?:ene|a|en|settingene|setjingane|sætningerne|sättningarna)?)\b",
+    re.I,
+)
+
+
 def asked_facts(question: str, plan: str, answer_type: str = "other") -> list[str]:
     """The fact kinds a who/which question asks about ("partner", "funding", "goal"), in order.
 
@@ -159,7 +168,7 @@ def asked_facts(question: str, plan: str, answer_type: str = "other") -> list[st
     one sentence that states it, which the extractive answer finds. A question for a year, a
     number or an amount (`answer_type`, from `analyze_question`) wants that, not the partners or goals of
     the cooperation it names ("I hvilket år kom universitetsskolerne i gang i samarbejdet ...?")."""
-    wants = _OVERVIEW.search(question) and _WANTS.search(question)
+    wants = (_OVERVIEW.search(question) and _WANTS.search(question)) or _OVERVIEW_OF_GOALS.search(question)
     if wants and answer_type not in ("time", "count", "amount"):
         return ["goal"]
     who = bool(_WHO.search(question))

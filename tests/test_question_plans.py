@@ -338,11 +338,16 @@ def test_an_overview_of_what_a_document_wants_is_its_goals() -> None:
         "Kan du ge en översikt över vad Hamar vill åstadkomma när det gäller kunskap?",
         "Kan du gi en oversikt over hva Hamar vil få til med kunnskap og kompetanse?",
         "Giv mig et overblik over, hvad Herning vil udrette med sin uddannelsesstrategi.",
+        # An overview whose object is the goals names them, with no "which" or "what are".
+        "Kan du ge en översikt över målen för samarbetet mellan Trondheim kommune och NTNU?",
+        "Give me an overview of the main goals of the pilot.",
+        "Kan du gi en oversikt over hovedmålene i Hamar?",
     ):
         assert asked_facts(question, "fact") == ["goal"], question
     assert asked_facts("Hva vil Hamar oppnå med start-up labs?", "fact") == []
     assert asked_facts("Can you summarise Herning's education strategy?", "fact") == []
     assert asked_facts("Can you give me an overview of Innlandet's Kompetansepiloter project?", "fact") == []
+    assert asked_facts("Gi meg en oversikt over målgruppene for kompetansepilotene.", "fact") == []
 
 
 def test_every_which_of_a_question_is_read_for_what_it_asks() -> None:
