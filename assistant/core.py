@@ -41,8 +41,10 @@ from assistant.question import (
     analyze_question,
     asks_about_the_document,
     asks_summary,
+    attributions,
     is_instruction,
     mentions_a_document,
+    without_attribution,
 )
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AssistantSettings
@@ -248,7 +250,11 @@ class Assistant:
                     "total_ms": round((time.perf_counter() - started) * 1000, 1),
                 }
                 return facts_answer
-        composition = self._compose(info, passages, query_vector)
+        # "Ifølge Hamars strategi …": the answer is read in the document the question says it is in.
+        attributed = named_documents(" ".join(attributions(text)), records)
+        own = {r.source for group in attributed.values() for r in group} if len(attributed) == 1 else set()
+        read_from = [p for p in passages if p.source in own] or passages
+        composition = self._compose(info, read_from, query_vector)
         t3 = time.perf_counter()
         passages = quoted_first(passages, composition.citations)
         # The passages shown: the first `shown`, and any quoted one beyond them (quoted come first).
@@ -346,8 +352,9 @@ class Assistant:
 
     def _compose(self, info: QuestionInfo, passages: Sequence[Passage], vector: np.ndarray) -> Composition:
         """The answer's sentences from the top passages, as the settings ask, or an abstention."""
+        # Where the question says the answer stands ("ifølge strategien") is no part of the answer.
         return compose(
-            info,
+            replace(info, text=without_attribution(info.text)),
             passages,
             vector,
             vectors=self.store.sentence_vectors,

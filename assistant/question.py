@@ -997,6 +997,63 @@ _DOCUMENT_WORD = re.compile(
 )
 
 
+# Where the question says its answer should come from: "ifølge uddannelsesstrategien", "enligt
+# kommunens dokument", "i Herning Kommunes uddannelsesstrategi", ", slik strategien sjølv skildrar
+# det". The document is the one retrieval finds; read as words the answer should hold, these made
+# the reranker and the abstainer doubt the sentence that answers.
+_DOC_NOUN = (
+    r"(?:\w*strategi(?:en|a|er|erna|ene|n)?|strateg(?:y|ies)|\w*dokument(?:et|er|ene|en|erna)?|documents?|"
+    r"\w*presentasjon(?:en)?|\w*presentation(?:en)?|\w*præsentation(?:en)?|\w*präsentation|slides?|"
+    r"lysbild\w*|folien|artikkel(?:en)?|artik(?:el|len|eln)|articles?|\w*plan(?:en|a|s)?|tekst(?:en)?|"
+    r"texten|text|rapport(?:en)?|reports?|sources?|kild(?:en|a|ene|ane))"
+    r"(?:\s+(?:sin|si|sitt|sine|sina))?"
+)
+_DETERMINERS = r"(?:[\w'’-]+\s+){0,3}?"
+_ATTRIBUTIONS = (
+    # "according to Hamar's strategy", "ifølge dokumentet", "laut der Präsentation"
+    re.compile(
+        rf"\b(?:ifølge|i følge|ifølgje|i følgje|iflg\.?|according to|as stated in|as described in|enligt|"
+        rf"enl\.|laut|gemäß|etter|efter|nach)\s+{_DETERMINERS}{_DOC_NOUN}\b",
+        re.I,
+    ),
+    # "i Herning Kommunes uddannelsesstrategi", "in the document": a strategy or a document only (a
+    # presentation or an article asked about is what the question is about, `asks_about_the_document`)
+    re.compile(
+        rf"\b(?:i|in|im)\s+{_DETERMINERS}(?:\w*strategi(?:en|a|er|n)?|strateg(?:y|ies)|"
+        rf"\w*dokument(?:et|er|ene|en)?|documents?)(?:\s+(?:sin|si|sitt|sine|sina))?\b",
+        re.I,
+    ),
+    # ", slik strategien sjølv skildrar det", "as the strategy itself puts it"
+    re.compile(
+        rf",?\s*\b(?:slik|sådan som|som|så som|as|wie)\s+{_DETERMINERS}{_DOC_NOUN}\s+"
+        rf"(?:(?:sjølv|selv|själv|itself|selbst)\s+)?(?:skildr\w*|beskriv\w*|describes?|puts?|says?|sier|"
+        rf"seier|siger|säger|beschreibt|formuler\w*|presenter\w*|presents?|framstill\w*)"
+        rf"(?:\s+(?:det|it|es|dette))?\b",
+        re.I,
+    ),
+)
+
+
+def attributions(question: str) -> list[str]:
+    """Where the question says its answer stands: "ifølge Hernings strategi", "in the document"."""
+    return [m.group(0) for pattern in _ATTRIBUTIONS for m in pattern.finditer(question)]
+
+
+def without_attribution(question: str) -> str:
+    """`question` without where it says the answer stands ("ifølge Hernings strategi"): what it
+    asks, for reading the sentences. Whose document it names decides which passages are read
+    (`Assistant.ask`); as a name the sentence should hold ("Hernings"), it made the abstainer count
+    one more name the answer lacked."""
+    kept = question
+    for pattern in _ATTRIBUTIONS:
+        kept = pattern.sub("", kept)
+    if kept == question:
+        return question
+    kept = re.sub(r"\s+([?.!,])", r"\1", " ".join(kept.split())).lstrip(" ,")
+    kept = re.sub(r",(?=[?.!]|$)", "", kept)
+    return kept if re.search(r"\w{3,}", kept) else question
+
+
 def mentions_a_document(question: str) -> bool:
     """Whether the question speaks of a document as such ("dokumentene", "the strategy")."""
     return bool(_DOCUMENT_WORD.search(question))

@@ -1085,3 +1085,29 @@ def test_a_year_asked_in_another_spelling_is_read_from_the_slides_dated_line(
     assert "Universitetsskoler (2015)" in answer.citations[0].quote, answer.text
     assert answer.text.startswith(frame), answer.text  # framed in the question's language
     _quotes_are_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvor i Jylland ligger Herning ifølge uddannelsesstrategien?",
+        "Kvar ligg Herning geografisk, slik strategien sjølv skildrar det?",
+    ],
+)
+def test_where_the_question_says_the_answer_stands_does_not_make_it_refuse(
+    assistant: Assistant, question: str
+) -> None:
+    """ "ifølge uddannelsesstrategien" names where to look, not words the answer must hold."""
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert "centralt placeret i Jylland" in answer.text, answer.text
+
+
+def test_the_document_a_question_says_the_answer_is_in_is_the_one_quoted(assistant: Assistant) -> None:
+    """A Danish question about Hamar's clusters: Herning's Danish sentences on business are no answer."""
+    answer = assistant.ask(
+        "Ifølge Hamars strategi er der etableret erhvervsklynger i byen. "
+        "Hvilke to områder drejer klyngerne sig om?"
+    )
+    assert "landbruk og bioøkonomi" in answer.text, answer.text
+    assert {c.source for c in answer.citations} == {"hamar-kunnskap-og-kompetanse.txt"}

@@ -31,6 +31,7 @@ from assistant.question import (
     spelled_out_abbreviation,
     spells_out,
     split_parties,
+    without_attribution,
 )
 
 
@@ -729,3 +730,46 @@ def test_a_body_the_question_excludes_is_not_the_party_asked() -> None:
     assert amount_party("Hvor mye bidrar departementet med, utenom fylkeskommunens andel?") == "departementet"
     # Two bodies both asked about: no one party.
     assert amount_party("How much do the ministry and the county put in?") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "read"),
+    [
+        # Where the answer stands, in each language, goes; what is asked stays.
+        ("Hvor i Jylland ligger Herning ifølge uddannelsesstrategien?", "Hvor i Jylland ligger Herning?"),
+        (
+            "Kvar ligg Herning geografisk, slik strategien sjølv skildrar det?",
+            "Kvar ligg Herning geografisk?",
+        ),
+        (
+            "Vilka näringskluster har man redan byggt upp i Hamar enligt kommunens dokument?",
+            "Vilka näringskluster har man redan byggt upp i Hamar?",
+        ),
+        ("Wer finanziert laut dem Artikel die Pilotprojekte?", "Wer finanziert die Pilotprojekte?"),
+        (
+            "Vad betydde universitetskommun förr, enligt Trondheimpresentationen?",
+            "Vad betydde universitetskommun förr?",
+        ),
+        (
+            "Hvordan har Herning tenkt å innfri målene i utdanningsstrategien sin?",
+            "Hvordan har Herning tenkt å innfri målene?",
+        ),
+        # Whose document it is, too: retrieval has read the whole question.
+        (
+            "What should children and young people learn, according to Hamar's strategy?",
+            "What should children and young people learn?",
+        ),
+        # A presentation or article asked about is the question's topic; a verb is no document.
+        ("Who gave the presentation?", "Who gave the presentation?"),
+        (
+            "Hvordan skal modellen for universitetskommunen i Trondheim dokumenteres?",
+            "Hvordan skal modellen for universitetskommunen i Trondheim dokumenteres?",
+        ),
+        (
+            "Hva heter slagordet i presentasjonen fra Trondheim og NTNU?",
+            "Hva heter slagordet i presentasjonen fra Trondheim og NTNU?",
+        ),
+    ],
+)
+def test_where_a_question_says_its_answer_stands_is_no_part_of_what_it_asks(question: str, read: str) -> None:
+    assert without_attribution(question) == read
