@@ -1013,7 +1013,7 @@ _ATTRIBUTIONS = (
     # "according to Hamar's strategy", "ifølge dokumentet", "laut der Präsentation"
     re.compile(
         rf"\b(?:ifølge|i følge|ifølgje|i følgje|iflg\.?|according to|as stated in|as described in|enligt|"
-        rf"enl\.|laut|gemäß|etter|efter|nach)\s+{_DETERMINERS}{_DOC_NOUN}\b",
+        rf"enl\.|laut|gemäß)\s+{_DETERMINERS}{_DOC_NOUN}\b",
         re.I,
     ),
     # "i Herning Kommunes uddannelsesstrategi", "in the document": a strategy or a document only (a

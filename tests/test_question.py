@@ -761,6 +761,8 @@ def test_a_body_the_question_excludes_is_not_the_party_asked() -> None:
         ),
         # A presentation or article asked about is the question's topic; a verb is no document.
         ("Who gave the presentation?", "Who gave the presentation?"),
+        # "etter planen" is "as planned", not where anything stands.
+        ("Hvor raskt skulle Moskva etter planen erobres?", "Hvor raskt skulle Moskva etter planen erobres?"),
         (
             "Hvordan skal modellen for universitetskommunen i Trondheim dokumenteres?",
             "Hvordan skal modellen for universitetskommunen i Trondheim dokumenteres?",
