@@ -1097,7 +1097,7 @@ def test_a_year_asked_in_another_spelling_is_read_from_the_slides_dated_line(
 def test_where_the_question_says_the_answer_stands_does_not_make_it_refuse(
     assistant: Assistant, question: str
 ) -> None:
-    """ "ifølge uddannelsesstrategien" names where to look, not words the answer must hold."""
+    """A question's "ifølge uddannelsesstrategien" names where to look, not words the answer holds."""
     answer = assistant.ask(question)
     assert not answer.abstained, answer.text
     assert "centralt placeret i Jylland" in answer.text, answer.text
