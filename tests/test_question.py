@@ -747,6 +747,14 @@ def test_a_body_the_question_excludes_is_not_the_party_asked() -> None:
         ),
         ("Wer finanziert laut dem Artikel die Pilotprojekte?", "Wer finanziert die Pilotprojekte?"),
         (
+            "In welchen Bereichen hat Hamar laut seiner Strategie Cluster?",
+            "In welchen Bereichen hat Hamar Cluster?",
+        ),
+        (
+            "Kva institusjon samarbeider Hamar med, ifølgje desse dokumenta?",
+            "Kva institusjon samarbeider Hamar med?",
+        ),
+        (
             "Vad betydde universitetskommun förr, enligt Trondheimpresentationen?",
             "Vad betydde universitetskommun förr?",
         ),
