@@ -997,14 +997,14 @@ _DOCUMENT_WORD = re.compile(
 )
 
 
-# Where the question says its answer should come from: "ifølge uddannelsesstrategien", "enligt
-# kommunens dokument", "i Herning Kommunes uddannelsesstrategi", ", slik strategien sjølv skildrar
-# det". The document is the one retrieval finds; read as words the answer should hold, these made
-# the reranker and the abstainer doubt the sentence that answers.
 # A document's noun as `mentions_a_document` knows it, in a compound too ("uddannelsesstrategien"),
 # or a deck's slides.
 _DOC_NOUN = rf"(?:\w*(?:{_DOCUMENT_WORD.pattern})|slides?|lysbild\w*|folien)(?:\s+(?:sin|si|sitt|sine|sina))?"
 _DETERMINERS = r"(?:[\w'’-]+\s+){0,3}?"
+# Where the question says its answer should come from: "ifølge uddannelsesstrategien", "enligt
+# kommunens dokument", "i Herning Kommunes uddannelsesstrategi", ", slik strategien sjølv skildrar
+# det". The document is the one retrieval finds; read as words the answer should hold, these made
+# the reranker and the abstainer doubt the sentence that answers.
 _ATTRIBUTIONS = (
     # "according to Hamar's strategy", "ifølge dokumentet", "laut der Präsentation"
     re.compile(
