@@ -107,7 +107,8 @@ class AnswerSentence:
     text: str
     embed_text: str
     # A heading line with its body after it ("Universitetskommune 3.0 Tematiske hovedområder"): it
-    # names a topic and may lead into a list's items, but answers nothing on its own.
+    # names a topic and may lead into a list's items, but answers nothing on its own. So does a
+    # line of page furniture standing alone at the passage's end (an image's alt text).
     heading: bool = False
 
 
@@ -127,7 +128,8 @@ def answer_sentences(passage: str, section: str = "", title: str = "") -> list[A
             continue
         heading = _heading_before(passage, start, section)
         embed_text = f"{heading}: {text}" if heading and heading != text else text
-        found.append(AnswerSentence(start, end, text, embed_text, _is_heading(passage, start, end)))
+        heads = _is_heading(passage, start, end) or _trailing_line(passage, start, end)
+        found.append(AnswerSentence(start, end, text, embed_text, heads))
     return found
 
 
@@ -147,6 +149,20 @@ def _is_heading(passage: str, start: int, end: int) -> bool:
         and bool(passage[line_end:].strip())
         and is_heading_line(text)
         and not _LABEL.search(text)
+    )
+
+
+def _trailing_line(passage: str, start: int, end: int) -> bool:
+    """Whether `passage[start:end]` is a short unpunctuated line standing alone at the passage's
+    end, after a blank line: a web page's last lines are its furniture ("Siluett av Hamar kommune",
+    an image's alt text; "Annonser fra Google"), and a heading there has its text elsewhere."""
+    line_start = passage.rfind("\n", 0, start) + 1
+    return (
+        not passage[end:].strip()
+        and not passage[line_start:start].strip()
+        and line_start > 0
+        and not passage[: line_start - 1].rsplit("\n", 1)[-1].strip()
+        and is_heading_line(passage[start:end])
     )
 
 

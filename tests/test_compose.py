@@ -479,6 +479,23 @@ def test_a_heading_still_leads_into_the_items_of_a_list() -> None:
     assert "Tematiske hovedområder i universitetskommunen" in [c.quote for c in result.citations]
 
 
+def test_a_line_alone_at_the_end_of_a_page_is_never_the_answer() -> None:
+    """A page's last line after a blank line ("Siluett av Hamar kommune", an image's alt text) is
+    furniture: it names the place the question names, and it outscored the sentence that answers."""
+    page = _passage(
+        "Framtidens samfunn er digitalt. Det er derfor avgjørende å utvikle den digitale kompetansen.\n\n"
+        "Siluett av Hamar kommune",
+        source="hamar.txt",
+        title="Kunnskap og kompetanse",
+    )
+    assert [s.heading for s in answer_sentences(page.text, "", page.title)] == [False, False, True]
+    result = _ask("Hva sier Hamar kommune om framtidens samfunn?", [page])
+    assert result.citations and "Siluett av Hamar kommune" not in [c.quote for c in result.citations][:1]
+    # A line that ends a paragraph, with no blank line before it, is the text's own.
+    closing = "Vi samarbeider med mange.\nNTNU og Trondheim kommune"
+    assert [s.heading for s in answer_sentences(closing)] == [False, False]
+
+
 def test_a_label_and_its_value_on_one_line_is_no_heading() -> None:
     """ "Nåværende klubb: Heming IL" states a fact; it is not a heading over the lines below it."""
     card = "Nåværende klubb: Heming IL\nHan debuterte i verdenscupen i 2013."
