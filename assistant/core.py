@@ -45,6 +45,7 @@ from assistant.question import (
     is_instruction,
     mentions_a_document,
     without_attribution,
+    without_cleft,
 )
 from assistant.retrieval import HybridRetriever
 from assistant.settings import AssistantSettings
@@ -352,9 +353,10 @@ class Assistant:
 
     def _compose(self, info: QuestionInfo, passages: Sequence[Passage], vector: np.ndarray) -> Composition:
         """The answer's sentences from the top passages, as the settings ask, or an abstention."""
-        # Where the question says the answer stands ("ifølge strategien") is no part of the answer.
+        # Where the question says the answer stands ("ifølge strategien") is no part of the answer,
+        # nor is a cleft's "er det … som".
         return compose(
-            replace(info, text=without_attribution(info.text)),
+            replace(info, text=without_cleft(without_attribution(info.text))),
             passages,
             vector,
             vectors=self.store.sentence_vectors,

@@ -220,12 +220,13 @@ _KIND_CUES: list[tuple[str, str]] = [
         "org",
         # A word may stand between ("which Norwegian university"), but not a verb: in "What did
         # University Municipality 2.0 offer …?" the institution word names the subject.
-        r"\b(?:hvilke[nt]?|hvilke|which|what|vilken|vilka|kva for(?: ein| eit)?)\s+"
+        r"\b(?:hvilke[nt]?|hvilke|which|what|vilken|vilket|vilka|kva for(?: ein| eit)?|welche[mnrs]?)\s+"
         rf"(?:(?!{_AUXILIARY}\b)\w+\s+)?"
         # The institution word may end a compound ("utdanningsinstitusjoner") and be inflected.
         r"(?:\w*(?:universitet(?:et|er|ene)?|høgskolen?|høgskoler|departement(?:et|er|ene)?|"
         r"direktorat(?:et|er|ene)?|institusjon(?:en|er|ene)?|institution(?:en|er|erne)?|"
-        r"institutions?)\b|"
+        r"institutions?|högskol(?:a|an|or|orna)|myndighet(?:en|er|erna)?|ministeri(?:um|en)|"
+        r"universität(?:en)?|hochschulen?|behörden?)\b|"
         # English writes compounds apart and the last noun is the head: in "which big university
         # city" the institution word only modifies "city". A verb ("runs", "did"), a preposition
         # or the end may follow the institution itself; a word in neither -s nor -ed is a noun.
@@ -1048,6 +1049,22 @@ def without_attribution(question: str) -> str:
     kept = re.sub(r"\s+([?.!,])", r"\1", " ".join(kept.split())).lstrip(" ,")
     kept = re.sub(r",(?=[?.!]|$)", "", kept)
     return kept if re.search(r"\w{3,}", kept) else question
+
+
+# A cleft ("Hvilken storby er det især, der trækker de unge …?", "Kven er det som leiar …?", "Which
+# city is it that …?") asks what the plain question asks ("Hvilken storby trækker de unge …?"); its
+# "er det … som" are words no answer holds. German is left as it is: without "ist es", its
+# relative clause keeps the verb last.
+_CLEFT = re.compile(
+    r"\s+\b(?:er|var|är|is|was)\s+(?:det|it)\s+(?:(?:især|særlig|særligt|spesielt|egentlig|"
+    r"egentligen|really|actually|especially|mainly|främst|helst)\s*)?,?\s*(?:som|der|that|who)\b",
+    re.I,
+)
+
+
+def without_cleft(question: str) -> str:
+    """`question` as a plain question, without a cleft's "er det … som" (`_CLEFT`)."""
+    return _CLEFT.sub("", question, count=1)
 
 
 def mentions_a_document(question: str) -> bool:

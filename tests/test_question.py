@@ -32,6 +32,7 @@ from assistant.question import (
     spells_out,
     split_parties,
     without_attribution,
+    without_cleft,
 )
 
 
@@ -108,6 +109,11 @@ def test_a_noun_asks_for_an_amount_only_as_the_head_of_the_question(question: st
         # Scandinavian compounds are one word: a verb may follow the institution word.
         ("Ved hvilket universitet studerer hun?", "org"),
         ("Hvilken institution står bag projektet?", "org"),
+        # Swedish "vilket" and German "welche" ask for an institution as "hvilket" does.
+        ("Vilket departement finansierar ordningen?", "org"),
+        ("Vilken högskola finns i Hamar?", "org"),
+        ("Welches Ministerium steht hinter der Planungsinitiative?", "org"),
+        ("Mit welcher Universität kooperiert Trondheim?", "org"),
         ("Hva skjer når behovene er kartlagt?", "other"),
         ("Hvad sker der, når virksomhederne er koblet på?", "other"),
         # So after any other question word: which things, how, who, where.
@@ -783,3 +789,25 @@ def test_a_body_the_question_excludes_is_not_the_party_asked() -> None:
 )
 def test_where_a_question_says_its_answer_stands_is_no_part_of_what_it_asks(question: str, read: str) -> None:
     assert without_attribution(question) == read
+
+
+@pytest.mark.parametrize(
+    ("question", "plain"),
+    [
+        (
+            "Hvilken storby er det især, der trækker de unge fra Herning-egnen til sig?",
+            "Hvilken storby trækker de unge fra Herning-egnen til sig?",
+        ),
+        (
+            "Kven er det som leiar kompetanse- og tannhelseområdet?",
+            "Kven leiar kompetanse- og tannhelseområdet?",
+        ),
+        ("Vilket departement är det som finansierar ordningen?", "Vilket departement finansierar ordningen?"),
+        ("Which city is it that draws the young people?", "Which city draws the young people?"),
+        # No cleft: "det viktigste" is what is asked about.
+        ("Hva er det viktigste som skjer i Hamar?", "Hva er det viktigste som skjer i Hamar?"),
+        ("Hva er det Hamar vil oppnå?", "Hva er det Hamar vil oppnå?"),
+    ],
+)
+def test_a_cleft_question_is_read_as_the_plain_question(question: str, plain: str) -> None:
+    assert without_cleft(question) == plain
