@@ -161,6 +161,16 @@ _OVERVIEW_OF_GOALS = re.compile(
 )
 
 
+# A clause that sets a time or circumstance ("… when it applied for the pilot funding", "…, da
+# prosjektet ble finansiert") is context: a fact word in it is not what the question asks. Not at
+# the question's start, where "Når …?" asks the time, and not "when it comes to …", a topic.
+_CONTEXT_CLAUSE = re.compile(
+    r"(?<=\w[ ,])\s*\b(?:when|whenever|while|after|before|once|da|når|när|wenn|nachdem|bevor|mens|medan|"
+    r"medens|während)\b(?!\s+(?:det|it|es)\s+(?:gjelder|gjeld|gælder|gäller|comes|geht))[^,;?]*",
+    re.I,
+)
+
+
 def asked_facts(question: str, plan: str, answer_type: str = "other") -> list[str]:
     """The fact kinds a who/which question asks about ("partner", "funding", "goal"), in order.
 
@@ -177,7 +187,8 @@ def asked_facts(question: str, plan: str, answer_type: str = "other") -> list[st
     which = list(_WHICH.finditer(question))
     if not who and not which:
         return []
-    kinds = [kind for kind in FACT_KINDS if _CUES[kind].search(question)]
+    asked = _CONTEXT_CLAUSE.sub(" ", question)
+    kinds = [kind for kind in FACT_KINDS if _CUES[kind].search(asked)]
     if asks_leader(question) or _COOPERATION_AS_TOPIC.search(question):
         # "Kven er leiar for styringsgruppa i samarbeidet?" asks for one person in a role, and "Vem
         # höll presentationen om Trondheims samarbete med NTNU?" for whoever presented it: the

@@ -265,6 +265,29 @@ def test_asked_facts() -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "facts"),
+    [
+        # "… when it applied for the funding" says when; the question asks which regions.
+        (
+            "Which regions did Innlandet county prioritise when it applied for the competence pilot funding?",
+            [],
+        ),
+        ("Hvilke regioner prioriterte fylkeskommunen da den søkte om finansiering?", []),
+        # Who pays, asked outright or in a clause of its own, is still the funding.
+        ("Which ministry funds the competence pilots?", ["funding"]),
+        ("Hvem finansierer ordningen når den starter?", ["funding"]),
+        # "når det gjelder finansiering" names the topic, it sets no time.
+        ("Hvilke departementer er nevnt når det gjelder finansiering?", ["funding"]),
+    ],
+)
+def test_a_fact_word_in_a_clause_that_sets_the_time_is_not_what_is_asked(
+    question: str, facts: list[str]
+) -> None:
+    info = analyze_question(question)
+    assert asked_facts(question, info.plan, info.kind) == facts
+
+
+@pytest.mark.parametrize(
     ("question", "clause"),
     [
         # The partner items answer the first part; the second asks something of its own.
