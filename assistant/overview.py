@@ -165,11 +165,14 @@ _PARTNERS = re.compile(
     r"\balle (?:samarbeids)?partner(?:e|ne)\b|\balle samarbejdspartnere\b|\balla (?:samarbets)?partner\b",
     re.IGNORECASE,
 )
+# "Compare A and B on <topic>", or "Compare A and B: <a question of its own>" (after a colon,
+# semicolon or spaced dash, the rest is the topic, whatever prepositions it holds).
 _COMPARE = re.compile(
-    r"^(?:sammenlign|sammenlikn|samanlikn|jämför|compare)\s+(?P<a>.+?)\s+"
-    r"(?:og|and|med|with|och|mot|versus|vs\.?)\s+(?P<b>.+?)(?:\s+(?:om|on|about|når det gjelder|"
+    r"^(?:sammenlign|sammenlikn|samanlikn|jämför|compare)\s+(?P<a>[^:;?]+?)\s+"
+    r"(?:og|and|med|with|och|mot|versus|vs\.?)\s+(?P<b>[^:;?]+?)(?:\s*(?:[:;]|\s[–—-])\s+(?P<rest>.+?)|"
+    r"\s+(?:om|on|about|når det gjelder|"
     r"når det gælder|med hensyn til|med omsyn til|i forhold til|angående|vedrørende|regarding|"
-    r"in terms of|when it comes to|for|på)\s+(?P<topic>.+?))?\s*[?.!]*$",
+    r"in terms of|when it comes to|for|på)\s+(?P<topic>[^:;]+?))?\s*[?.!]*$",
     re.IGNORECASE,
 )
 
@@ -178,7 +181,8 @@ def detect_corpus_question(question: str) -> CorpusQuestion | None:
     """The corpus-wide question this is, or None for an ordinary question."""
     text = " ".join(question.split())
     if m := _COMPARE.match(text):
-        return CorpusQuestion("compare", (m.group("topic") or "").strip(), (m.group("a"), m.group("b")))
+        topic = m.group("topic") or m.group("rest") or ""
+        return CorpusQuestion("compare", topic.strip(), (m.group("a"), m.group("b")))
     if m := _MENTIONS.match(text):
         return CorpusQuestion("mentions", (m.group("topic") or m.group("topic2")).strip(" «»\"'"))
     if _PARTNERS.search(text):

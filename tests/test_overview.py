@@ -117,6 +117,35 @@ def test_corpus_questions_are_recognised(question: str, kind: str | None) -> Non
     assert (found.kind if found else None) == kind
 
 
+@pytest.mark.parametrize(
+    ("question", "names", "topic"),
+    [
+        (
+            "Sammenlign Hamar og Herning om samarbeid med næringslivet",
+            ("Hamar", "Herning"),
+            "samarbeid med næringslivet",
+        ),
+        # After a colon the rest is the topic, whatever prepositions it holds ("på", "for").
+        (
+            "Jämför Hamar och Innlandet fylkeskommune: vilken bransch satsar Innlandet på i piloterna?",
+            ("Hamar", "Innlandet fylkeskommune"),
+            "vilken bransch satsar Innlandet på i piloterna",
+        ),
+        (
+            "Compare Hamar and Herning – what do they aim for in higher education?",
+            ("Hamar", "Herning"),
+            "what do they aim for in higher education",
+        ),
+    ],
+)
+def test_a_comparisons_topic_is_what_follows_its_names(
+    question: str, names: tuple[str, str], topic: str
+) -> None:
+    found = detect_corpus_question(question)
+    assert found is not None and found.kind == "compare"
+    assert (found.names, found.topic) == (names, topic)
+
+
 def _check_citations(answer: Any, store: ChunkStore) -> None:
     for c in answer.citations:
         document = store.get_document(c.source)
