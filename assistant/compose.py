@@ -875,11 +875,16 @@ def _heads_what_is_asked(question: QuestionInfo, passage: Passage, heading: str)
     return bool((_stems(heading, langs) - _stems(passage.title, langs)) & asked)
 
 
+# A version or phase: "2.0", "3.0" (not a date's "21.11", a decimal's "6,3" or an amount's "1.882").
+_VERSION = re.compile(r"(?<![\d.,])\d{1,2}\.\d(?![\d.,])")
+
+
 def _names_the_points(question: QuestionInfo, passage: Passage, heading: str, points: str) -> set[str]:
     """The words (stems) by which a slide's title names what the question asks for where the points
     below it do not: "tematisk" of "Tematiske hovedområder" over "Byutvikling Helse og velferd …"
     for "What are the thematic areas …?". A function word of any of the languages ("under" in
-    Danish) or a number ("2.0") names nothing; a word the points share with the question ranks
+    Danish) or a plain number (a year, a count) names nothing, but a version does ("2.0" of "Hva har
+    vi i 2.0" for "Universitetskommune 2.0"); a word the points share with the question ranks
     them without their title, and a word of the document's title heads every slide."""
     function_words = _function_words()
     words = re.findall(r"[^\W\d_]+", question.text)
@@ -888,6 +893,10 @@ def _names_the_points(question: QuestionInfo, passage: Passage, heading: str, po
     asked = _stems(text, langs) | _stems(expand_english(text), langs)
     named = _stems(heading, langs) - _stems(passage.title, langs) - _stems(points, langs)
     found = {stem for stem in named & asked if stem.isalpha()}
+    # A version the question asks about ("Universitetskommune 2.0") names the slide titled with it,
+    # unless the document's title or the points carry it too.
+    versions = set(_VERSION.findall(question.text)) & set(_VERSION.findall(heading))
+    found |= versions - set(_VERSION.findall(f"{passage.title} {points}"))
     # A heading's noun and the question's verb share their root, not their stem: "Organisering"
     # heads the slide that answers "Korleis skal samarbeidet organiserast?" ("organised",
     # "organiseres", "organisiert"), which no language's stemmer takes back to one word.

@@ -64,6 +64,34 @@ def test_a_slide_whose_title_names_what_is_asked_answers_with_all_its_points(ass
     _quotes_are_verbatim(answer)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvilke avtaler var med i Universitetskommune 2.0?",
+        "Kva avtalar var med i versjon 2.0 av samarbeidet i Trondheim?",
+    ],
+)
+def test_a_slide_titled_with_the_version_asked_about_answers_with_its_points(
+    assistant: Assistant, question: str
+) -> None:
+    """ "Hva har vi i 2.0" titles the slide of the two earlier agreements; its points share no word
+    with the question, whose "2.0" the document's title ("… 3.0") does not carry."""
+    answer = assistant.ask(question)
+    first, *items = answer.text.splitlines()
+    assert "Hva har vi i 2.0" in first, answer.text
+    assert any("Universitetsskoler (2015)" in item for item in items), answer.text
+    assert any("Helse og velferd (2017)" in item for item in items), answer.text
+    _quotes_are_verbatim(answer)
+
+
+def test_a_cleft_question_is_answered_as_the_plain_one(assistant: Assistant) -> None:
+    """ "Which city is it especially that …" asks which city; the cleft's words made the reranker
+    and the abstainer doubt the sentence that names it."""
+    answer = assistant.ask("Hvilken by er det især, der trækker de jyske unge til sig?")
+    assert not answer.abstained, answer.text
+    assert "Aarhus" in answer.text, answer.text
+
+
 def test_a_list_quotes_at_least_what_a_fact_answer_would(assistant: Assistant) -> None:
     """The list plan's stricter ratio for runners-up dropped the second sentence a fact answer
     quotes, here the one that names the clusters; the best sentence's bullet comes first."""
