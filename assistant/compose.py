@@ -1517,16 +1517,27 @@ def _quotable_next(scored: Sequence[ScoredSentence], s: ScoredSentence) -> Score
     return following
 
 
+# When the cross-encoder finds no sentence among the selector's best `TOP_K` that answers (every
+# score below this), it reads the next `TOP_K` too: the answer is then often just below them.
+RERANK_FURTHER_BELOW = 0.0
+
+
 def reranked(
     reranker: RerankerModel, question: str, features: Sequence[ScoredSentence], logits: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The selector's logits with its top `TOP_K` candidates rescored by the cross-encoder (the
     others keep their order below them, as if the reranker had scored them its lowest), and the
-    cross-encoder's own scores of those candidates."""
+    cross-encoder's own scores of those candidates; of twice as many when none of the first
+    convinced it (`RERANK_FURTHER_BELOW`)."""
     from assistant.reranker import TOP_K, rescored
 
-    top = np.argsort(-logits, kind="stable")[:TOP_K]
+    order = np.argsort(-logits, kind="stable")
+    top = order[:TOP_K]
     scores = reranker.scores(question, [features[i].text for i in top])
+    if scores.max() < RERANK_FURTHER_BELOW and len(order) > TOP_K:
+        further = order[TOP_K : 2 * TOP_K]
+        top = order[: TOP_K + len(further)]
+        scores = np.concatenate([scores, reranker.scores(question, [features[i].text for i in further])])
     return rescored(logits, top, scores, reranker.weights), scores
 
 

@@ -4,7 +4,8 @@ The selector (`selector.py`) sees the question and each sentence only through se
 word overlaps. This cross-encoder is the bundled multilingual-e5-small with a small LoRA adapter and
 a score head, trained on NorQuAD train by `assistant/learned/train_reranker.py`; it reads the pair
 and scores how well the sentence answers the question. It runs on the selector's top `TOP_K`
-candidates only (one batch of short pairs), and its score joins the selector's logit through two
+candidates only (one batch of short pairs; a second batch of the next `TOP_K` when none of the
+first scores above zero, `compose.reranked`), and its score joins the selector's logit through two
 weights fitted on held-out training questions. Without its weights file the answer path is the
 selector's alone.
 

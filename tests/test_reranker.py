@@ -66,6 +66,28 @@ def test_the_reranker_reorders_the_selectors_best_few_and_nothing_below_them() -
     assert order[TOP_K:] == list(range(TOP_K, n))
 
 
+def test_when_none_of_the_best_few_answers_the_reranker_reads_the_next_few() -> None:
+    """Every one of the selector's best `TOP_K` scores below zero: the sentence that answers is
+    often just below them ("Dette kan for eksempel være tilbud på videregående skole …" was
+    seventh for "Kva for utdanningstilbydarar …?"), so the next `TOP_K` are scored too."""
+    n = 2 * TOP_K + 3
+    features = [_sentence(i) for i in range(n)]
+    logits = np.linspace(0.0, -1.0, n)
+    unconvinced = {f"s{i}": -2.0 for i in range(TOP_K)}
+    model = _Scores({**unconvinced, f"s{TOP_K + 1}": 3.0, f"s{n - 1}": 9.0})
+    weights = np.array([1.0, 1.0])
+    ranking, scores = reranked(RerankerModel(model, weights, threading.Lock(), {}), "q", features, logits)  # type: ignore[arg-type]
+    order = [int(i) for i in np.argsort(-ranking, kind="stable")]
+    assert order[0] == TOP_K + 1
+    assert len(scores) == 2 * TOP_K
+    # Beyond the second few, the selector's order still stands.
+    assert order[2 * TOP_K :] == list(range(2 * TOP_K, n))
+    # One convincing sentence among the best few: the next are not read.
+    model = _Scores({**unconvinced, "s2": 0.5, f"s{TOP_K + 1}": 3.0})
+    ranking, scores = reranked(RerankerModel(model, weights, threading.Lock(), {}), "q", features, logits)  # type: ignore[arg-type]
+    assert len(scores) == TOP_K and int(np.argmax(ranking)) == 2
+
+
 class _Machine:
     """A CPU whose forward takes `seconds[bfloat16]` and returns `scores[bfloat16]`."""
 
