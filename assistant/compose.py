@@ -1527,8 +1527,10 @@ def reranked(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The selector's logits with its top `TOP_K` candidates rescored by the cross-encoder (the
     others keep their order below them, as if the reranker had scored them its lowest), and the
-    cross-encoder's own scores of those candidates; of twice as many when none of the first
-    convinced it (`RERANK_FURTHER_BELOW`)."""
+    cross-encoder's own scores of those candidates. When none of them convinced it
+    (`RERANK_FURTHER_BELOW`), twice as many are rescored, but the scores returned stay the first
+    `TOP_K`'s: the abstainer reads those, as it was trained (with the second batch's, three
+    unanswerable questions of the strategy sets got an answer)."""
     from assistant.reranker import TOP_K, rescored
 
     order = np.argsort(-logits, kind="stable")
@@ -1536,8 +1538,8 @@ def reranked(
     scores = reranker.scores(question, [features[i].text for i in top])
     if scores.max() < RERANK_FURTHER_BELOW and len(order) > TOP_K:
         further = order[TOP_K : 2 * TOP_K]
-        top = order[: TOP_K + len(further)]
-        scores = np.concatenate([scores, reranker.scores(question, [features[i].text for i in further])])
+        both = np.concatenate([scores, reranker.scores(question, [features[i].text for i in further])])
+        return rescored(logits, order[: TOP_K + len(further)], both, reranker.weights), scores
     return rescored(logits, top, scores, reranker.weights), scores
 
 
