@@ -1072,10 +1072,27 @@ def mentions_a_document(question: str) -> bool:
     return bool(_DOCUMENT_WORD.search(question))
 
 
+# "Kan du give et kort overblik over de overordnede spor i Herning Kommunes uddannelsesstrategi?",
+# "Give me a quick overview of the Innlandet competence pilot project": an overview of a document
+# or what it describes, asked as the whole question, is its summary. Not when a question word
+# follows ("an overview of what Hamar wants to achieve" asks its goals; "… overview of the setup.
+# Which thematic areas …?" asks the areas), and not the Overview tab's own words ("oversikten").
+_OVERVIEW_WORD = r"\b(?:overview|oversikt|oversyn|overblik|översikt|überblick)\b"
+_ASKS_OVERVIEW = re.compile(
+    _OVERVIEW_WORD + r"\s+(?:of|over|om|över|über|on)\b(?![^?!]*\b(?:which|what|who|whom|how|when|where|"
+    r"hvilk\w*|hva|hvem|hvor\w*|hvad|hvornår|kva|kven|korleis|kor|vilk\w*|vad|vem|hur|när|var|welche\w*|"
+    r"was|wer|wie|wann|wo)\b)",
+    re.I,
+)
+
+
 def asks_summary(question: str) -> bool:
-    """Whether the question asks for a summary, or what a document is about."""
+    """Whether the question asks for a summary, an overview, or what a document is about ("an
+    overview of what University Municipality 3.0 is about" names no document word, but asks it)."""
     text = " ".join(question.split())
-    return bool(_ASKS_SUMMARY.search(text) or (_ASKS_ABOUT.search(text) and _DOCUMENT_WORD.search(text)))
+    names_it = _DOCUMENT_WORD.search(text) or re.search(_OVERVIEW_WORD, text, re.I)
+    about = _ASKS_ABOUT.search(text) and names_it
+    return bool(_ASKS_SUMMARY.search(text) or about or _ASKS_OVERVIEW.search(text))
 
 
 def asks_leader(question: str) -> bool:

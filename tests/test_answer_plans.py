@@ -455,6 +455,13 @@ def test_when_a_presentation_named_only_by_its_place_was_given_is_read_from_its_
             "herning-uddannelsesstrategi.txt",
             "tiltrækkende uddannelsesby på vores egen måde",
         ),
+        # An overview of a document, asked as the whole question, is its summary.
+        (
+            "Kan du give et kort overblik over de overordnede spor i Herning Kommunes uddannelsesstrategi?",
+            "Om «Uddannelsesstrategi»:",
+            "herning-uddannelsesstrategi.txt",
+            "tiltrækkende uddannelsesby på vores egen måde",
+        ),
     ],
 )
 def test_what_a_document_is_about_is_answered_from_its_opening_and_goals(

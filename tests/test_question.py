@@ -675,6 +675,11 @@ def test_a_person_named_only_as_a_quotes_speaker_is_given_no_role() -> None:
         "Hvad handler præsentationen om Universitetskommune 3.0 fra Trondheim overordnet om?",
         "What is the Universitetskommune 3.0 presentation about, overall?",
         "Hva går Hamar-strategien ut på, i grove trekk?",
+        # An overview of a document or of what it describes, asked as the whole question.
+        "Kan du give et kort overblik over de overordnede spor i Herning Kommunes uddannelsesstrategi?",
+        "Give me a quick overview of the Innlandet competence pilot project, please.",
+        "Kannst du mir einen Überblick über die Bildungsstrategie von Herning geben?",
+        "Can you give me a short overview of what Trondheim's University Municipality 3.0 is about?",
     ],
 )
 def test_a_question_for_what_a_document_is_about_asks_a_summary(question: str) -> None:
@@ -693,6 +698,10 @@ def test_a_question_for_what_a_document_is_about_asks_a_summary(question: str) -
         "Hva går mandatet ut på?",
         "Kva går avtalen mellom Trondheim og NTNU ut på?",
         "Hva handler strategien om når det gjelder klima?",
+        # An overview followed by what it should hold asks that.
+        "Give me an overview of what Hamar wants to achieve in the field of knowledge and competence.",
+        "I'm trying to get an overview of the Trondheim–NTNU setup. Which thematic areas does it cover?",
+        "Kan du gi meg en oversikt over hvem som finansierer Kompetansepiloter?",
     ],
 )
 def test_a_question_about_a_topic_or_a_word_like_summary_asks_no_summary(question: str) -> None:
