@@ -41,6 +41,7 @@ from assistant.question import (
     QuestionInfo,
     amount_party,
     asks_about_the_document,
+    asks_duration,
     asks_leader,
     asks_persons_name,
     asks_role,
@@ -1095,9 +1096,11 @@ def select(
     # role too ("sier Palmesus-sjef Leif Fosselie"); another name is often someone else's (a deck's
     # presenter on its title slide).
     persons_name = question.kind == "name" and asks_persons_name(question.text)
-    if question.kind in _VETO_ONLY or asks_year(question.text):
+    if question.kind in _VETO_ONLY or asks_year(question.text) or asks_duration(question.text):
         # "Hva heter …", "Hvor ofte …", "Kva år …": the best of the first few that gives a name (a
         # frequency, a year) answers; when none of them does, none answers (see `wrong_type`).
+        # "Hvor lenge …": the best of them that gives a time; with none, the abstainer decides (a
+        # sixth of NorQuAD's durations are said without a time word: "i lang tid").
         first = ranked[0]
         _to_front(
             ranked,

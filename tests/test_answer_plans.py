@@ -235,6 +235,20 @@ def test_each_compared_document_is_quoted_where_it_says_what_it_does_about_the_t
     _quotes_are_verbatim(answer)
 
 
+def test_how_long_each_compared_plan_runs_is_quoted_from_each(assistant: Assistant) -> None:
+    # Innlandet gives its scheme's length in one compound ("over en treårsperiode"), which was no
+    # time at all to the answer type, so its side quoted what the scheme is for.
+    answer = assistant.ask(
+        "Hvor lenge skal henholdsvis universitetskommunepiloten i Trondheim og "
+        "kompetansepilotordningen i Innlandet vare?"
+    )
+    assert answer.corpus_kind == "compare"
+    quotes = {f.source: f.text for f in answer.per_document if f.mentioned}
+    assert "treårsperiode" in quotes["innlandet-kompetansepiloter.txt"], answer.text
+    assert "inntil fire år" in quotes["trondheim-universitetskommune-3-0.txt"], answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_a_compared_document_read_two_ways_is_quoted_both_ways(assistant: Assistant) -> None:
     # Hamar's plan names the bioeconomy twice, among its research strengths and as a cluster; the
     # reading ranked the two close, and quoting only its first left out the strengths.

@@ -151,6 +151,12 @@ def test_type_evidence_needs_a_number_for_amounts_but_not_articles() -> None:
     # "et"/"en" are articles, not the number one.
     assert not has_type_evidence("count", "Og ikke mindst; tilføre det et skvæt Herning.")
     assert has_type_evidence("time", "I løpet av en periode på inntil fire år.")
+    # A duration in one compound says how long (not when); a word that opens like a number does not.
+    how_long = "Hvor lenge varer ordningen?"
+    grant = "Departementet har bevilget 4,4 millioner kroner over en treårsperiode."
+    assert has_type_evidence("time", grant, how_long)
+    assert has_type_evidence("time", "Det ble en toårig plan.", how_long)
+    assert not has_type_evidence("time", "Treindustrien er en viktig del av det grønne skiftet.", how_long)
 
 
 def test_a_count_names_what_it_counts_and_is_no_year_or_duration() -> None:
