@@ -157,6 +157,19 @@ class Assistant:
         verified; the extractive answer is its fallback."""
         started = time.perf_counter()
         text = self.check_question(question, lang_hint="auto")
+        with self.store.one_read():  # the whole answer reads one state of the index
+            return self._answer(text, started, history, sources, mode, k, generate)
+
+    def _answer(
+        self,
+        text: str,
+        started: float,
+        history: History | None,
+        sources: Sequence[str] | None,
+        mode: str | None,
+        k: int | None,
+        generate: bool,
+    ) -> Answer:
         prior = self.settings.default_lang
         previous_lang = analyze_question(history[-1][0], prior_lang=prior).lang if history else None
         rewritten = self.generator.rewrite(text, history) if self.generator and history else None

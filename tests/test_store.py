@@ -142,6 +142,25 @@ def test_a_second_reader_sees_what_a_writer_commits(store: ChunkStore) -> None:
     assert set(reader.lexical().ids) == all_ids(store)
 
 
+def test_one_read_answers_from_one_state_of_the_index(store: ChunkStore) -> None:
+    """A question reads what the index held when it began: a commit made meanwhile by another
+    writer shows in the reader's next question, not halfway through this one."""
+    write_paragraphs(store, "herning.txt", PARAGRAPHS["herning.txt"])
+    reader = ChunkStore(store.settings, FakeEmbeddings())
+    with reader.one_read():
+        before = reader.generation()
+        assert len(reader.lexical().ids) == 2
+        write_paragraphs(store, "innlandet.txt", PARAGRAPHS["innlandet.txt"])
+        assert reader.generation() == before
+        assert len(reader.lexical().ids) == 2
+    assert reader.generation() > before
+    assert set(reader.lexical().ids) == all_ids(store)
+    # A write inside this thread's own read ends it: the writer reads what it wrote.
+    with store.one_read():
+        ids = write_paragraphs(store, "hamar.txt", ["Hamar kommune skal etablere et universitetsmiljø."])
+        assert set(ids) <= set(store.lexical().ids)
+
+
 # ------------------------------------------------------------------------------ model identity
 def test_another_embedding_model_is_refused_with_instructions(_isolated_data_dir: Path) -> None:
     settings = StoreSettings(data_dir=_isolated_data_dir)

@@ -140,6 +140,7 @@ class ChunkStore:
         self._sentences: SentenceVectors | ChromaSentenceVectors | None = None
         self._lease: WriterLease | None = None
         self._embedded = SentenceCache(embeddings.embed_documents)
+        self._pinned = threading.local()  # `one_read`: the generation this thread's question reads
 
     @property
     def client(self) -> Any:
@@ -224,6 +225,26 @@ class ChunkStore:
         return 0 if cols is None else int(cols[0].count())
 
     def generation(self) -> int:
+        pinned: int | None = getattr(self._pinned, "generation", None)
+        return pinned if pinned is not None else self._live_generation()
+
+    @contextlib.contextmanager
+    def one_read(self) -> Iterator[None]:
+        """Read one generation of the index throughout: checked once on entry, then not again by
+        each read inside (an answer read it ~7 times, asking Chroma each time, ~1 ms a check), so
+        one answer never mixes passages from before and after another process's write. Per
+        thread; nested uses share the outer one; a write in this thread ends it."""
+        if getattr(self._pinned, "generation", None) is not None:
+            yield
+            return
+        self.refresh()
+        self._pinned.generation = self._seen_generation  # what `refresh` just read
+        try:
+            yield
+        finally:
+            self._pinned.generation = None
+
+    def _live_generation(self) -> int:
         cols = self._collections()
         if cols is None:
             return 0
@@ -231,7 +252,7 @@ class ChunkStore:
         if live.id != cols[0].id:
             # Replaced under us (an index import swapped collections in): reopen by name.
             self.reopen()
-            return self.generation()
+            return self._live_generation()
         return int((live.metadata or {}).get("generation", 0))
 
     def reopen(self) -> None:
@@ -247,7 +268,8 @@ class ChunkStore:
         cols = self._collections(create=True)
         assert cols is not None
         passages = cols[0]
-        current = self.generation()
+        self._pinned.generation = None  # this thread now reads what it writes
+        current = self._live_generation()
         if self._changes.base is None:
             self._changes.base = current
         passages.modify(metadata=self._metadata(current + 1))
@@ -670,8 +692,11 @@ class ChunkStore:
 
     # ---------------------------------------------------------------- lexical index
     def refresh(self) -> None:
-        """Drop cached views when another process has written since we last looked."""
-        generation = self.generation()
+        """Drop cached views when another process has written since we last looked (once per
+        `one_read`)."""
+        if getattr(self._pinned, "generation", None) is not None:
+            return
+        generation = self._live_generation()
         if self._owns_client:
             if self._client_generation is None:
                 self._client_generation = generation
@@ -680,7 +705,7 @@ class ChunkStore:
                 self._client = make_client(self.settings)
                 self.reopen()  # its sentence vectors too (this process wrote none)
                 self._client_generation = generation
-                generation = self.generation()
+                generation = self._live_generation()
         if generation != self._seen_generation:
             with self._lock:
                 self._lexical = None
@@ -712,7 +737,7 @@ class ChunkStore:
         writer, a crash, a missing index) it is rebuilt. Either way the result is checked against
         Chroma's ids before it is saved.
         """
-        generation = self.generation()
+        generation = self._live_generation()
         ids = self.passage_ids()
         self._sentence_vectors().flush(live_ids=set(ids))
         index = self._changes.applied(LexicalIndex.load(self.settings.lexical_path), generation)
@@ -728,7 +753,7 @@ class ChunkStore:
     def rebuild_lexical(self, generation: int | None = None) -> LexicalIndex:
         """Build the BM25 index from every passage in Chroma and save it."""
         entries = [_bm25_entry(doc) for doc in self.iter_passages()]
-        index = LexicalIndex.build(entries, self.generation() if generation is None else generation)
+        index = LexicalIndex.build(entries, self._live_generation() if generation is None else generation)
         index.save(self.settings.lexical_path)
         return index
 
