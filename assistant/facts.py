@@ -115,7 +115,9 @@ _WHAT = {
     "goal": {"nb": "mål", "nn": "mål", "da": "mål", "sv": "mål", "en": "goals", "de": "Ziele"},
 }  # fmt: skip
 _GENERIC = {"kommune", "kommunen", "fylkeskommune", "fylkeskommunen", "region", "regionen", "txt", "og", "i"}
-MAX_GOALS = 8
+# A goals question gets every goal, as the Overview lists them (Hamar's document states 15): only a
+# long document's are cut, with a pointer to the rest in the Overview.
+MAX_GOALS = 20
 
 
 def _label(key: str, lang: str, **values: object) -> str:
