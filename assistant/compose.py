@@ -1330,6 +1330,9 @@ def select(
         limit = max(limit, min(len(chosen), plan.list_items))  # the lead-in and its points
     if chained is not None:
         limit += 1  # the explanation it goes on to is part of the answer
+    if not listing and nearest in chosen and _carries_on_colon(best.text, nearest.text):
+        # The best sentence's second half: the runner-up keeps its place after the two.
+        limit += 1
     if antecedent is not None:
         limit += 1  # the name the best sentence refers to by a pronoun is part of the answer
     section = _slide_section(scored, best, pool[best.passage_index].text, question.text, asks_reason)
@@ -1648,6 +1651,11 @@ def _opening_words(text: str) -> tuple[str, ...]:
     return (words[0].lower(), words[1]) if len(words) == 2 else ()
 
 
+def _carries_on_colon(prior: str, text: str) -> bool:
+    """Whether `text` opens as the clause after `prior`'s colon does: more of what it announced."""
+    return ": " in prior and opens_in_parallel(prior.rsplit(": ", 1)[-1], text)
+
+
 def _continues_list(text: str) -> bool:
     """Whether a sentence goes on with the list the one before it is part of: by adding to it, or
     with examples of it ("Dette kan for eksempel være …", "These include, for example, …")."""
@@ -1663,6 +1671,11 @@ _BULLET = re.compile(r"\s*[-–•*▪]\s")
 def _goes_on(question: QuestionInfo, prior: ScoredSentence, following: ScoredSentence) -> bool:
     """Does `following`, the sentence after `prior`, complete the answer `prior` gives?"""
     text, plan = following.text, question.plan
+    # What a colon opens, carried on by parallel sentences ("… det er meget værdifuldt: De
+    # studerende … får fx … De studerende går på mindre hold …"): the next one is more of it,
+    # whatever the plan (asked "Hvad fremhæver de studerende …?", a fact, it quoted the first only).
+    if _carries_on_colon(prior.text, text):
+        return True
     # A list or an explanation whose next sentence goes on about it ("Dette kan for eksempel være
     # …", "These include …"): the items or the reason are there.
     if plan != "fact" and _REFERS_BACK.match(text):

@@ -115,6 +115,17 @@ def test_goals_asked_in_nynorsk_are_the_documents_goals(assistant: Assistant) ->
     _quotes_are_verbatim(answer)
 
 
+def test_every_goal_of_a_document_is_listed_as_in_the_overview(assistant: Assistant) -> None:
+    """Hamar's goals stand in its last paragraphs too ("et bredt arbeidsmarked", "en gründerkultur"):
+    a goals question lists them all, not the first few with the rest left to the Overview tab."""
+    answer = assistant.ask("Was sind die wichtigsten Ziele der Stadt Hamar im Bereich Wissen und Kompetenz?")
+    assert answer.text.startswith("Ziele in"), answer.text
+    for goal in ("innovasjonskultur", "et bredt arbeidsmarked", "etablere en gründerkultur"):
+        assert goal in answer.text, answer.text
+    assert "Übersicht" not in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
 def test_who_pays_and_who_partners_are_both_answered(assistant: Assistant) -> None:
     answer = assistant.ask("Which partners does Innlandet work with on the competence pilots, and who pays?")
     assert not answer.abstained
@@ -917,6 +928,25 @@ def test_a_list_written_as_parallel_sentences_keeps_its_next_sentence(assistant:
         "Hvilke fordele får de studerende i Herning ifølge strategien, altså det der gør det særligt "
         "at studere i en mellemstor by?"
     )
+    assert not answer.abstained, answer.text
+    assert "førstehåndserfaringer med arbejdslivet" in answer.text, answer.text
+    assert "mindre hold" in answer.text and "tæt kontakt med deres undervisere" in answer.text, answer.text
+    _quotes_are_verbatim(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvad fremhæver de studerende som særligt ved at læse i Herning?",
+        "What do students in Herning value about studying there?",
+    ],
+)
+def test_what_a_colon_opens_is_quoted_with_the_parallel_sentence_that_goes_on(
+    assistant: Assistant, question: str
+) -> None:
+    """Asked as a plain "what" (a fact, not "which advantages"), the answer still quotes the
+    sentence that carries on what the colon opened: it holds the other two advantages."""
+    answer = assistant.ask(question)
     assert not answer.abstained, answer.text
     assert "førstehåndserfaringer med arbejdslivet" in answer.text, answer.text
     assert "mindre hold" in answer.text and "tæt kontakt med deres undervisere" in answer.text, answer.text
