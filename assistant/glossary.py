@@ -112,6 +112,12 @@ _TERMS: dict[str, str] = {
     "mandate": "mandat",
     "responsib": "ansvar ansvarlig",
     "lifelong": "livslang hele livet",
+    # Adult learning and guidance: the bodies a competence strategy works through.
+    "career": "karriere karrieresenter karrieresentre karrieresentrene karrieresenteret karrierevejledning",
+    "adult learning": "voksnes læring voksenopplæring voksenuddannelse vuxenutbildning",
+    "adult education": "voksenopplæring voksnes læring voksenuddannelse vuxenutbildning",
+    "vocational": "yrkesfag yrkesfaglig yrkesfaglige erhvervsuddannelse erhvervsuddannelser",
+    "apprentice": "lærling lærlinger lærlinge lærlingeplads",
     "further education": "etter- og videreutdanning efteruddannelse videreuddannelse",
     "labour market": "arbeidsmarked arbeidsmarkedet arbejdsmarked arbejdsmarkedet",
     "labor market": "arbeidsmarked arbeidsmarkedet arbejdsmarked arbejdsmarkedet",
