@@ -1258,6 +1258,13 @@ def select(
     # does a list or an explanation whose next sentence goes on about it ("Dette kan for eksempel
     # være …", "These include …"): the items or the reason are there.
     continues = nearest is not None and _goes_on(question, best, nearest)
+    # What the best sentence's colon opens, carried on by a parallel sentence ("… det er meget
+    # værdifuldt: De studerende … får fx … De studerende går på mindre hold …"): the next one is
+    # more of the answer, whatever the plan (asked "Hvad fremhæver de studerende …?", a fact, it
+    # quoted the first only). Not after a runner-up: there it lengthened 17 right answers with
+    # nothing they asked for.
+    carried = nearest is not None and _carries_on_colon(best.text, nearest.text)
+    continues = continues or carried
     # A lead-in that ends in a colon over bulleted points ("… for at opfylde vores mål:") says
     # nothing alone: the points are the means, the reasons or the items, whatever the plan (a fact
     # asked as "Hvad vil de konkret gøre?" too: quoted alone, the lead-in answered nothing).
@@ -1330,7 +1337,7 @@ def select(
         limit = max(limit, min(len(chosen), plan.list_items))  # the lead-in and its points
     if chained is not None:
         limit += 1  # the explanation it goes on to is part of the answer
-    if not listing and nearest in chosen and _carries_on_colon(best.text, nearest.text):
+    if carried and not listing and nearest in chosen:
         # The best sentence's second half: the runner-up keeps its place after the two.
         limit += 1
     if antecedent is not None:
@@ -1671,11 +1678,6 @@ _BULLET = re.compile(r"\s*[-–•*▪]\s")
 def _goes_on(question: QuestionInfo, prior: ScoredSentence, following: ScoredSentence) -> bool:
     """Does `following`, the sentence after `prior`, complete the answer `prior` gives?"""
     text, plan = following.text, question.plan
-    # What a colon opens, carried on by parallel sentences ("… det er meget værdifuldt: De
-    # studerende … får fx … De studerende går på mindre hold …"): the next one is more of it,
-    # whatever the plan (asked "Hvad fremhæver de studerende …?", a fact, it quoted the first only).
-    if _carries_on_colon(prior.text, text):
-        return True
     # A list or an explanation whose next sentence goes on about it ("Dette kan for eksempel være
     # …", "These include …"): the items or the reason are there.
     if plan != "fact" and _REFERS_BACK.match(text):
