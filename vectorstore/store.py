@@ -225,8 +225,13 @@ class ChunkStore:
         return 0 if cols is None else int(cols[0].count())
 
     def generation(self) -> int:
-        pinned: int | None = getattr(self._pinned, "generation", None)
+        pinned = self._pinned_generation()
         return pinned if pinned is not None else self._live_generation()
+
+    def _pinned_generation(self) -> int | None:
+        """The generation this thread's `one_read` pinned, or None outside one."""
+        pinned: int | None = getattr(self._pinned, "generation", None)
+        return pinned
 
     @contextlib.contextmanager
     def one_read(self) -> Iterator[None]:
@@ -234,7 +239,7 @@ class ChunkStore:
         each read inside (an answer read it ~7 times, asking Chroma each time, ~1 ms a check), so
         one answer never mixes passages from before and after another process's write. Per
         thread; nested uses share the outer one; a write in this thread ends it."""
-        if getattr(self._pinned, "generation", None) is not None:
+        if self._pinned_generation() is not None:
             yield
             return
         self.refresh()
@@ -694,7 +699,7 @@ class ChunkStore:
     def refresh(self) -> None:
         """Drop cached views when another process has written since we last looked (once per
         `one_read`)."""
-        if getattr(self._pinned, "generation", None) is not None:
+        if self._pinned_generation() is not None:
             return
         generation = self._live_generation()
         if self._owns_client:
