@@ -1300,6 +1300,10 @@ def select(
         ):
             chained = after
             chosen.append(chained)
+        beyond = _role_goes_on(question, scored, best, nearest) if chained is None else None
+        if beyond is not None:
+            chained = beyond
+            chosen.append(chained)
     if (listing or introduces) and nearest in chosen:
         # What completes a list's lead-in may itself go on: "Deretter blir de koblet på relevante
         # tilbud. Dette kan for eksempel være …", a lead-in, its description, then the slide's items.
@@ -1498,6 +1502,9 @@ def _completed(
             continue
         if _goes_on(question, s, following):
             out.append(following)
+            beyond = _role_goes_on(question, scored, s, following)
+            if beyond is not None and beyond not in taken and beyond not in runners_up:
+                out.append(beyond)
     return out
 
 
@@ -1656,6 +1663,32 @@ _PARALLEL_LANGS = ("nb", "nn", "da", "sv", "en", "de")
 def _opening_words(text: str) -> tuple[str, ...]:
     words = re.findall(r"[^\W\d_]+", text)[:2]
     return (words[0].lower(), words[1]) if len(words) == 2 else ()
+
+
+# "These" and the noun after it, in nb/nn/da/sv/en/de: the sentence names again what one before it named.
+_THESE_NOUN = re.compile(r"\b(?:disse|desse|dessa|these|those|diese[nmrs]?)\s+([^\W\d_]{4,})", re.I)
+
+
+def _names_again(prior: str, text: str) -> bool:
+    """Whether `text` refers back by "these" and a noun `prior` names, alone or as the end of a
+    compound ("disse sentrene" after "Karrieresentrene og sentrene for voksnes læring")."""
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", prior)]
+    return any(any(w.endswith(noun.lower()) for w in words) for noun in _THESE_NOUN.findall(text))
+
+
+def _role_goes_on(
+    question: QuestionInfo, scored: Sequence[ScoredSentence], named: ScoredSentence, they: ScoredSentence
+) -> ScoredSentence | None:
+    """A group's role goes on past "they" to what is built around it ("Karrieresentrene … blir også
+    viktige. De har et nettverk … . Fylkeskommunen skal bygge opp møteplasser … i tilknytning til
+    disse sentrene."): the sentence after `they` when it names `named`'s group again by "these" and
+    its noun, for a question about the role of a group, not of a person."""
+    if not (asks_role(question.text) and asks_role_of(question.text) is None and _THEY.match(they.text)):
+        return None
+    beyond = _beside(scored, they, after=True)
+    if beyond is None or beyond.heading or carries_links(beyond) or not _names_again(named.text, beyond.text):
+        return None
+    return beyond
 
 
 def _carries_on_colon(prior: str, text: str) -> bool:

@@ -1074,6 +1074,25 @@ def test_a_role_is_answered_with_what_the_next_sentence_says_they_do(assistant: 
     assert quotes[named + 1].startswith("De har et nettverk"), answer.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvilken rolle får karrieresentrene i kompetansepilotene?",
+        "What role will the career centres and adult learning centres play in Innlandet's pilot?",
+    ],
+)
+def test_a_groups_role_goes_on_to_what_is_built_around_these_centres(
+    assistant: Assistant, question: str
+) -> None:
+    # After "De har et nettverk …", "Fylkeskommunen skal bygge opp møteplasser … i tilknytning til
+    # disse sentrene." is the rest of their role: it names them again by "these" and their noun.
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    quotes = [c.quote for c in answer.citations]
+    they = next(i for i, q in enumerate(quotes) if q.startswith("De har et nettverk"))
+    assert quotes[they + 1].startswith("Fylkeskommunen skal bygge opp møteplasser"), answer.text
+
+
 def test_a_split_among_a_group_the_documents_do_not_give_is_said_plainly(assistant: Assistant) -> None:
     # "The regions" names no region: the amounts beside a region would answer, and the document
     # gives none, only what the ministry and the county pay.

@@ -850,3 +850,17 @@ def test_a_place_named_in_english_or_german_is_found_as_the_documents_name_it() 
     assert grounded_passages(
         analyze_question("Which city lures young people from Zealand away?"), [jutland]
     ) == [False]
+
+
+def test_a_sentence_names_a_group_again_by_these_and_the_end_of_its_compound() -> None:
+    from assistant.compose import _names_again
+
+    prior = "Karrieresentrene og sentrene for voksnes læring blir også viktige."
+    assert _names_again(prior, "Fylkeskommunen skal bygge opp møteplasser i tilknytning til disse sentrene.")
+    assert _names_again(
+        "The career centres matter.", "The county builds meeting places around these centres."
+    )
+    assert not _names_again(
+        prior, "Fylkeskommunen skal bygge opp møteplasser i tilknytning til disse bedriftene."
+    )
+    assert not _names_again(prior, "Fylkeskommunen skal bygge opp møteplasser for sentrene.")
