@@ -165,7 +165,7 @@ def _time_span(sentence: str, question: str, asked: set[str]) -> str:
     """A date or a year for "when", a duration for "how long" ("for to år siden" answers "when"
     too), the year first when the question asks for one."""
     duration_asked = bool(_DURATION_ASKED.search(question))
-    spans = []
+    found: list[tuple[str, int]] = []
     for match in _TIME.finditer(sentence):
         span = match.group().strip(" ,.")
         if not span or _words(span) <= asked:
@@ -173,11 +173,26 @@ def _time_span(sentence: str, question: str, asked: set[str]) -> str:
         is_duration = not (_YEAR.search(span) or re.search(_MONTHS, span, re.I))
         if is_duration and not duration_asked and not _SINCE.match(sentence[match.end() :]):
             continue  # "47 år" (an age) or "to år" (a length) does not say when
-        spans.append(span)
+        found.append((span, match.start()))
+    if len({span for span, _ in found}) > 1:
+        # Of several times, the one said beside the question's words: "… i 1624. … Den siste
+        # utvidelsen var i 1980" for "Når var den siste utvidelsen …?".
+        found = _nearest_first(found, sentence, question)
+    spans = [span for span, _ in found]
     if _YEAR_ASKED.search(question):
         years = [y.group() for s in spans for y in [_YEAR.search(s)] if y]
         return years[0] if years else ""
     return spans[0] if spans else ""
+
+
+def _nearest_first(found: list[tuple[str, int]], sentence: str, question: str) -> list[tuple[str, int]]:
+    """`found` (span, offset) ordered by distance to the nearest word of `sentence` that shares a
+    stem with the question; as it was when none does. Stable: of two as near, the earlier first."""
+    stems = set(analyze(question, "nb"))
+    at = [m.start() for m in re.finditer(r"\w+", sentence) if stems & set(analyze(m.group(), "nb"))]
+    if not at:
+        return found
+    return sorted(found, key=lambda f: min(abs(f[1] - a) for a in at))
 
 
 def _quote(citation: Citation, lang: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.phrasing import answer_text
+from assistant.phrasing import answer_text, direct_span
 from assistant.types import Citation
 
 
@@ -29,3 +29,11 @@ def test_a_list_without_a_heading_first_keeps_every_quote_as_an_item() -> None:
     text = answer_text("nb", "list", "list", "Hvilke partnere?", citations, confident=False)
     expected = ["Dokumentene nevner:", "• «Tretorget» [1]", "• «Overskrift» [1]", "• «KMD» [2]"]
     assert text.splitlines() == expected
+
+
+def test_of_several_times_the_lead_is_the_one_beside_what_is_asked() -> None:
+    sentence = "Christiania ble grunnlagt i 1624, og den siste utvidelsen av byen kom i 1980."
+    assert direct_span("time", sentence, "Når var den siste utvidelsen av byen?") == "1980"
+    assert direct_span("time", sentence, "Når ble Christiania grunnlagt?") == "1624"
+    # Beside no word of the question, the first stays.
+    assert direct_span("time", "Det skjedde i 1624 og i 1980.", "Når var brannen?") == "1624"
