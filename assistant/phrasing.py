@@ -9,6 +9,7 @@ Only the frame is in the question's language; quotes stay as the documents wrote
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from assistant.messages import message, quote_marks
@@ -77,6 +78,13 @@ def _words(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"\w+", text)}
 
 
+def _name_words(text: str) -> set[str]:
+    """A name's words as the question may write them: without accents or a genitive "s"
+    ("Théâtre" / "Theatre", "Norges" / "Norge", "IIs" / "II")."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return {w[:-1] if len(w) > 2 and w.endswith("s") else w for w in _words(folded)}
+
+
 def direct_span(kind: str, sentence: str, question: str) -> str:
     """The short span of `sentence` that answers a question of this answer type, or "".
 
@@ -104,11 +112,12 @@ def direct_span(kind: str, sentence: str, question: str) -> str:
         if kind == "person" and _WHO_IS_NAME.match(question.strip()):
             return ""
         names = []
+        named = _name_words(question)
         for match in _NAME.finditer(sentence):
             span = match.group().strip(" ,.-")
             if match.start() == 0 and " " not in span:
                 continue  # a sentence's first word is capitalised anyway
-            if span and not _words(span) <= asked and len(span) > 1:
+            if span and not _name_words(span) <= named and len(span) > 1:
                 names.append((span, _PLACED.search(sentence[: match.start()]) is not None))
         # One clear name is an answer; several are better read in the quote itself. A place is no
         # answer to "who" ("Hvem får man kontakt med på nummeret …?" is not answered "Åsane").

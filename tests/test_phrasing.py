@@ -37,3 +37,17 @@ def test_of_several_times_the_lead_is_the_one_beside_what_is_asked() -> None:
     assert direct_span("time", sentence, "Når ble Christiania grunnlagt?") == "1624"
     # Beside no word of the question, the first stays.
     assert direct_span("time", "Det skjedde i 1624 og i 1980.", "Når var brannen?") == "1624"
+
+
+def test_the_questions_own_name_is_no_lead_in_another_spelling_or_the_genitive() -> None:
+    # Led with, these read as the answer to "who", though they only repeat what was asked about.
+    assert (
+        direct_span(
+            "person", "Boken om Théâtre Historique ble skrevet senere.", "Hvem grunnla Theatre Historique?"
+        )
+        == ""
+    )
+    assert direct_span("person", "Laget til Norges trener er fornøyd.", "Hvem er trener for Norge?") == ""
+    assert direct_span(
+        "person", "Laget til Norges trener Ståle Solbakken er fornøyd.", "Hvem er trener for Norge?"
+    ) == ("Ståle Solbakken")
