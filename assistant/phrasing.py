@@ -97,7 +97,7 @@ def direct_span(kind: str, sentence: str, question: str) -> str:
     given = set(_NUMBER.findall(question))
     if kind == "amount":  # a sum of money as ingest's funding extraction reads it
         money = [
-            m[2]
+            _qualified(sentence, m[0], m[2])
             for m in find_amounts(sentence, "nb")
             if not _words(m[2]) <= asked and not set(_NUMBER.findall(m[2])) & given
         ]
@@ -125,6 +125,23 @@ def direct_span(kind: str, sentence: str, question: str) -> str:
             return ""
         return names[0][0]
     return ""
+
+
+# A number said as a bound or an estimate: "minst 48", "nærmere 23.000", "about 300".
+_QUALIFIER = re.compile(
+    r"(?:^|(?<=\s))(?:over|under|nærmere|nærmare|nesten|næsten|nästan|minst|mindst|"
+    r"mer enn|meir enn|mere end|mer än|mindre enn|mindre end|mindre än|omkring|rundt|runt|cirka|ca\.|"
+    r"om lag|drøyt|drygt|knapt|knap|snaut|opp mot|op mod|upp mot|bortimot|about|around|almost|nearly|"
+    r"at least|more than|less than|fewer than|up to|roughly|approximately|some|etwa|fast|mindestens|"
+    r"über|mehr als|rund|knapp|ungefär|omtrent|tæt på)\s+$",
+    re.I,
+)
+
+
+def _qualified(sentence: str, start: int, span: str) -> str:
+    """`span` (which starts at `start` in `sentence`) with the bound or estimate said before it."""
+    before = _QUALIFIER.search(sentence[:start])
+    return before.group() + span if before else span
 
 
 def _first_new(pattern: re.Pattern[str], sentence: str, asked: set[str]) -> str:
@@ -164,7 +181,7 @@ def _count_span(sentence: str, question: str, asked: set[str]) -> str:
         # The counted word completes the answer ("32 000 mann"); a verb or "til" does not.
         completes = counts_noun or (analyze(word, "nb") and word.islower())
         span = f"{number} {word}" if word and completes else number
-        found.append((counts_noun, span))
+        found.append((counts_noun, _qualified(sentence, match.start(), span)))
     if not found:
         return ""
     return max(found, key=lambda t: t[0])[1]

@@ -51,3 +51,16 @@ def test_the_questions_own_name_is_no_lead_in_another_spelling_or_the_genitive()
     assert direct_span(
         "person", "Laget til Norges trener Ståle Solbakken er fornøyd.", "Hvem er trener for Norge?"
     ) == ("Ståle Solbakken")
+
+
+def test_a_number_said_as_a_bound_or_an_estimate_keeps_its_qualifier_in_the_lead() -> None:
+    # "48" alone states more than the text does: it says at least 48.
+    sentence = "Minst 48 mennesker er dømt, og nærmere 23.000 arbeidstakere kan bli tatt ut i streik."
+    assert direct_span("count", sentence, "Hvor mange er dømt?") == "Minst 48 mennesker"
+    assert (
+        direct_span("count", sentence, "Hvor mange arbeidstakere kan bli tatt ut?")
+        == "nærmere 23.000 arbeidstakere"
+    )
+    assert direct_span("amount", "Satsingen får nesten 6,3 millioner kroner.", "Hvor mye får satsingen?") == (
+        "nesten 6,3 millioner kroner"
+    )
