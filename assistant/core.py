@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from assistant.casing import name_forms, recased, uncased
 from assistant.compose import (
     CHALLENGE_WORDS,
     MORE_PASSAGES,
@@ -59,9 +58,6 @@ if TYPE_CHECKING:
     from assistant.reranker import RerankerModel
 
 __all__ = ["Assistant", "QuestionRejected"]
-
-# The passages a question typed in lower case is recased from: enough to hold the names it asks about.
-CASING_PASSAGES = 8
 
 
 class QuestionRejected(ValueError):
@@ -176,8 +172,6 @@ class Assistant:
     ) -> Answer:
         prior = self.settings.default_lang
         previous_lang = analyze_question(history[-1][0], prior_lang=prior).lang if history else None
-        if uncased(text) and not self.store.is_empty():
-            text = self._recased(text, previous_lang, sources)
         rewritten = self.generator.rewrite(text, history) if self.generator and history else None
         query = rewritten or resolve_followup(text, history)
         info = analyze_question(text, fallback_lang=previous_lang, prior_lang=prior)
@@ -469,13 +463,6 @@ class Assistant:
             # sentences answer.
             return "library"
         return None
-
-    def _recased(self, text: str, previous_lang: str | None, sources: Sequence[str] | None) -> str:
-        """`text`, typed without capitals, with its names written as the passages it finds by BM25
-        (which ignores case) write them (`casing.py`): the encoders and the name checks are cased."""
-        lang = analyze_question(text, fallback_lang=previous_lang, prior_lang=self.settings.default_lang).lang
-        found = self.retriever.retrieve(text, lang, CASING_PASSAGES, sources, mode="bm25")
-        return recased(text, name_forms(p.text for p in found))
 
     def _top_sources(self, question: str, lang: str) -> list[str]:
         """The document of the best passage for `question` (the conversation's document)."""
