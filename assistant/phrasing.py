@@ -117,11 +117,14 @@ def direct_span(kind: str, sentence: str, question: str) -> str:
             span = match.group().strip(" ,.-")
             if match.start() == 0 and " " not in span:
                 continue  # a sentence's first word is capitalised anyway
-            if span and not _name_words(span) <= named and len(span) > 1:
+            if span and not _words(span) <= asked and len(span) > 1:
                 names.append((span, _PLACED.search(sentence[: match.start()]) is not None))
         # One clear name is an answer; several are better read in the quote itself. A place is no
-        # answer to "who" ("Hvem får man kontakt med på nummeret …?" is not answered "Åsane").
-        if len(names) != 1 or (kind == "person" and names[0][1]):
+        # answer to "who" ("Hvem får man kontakt med på nummeret …?" is not answered "Åsane"), nor
+        # is the question's own name in another spelling ("Norges" for "Norge"). Such a name
+        # still counts among the several: "Oslo Høyres helsepolitiker mener Ap …" does not lead
+        # with "Ap" for "Hvem er helsepolitiker for Oslo Høyre?".
+        if len(names) != 1 or (kind == "person" and names[0][1]) or _name_words(names[0][0]) <= named:
             return ""
         return names[0][0]
     return ""
