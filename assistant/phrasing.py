@@ -130,12 +130,13 @@ def direct_span(kind: str, sentence: str, question: str) -> str:
     return ""
 
 
-# A number said as a bound or an estimate: "minst 48", "nærmere 23.000", "about 300".
+# A number said as a bound or an estimate: "minst 48", "nærmere 23.000", "about 300". Not German
+# "fast" (almost): in Norwegian and Danish it means fixed ("en fast sum").
 _QUALIFIER = re.compile(
     r"(?:^|(?<=\s))(?:over|under|nærmere|nærmare|nesten|næsten|nästan|minst|mindst|"
     r"mer enn|meir enn|mere end|mer än|mindre enn|mindre end|mindre än|omkring|rundt|runt|cirka|ca\.|"
     r"om lag|drøyt|drygt|knapt|knap|snaut|opp mot|op mod|upp mot|bortimot|about|around|almost|nearly|"
-    r"at least|more than|less than|fewer than|up to|roughly|approximately|some|etwa|fast|mindestens|"
+    r"at least|more than|less than|fewer than|up to|roughly|approximately|some|etwa|mindestens|"
     r"über|mehr als|rund|knapp|ungefär|omtrent|tæt på)\s+$",
     re.I,
 )
@@ -204,8 +205,8 @@ def _time_span(sentence: str, question: str, asked: set[str]) -> str:
             continue  # "47 år" (an age) or "to år" (a length) does not say when
         found.append((span, match.start()))
     if len({span for span, _ in found}) > 1:
-        # Of several times, the one said beside the question's words: "… i 1624. … Den siste
-        # utvidelsen var i 1980" for "Når var den siste utvidelsen …?".
+        # Of several times, the one said beside the question's words: "Byen ble grunnlagt i 1624,
+        # og den siste utvidelsen kom i 1980" for "Når var den siste utvidelsen …?".
         found = _nearest_first(found, sentence, question)
     spans = [span for span, _ in found]
     if _YEAR_ASKED.search(question):
