@@ -1676,6 +1676,12 @@ def _names_again(prior: str, text: str) -> bool:
     return any(any(w.endswith(noun.lower()) for w in words) for noun in _THESE_NOUN.findall(text))
 
 
+def _describes_group(question: QuestionInfo, text: str) -> bool:
+    """Whether `text` goes on by "they" about the group whose role the question asks (not a
+    person's role: the "han" after a named person is often someone else)."""
+    return asks_role(question.text) and asks_role_of(question.text) is None and bool(_THEY.match(text))
+
+
 def _role_goes_on(
     question: QuestionInfo, scored: Sequence[ScoredSentence], named: ScoredSentence, they: ScoredSentence
 ) -> ScoredSentence | None:
@@ -1683,7 +1689,7 @@ def _role_goes_on(
     viktige. De har et nettverk … . Fylkeskommunen skal bygge opp møteplasser … i tilknytning til
     disse sentrene."): the sentence after `they` when it names `named`'s group again by "these" and
     its noun, for a question about the role of a group, not of a person."""
-    if not (asks_role(question.text) and asks_role_of(question.text) is None and _THEY.match(they.text)):
+    if not _describes_group(question, they.text):
         return None
     beyond = _beside(scored, they, after=True)
     if beyond is None or beyond.heading or carries_links(beyond) or not _names_again(named.text, beyond.text):
@@ -1722,7 +1728,7 @@ def _goes_on(question: QuestionInfo, prior: ScoredSentence, following: ScoredSen
     # ("Karrieresentrene … blir også viktige. De har et nettverk …"): that sentence only says it
     # matters. A named person's role stands beside the name, and the "han" of the next sentence is
     # often someone else (NorQuAD validation: "Programdirektør …, Morten Klever, … Han får støtte").
-    if asks_role(question.text) and asks_role_of(question.text) is None and _THEY.match(text):
+    if _describes_group(question, text):
         return True
     # The next step of a process: asked for ("Etter at …, hva …") or part of how it is done.
     if (plan == "how" or _ASKS_AFTER.search(question.text)) and _NEXT_STEP.match(text):
