@@ -241,6 +241,14 @@ def _name_words(publisher: str, source: str) -> tuple[str, ...]:
 
 # Institutions named after their place ("Høgskolen i Innlandet", "Universitetet i Oslo").
 _INSTITUTION = re.compile(r"(?:høgskol|högskol|hochschul|universit|fagskol|college|institut)", re.I)
+# The head of an institution's name before "i <place>" ("Høgskolen i Innlandet", "Universitetet i
+# Oslo"): the place then names the institution. A programme or plan there ("Kompetansepiloter i
+# Innlandet", "Universitetskommune 3.0 i Trondheim") is the place's own, and names its document.
+_INSTITUTION_HEAD = re.compile(
+    r"(?:høg|hög|høj|fag)sk[ou]l\w*|\w*hochschul\w*|colleges?|institut\w*|"
+    r"universit(?:et|etet|y|ät|eit|etit)|statsforvalt\w*|fylkesmann\w*",
+    re.I,
+)
 
 
 def named_documents(question: str, records: Sequence[DocumentRecord]) -> dict[str, list[DocumentRecord]]:
@@ -263,7 +271,13 @@ def named_documents(question: str, records: Sequence[DocumentRecord]) -> dict[st
     words = [
         w.lower()
         for i, w in enumerate(tokens)
-        if not follows(i, 1) and not (i >= 2 and tokens[i - 1].lower() in ("i", "in") and follows(i, 2))
+        if not follows(i, 1)
+        and not (
+            i >= 2
+            and tokens[i - 1].lower() in ("i", "in")
+            and follows(i, 2)
+            and _INSTITUTION_HEAD.fullmatch(tokens[i - 2])
+        )
     ]
     # Both a name's forms and its misspellings keep its first letter: only those words are read.
     by_initial: dict[str, list[str]] = {}

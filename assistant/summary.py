@@ -4,19 +4,21 @@
 Trondheimer Präsentation?" ask for the document as a whole. Its two best-matching sentences answer
 something narrower (on a deck, often two unrelated slide lines), so the answer is the document's
 own opening, as a reader skimming it would take it: the first sentences of its text that are not
-headings, then the goals ingest extracted for the Overview tab (`facts`), so the chat and the
-Overview agree.
+headings, then goals ingest extracted for the Overview tab (`facts`), so the chat and the Overview
+agree, taken from the whole document rather than its first section.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TypeVar
 
 from assistant.messages import quote_marks
 from assistant.overview import cite, document_overview, passage_at, passages_of
 from assistant.types import Answer, Passage
 from ingest.chunking import answer_sentences
+from ingest.extract import GoalItem
 from vectorstore.store import ChunkStore, DocumentRecord
 
 __all__ = [
@@ -27,13 +29,15 @@ __all__ = [
     "answer_summary",
 ]
 
+_T = TypeVar("_T")
+
 # The opening sentences quoted: enough to say what the document is, short enough for a phone.
 LEAD_SENTENCES = 2
 # "What are the documents about?" is answered one line per document up to this many; a larger
 # library's question is answered as any other (a list of hundreds is no answer).
 MAX_SUMMARISED_DOCUMENTS = 12
-# The goals quoted after them; the Overview tab has the rest.
-SUMMARY_GOALS = 3
+# The goals quoted after them, spread over the document (`_main_goals`); the Overview tab has all.
+SUMMARY_GOALS = 5
 # A lead sentence has at least this many words: shorter lines are captions, slogans and labels.
 _LEAD_WORDS = 5
 
@@ -86,23 +90,23 @@ def _lead(
 
 
 def answer_summary(question: str, lang: str, store: ChunkStore, record: DocumentRecord) -> Answer:
-    """The document's title, its first `LEAD_SENTENCES` sentences and first `SUMMARY_GOALS` goals,
+    """The document's title, its first `LEAD_SENTENCES` sentences and `SUMMARY_GOALS` of its goals,
     each with its citation; abstains only for a document with no quotable sentence."""
     answer = Answer(question=question, lang=lang, text="", abstained=False)
     left, right = quote_marks(lang)
     stored = sorted(passages_of(store, record), key=lambda p: p.char_start)
     lead, seen = _lead(answer, record, stored, LEAD_SENTENCES, (left, right))
-    goals: list[str] = []
+    found: list[tuple[GoalItem, Passage]] = []
     for goal in document_overview(record, store).goals:
-        if len(goals) >= SUMMARY_GOALS:
-            break
-        key = _key(goal.quote)
-        found = passage_at(store, record, goal.char_start, goal.char_end, stored)
-        if key in seen or found is None:
+        passage = passage_at(store, record, goal.char_start, goal.char_end, stored)
+        if _key(goal.quote) in seen or passage is None:
             continue
-        seen.add(key)
-        offset = goal.char_start - found.char_start
-        n = cite(answer, found, offset, offset + len(goal.quote), 1.0)
+        seen.add(_key(goal.quote))
+        found.append((goal, passage))
+    goals: list[str] = []
+    for goal, passage in _main_goals(found):
+        offset = goal.char_start - passage.char_start
+        n = cite(answer, passage, offset, offset + len(goal.quote), 1.0)
         goals.append(f"• {left}{goal.quote}{right} [{n}]")
     if not answer.citations:
         answer.abstained = True
@@ -114,6 +118,37 @@ def answer_summary(question: str, lang: str, store: ChunkStore, record: Document
         lines += [_label("goals", lang), *goals]
     answer.text = "\n".join(lines)
     return answer
+
+
+def _opens_paragraph(goal: GoalItem, passage: Passage) -> bool:
+    """Whether the goal is the first sentence of its paragraph (or of its passage)."""
+    before = passage.text[: goal.char_start - passage.char_start].rstrip(" \t")
+    return not before or before.endswith("\n")
+
+
+def _main_goals(found: Sequence[tuple[GoalItem, Passage]]) -> list[tuple[GoalItem, Passage]]:
+    """The goals an overview quotes, in the document's order: those that open a section or a
+    paragraph (a reader skimming takes a paragraph's point from its opening), spread evenly over
+    the document when there are more than `SUMMARY_GOALS`, as its later sections are as much what
+    it is about as its first; when there are fewer, others spread over the rest join them."""
+    sections: set[str] = set()
+    leaders: list[tuple[GoalItem, Passage]] = []
+    for goal, passage in found:
+        if passage.section not in sections or _opens_paragraph(goal, passage):
+            leaders.append((goal, passage))
+        sections.add(passage.section)
+    if len(leaders) >= SUMMARY_GOALS:
+        return _spread(leaders, SUMMARY_GOALS)
+    rest = _spread([item for item in found if item not in leaders], SUMMARY_GOALS - len(leaders))
+    return sorted(leaders + rest, key=lambda item: item[0].char_start)
+
+
+def _spread(items: Sequence[_T], count: int) -> list[_T]:
+    """`count` of `items` at even steps, the first and the last among them; all when as few."""
+    if len(items) <= count or count < 2:
+        return list(items[:count])
+    last = len(items) - 1
+    return [items[round(i * last / (count - 1))] for i in range(count)]
 
 
 def answer_corpus_summary(

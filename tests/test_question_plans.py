@@ -245,6 +245,11 @@ def test_named_documents_by_place_but_not_inside_an_organisation_name() -> None:
     # ... also when the college opens the question; a first word that is no institution still names.
     assert names("Høgskolen i Innlandet already teaches in Hamar. Why more research?") == ["hamar"]
     assert names("Bedriftene i Innlandet og Hamar, hva trenger de?") == ["hamar", "innlandet"]
+    # A programme in a place is the place's own ("Kompetansepiloter i Innlandet"); a college there,
+    # in any of the languages, is not ("Høgskulen i Innlandet", "Högskolan i Innlandet").
+    assert names("Vad handlar artikeln om Kompetansepiloter i Innlandet om?") == ["innlandet"]
+    assert names("Kvar har Høgskulen i Innlandet studiestadene sine i Hamar-området?") == ["hamar"]
+    assert names("Var undervisar Högskolan i Innlandet?") == []
     # Two documents of one municipality are one name: no comparison.
     assert [r.source for r in named_documents("Hva vil Hamar?", RECORDS)["hamar"]] == [
         "hamar-kunnskap-og-kompetanse.txt",
