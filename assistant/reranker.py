@@ -5,7 +5,8 @@ word overlaps. This cross-encoder is the bundled multilingual-e5-small with a sm
 a score head, trained on NorQuAD train by `assistant/learned/train_reranker.py`; it reads the pair
 and scores how well the sentence answers the question. It runs on the selector's top `TOP_K`
 candidates only (one batch of short pairs; a second batch of the next `TOP_K` when none of the
-first scores above zero, `compose.reranked`), and its score joins the selector's logit through two
+first scores above zero and the selector's best does not lead clearly, `compose.reranked`), and
+its score joins the selector's logit through two
 weights fitted on held-out training questions. Without its weights file the answer path is the
 selector's alone.
 

@@ -89,6 +89,21 @@ def test_when_none_of_the_best_few_answers_the_reranker_reads_the_next_few() -> 
     assert len(scores) == TOP_K and int(np.argmax(ranking)) == 2
 
 
+def test_when_the_selector_is_sure_of_its_best_the_next_few_are_not_read() -> None:
+    """None of the best few convinces the cross-encoder, but the selector's best leads its second
+    by a whole logit: a sentence further down is not read, however the cross-encoder would like
+    it (a slide's "Universitetskommune Helse og velferd (2017)" for "När presenterades …?")."""
+    n = 2 * TOP_K + 3
+    features = [_sentence(i) for i in range(n)]
+    logits = np.concatenate([[2.0], np.linspace(0.0, -1.0, n - 1)])  # s0 leads s1 by 2.0
+    model = _Scores({**{f"s{i}": -2.0 for i in range(TOP_K)}, f"s{TOP_K + 1}": 9.0})
+    weights = np.array([1.0, 1.0])
+    ranking, _ = reranked(RerankerModel(model, weights, threading.Lock(), {}), "q", features, logits)  # type: ignore[arg-type]
+    assert int(np.argmax(ranking)) == 0
+    order = [int(i) for i in np.argsort(-ranking, kind="stable")]
+    assert order[TOP_K:] == list(range(TOP_K, n))
+
+
 class _Machine:
     """A CPU whose forward takes `seconds[bfloat16]` and returns `scores[bfloat16]`."""
 
