@@ -239,11 +239,10 @@ def _name_words(publisher: str, source: str) -> tuple[str, ...]:
     return tuple(sorted(words))
 
 
-# Institutions named after their place ("Høgskolen i Innlandet", "Universitetet i Oslo").
-_INSTITUTION = re.compile(r"(?:høgskol|högskol|hochschul|universit|fagskol|college|institut)", re.I)
-# The head of an institution's name before "i <place>" ("Høgskolen i Innlandet", "Universitetet i
-# Oslo"): the place then names the institution. A programme or plan there ("Kompetansepiloter i
-# Innlandet", "Universitetskommune 3.0 i Trondheim") is the place's own, and names its document.
+# The head word of an institution named after its place ("Høgskolen i Innlandet", "Universitetet i
+# Oslo", "Fagskolen Innlandet"): the place is then part of the institution's name. A programme or
+# plan there ("Kompetansepiloter i Innlandet", "Universitetskommune 3.0 i Trondheim") is the place's
+# own, and names its document.
 _INSTITUTION_HEAD = re.compile(
     r"(?:høg|hög|høj|fag)sk[ou]l\w*|\w*hochschul\w*|colleges?|institut\w*|"
     r"universit(?:et|etet|y|ät|eit|etit)|statsforvalt\w*|fylkesmann\w*",
@@ -263,7 +262,7 @@ def named_documents(question: str, records: Sequence[DocumentRecord]) -> dict[st
         ("Høgskolen i Innlandet already offers …")."""
         j = i - k
         between = question[matches[j].end() : matches[i].start()]
-        opening = j > 0 or (j == 0 and bool(_INSTITUTION.match(tokens[0])))
+        opening = j > 0 or (j == 0 and bool(_INSTITUTION_HEAD.fullmatch(tokens[0])))
         return opening and tokens[j][:1].isupper() and "," not in between
 
     # A place inside an organisation's name ("Høgskolen i Innlandet", "Fagskolen Innlandet") names

@@ -6,9 +6,8 @@ a score head, trained on NorQuAD train by `assistant/learned/train_reranker.py`;
 and scores how well the sentence answers the question. It runs on the selector's top `TOP_K`
 candidates only (one batch of short pairs; a second batch of the next `TOP_K` when none of the
 first scores above zero and the selector's best does not lead clearly, `compose.reranked`), and
-its score joins the selector's logit through two
-weights fitted on held-out training questions. Without its weights file the answer path is the
-selector's alone.
+its score joins the selector's logit through two weights fitted on held-out training questions.
+Without its weights file the answer path is the selector's alone.
 
 On a CPU with bfloat16 matrix units (AVX512-BF16, AMX) the forward runs in bfloat16 autocast: 2.3x
 faster here, the best sentence the same for 470 of 471 NorQuAD validation questions, a batch's

@@ -98,10 +98,11 @@ def answer_summary(question: str, lang: str, store: ChunkStore, record: Document
     lead, seen = _lead(answer, record, stored, LEAD_SENTENCES, (left, right))
     found: list[tuple[GoalItem, Passage]] = []
     for goal in document_overview(record, store).goals:
+        key = _key(goal.quote)
         passage = passage_at(store, record, goal.char_start, goal.char_end, stored)
-        if _key(goal.quote) in seen or passage is None:
+        if key in seen or passage is None:
             continue
-        seen.add(_key(goal.quote))
+        seen.add(key)
         found.append((goal, passage))
     goals: list[str] = []
     for goal, passage in _main_goals(found):
