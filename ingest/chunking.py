@@ -119,6 +119,7 @@ def answer_sentences(passage: str, section: str = "", title: str = "") -> list[A
     must come from this one function, with the same document `title`.
     """
     found: list[AnswerSentence] = []
+    numbered = _numbered_lines(passage)
     for start, end in _slide_units(passage, sentence_spans(passage), title):
         text = passage[start:end]
         # A photo caption (cleaning closes it with its credit) repeats or labels a picture: it is
@@ -128,7 +129,9 @@ def answer_sentences(passage: str, section: str = "", title: str = "") -> list[A
             continue
         heading = _heading_before(passage, start, section)
         embed_text = f"{heading}: {text}" if heading and heading != text else text
-        heads = _is_heading(passage, start, end) or _trailing_line(passage, start, end)
+        heads = not _in_slide_body(passage, start, numbered) and (
+            _is_heading(passage, start, end) or _trailing_line(passage, start, end)
+        )
         found.append(AnswerSentence(start, end, text, embed_text, heads))
     return found
 
@@ -150,6 +153,22 @@ def _is_heading(passage: str, start: int, end: int) -> bool:
         and is_heading_line(text)
         and not _LABEL.search(text)
     )
+
+
+def _in_slide_body(passage: str, start: int, numbered: set[int]) -> bool:
+    """Whether `start` is on a line of a slide's body: below its numbered title line ("6
+    Universitetskommune 3.0 Tematiske hovedområder"), with no blank line between. A short body line
+    ("Byutvikling Helse og velferd Oppvekst og utdanning …", the areas the title names) has a
+    heading's shape, but it is what the slide says."""
+    line_start = passage.rfind("\n", 0, start) + 1
+    while line_start > 0:
+        line_start = passage.rfind("\n", 0, line_start - 1) + 1
+        line = passage[line_start : passage.find("\n", line_start)]
+        if not line.strip():
+            return False
+        if line_start in numbered:
+            return True
+    return False
 
 
 def _trailing_line(passage: str, start: int, end: int) -> bool:

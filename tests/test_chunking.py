@@ -263,3 +263,23 @@ def test_a_slides_bullets_that_run_on_after_a_sentence_are_cut_into_bullets() ->
     # The same words in prose (no numbered slides) are one sentence: names in prose have that shape.
     prose = deck.replace("6 ", "").replace("7 ", "").replace("8 ", "")
     assert health not in [s.text for s in answer_sentences(prose)]
+
+
+def test_a_slides_body_line_is_quotable_though_it_has_a_headings_shape() -> None:
+    # Slide 6 names the five areas on the line below its title: short, capitalised, unpunctuated,
+    # like a heading, but what the slide says. Its title line stays a heading (a list's lead-in).
+    deck = (
+        "5 Utfordringen Fagfolk kommuniserer med enkeltpersoner\n\n"
+        "6 Fem tematiske hovedområder\nByutvikling Helse og velferd Oppvekst og utdanning Smart by\n\n"
+        "7 Mål Sikre tilgang på relevant kunnskap\n"
+    )
+    units = {s.text: s.heading for s in answer_sentences(deck)}
+    assert units["Byutvikling Helse og velferd Oppvekst og utdanning Smart by"] is False, units
+    assert units["Fem tematiske hovedområder"] is True, units
+    # Without numbered slides the same lines are a heading and its body, as before.
+    page = (
+        "Fem tematiske hovedområder\nByutvikling Helse og velferd Oppvekst og utdanning Smart by\n\n"
+        "Mål og tiltak\n"
+    )
+    plain = {s.text: s.heading for s in answer_sentences(page)}
+    assert plain["Fem tematiske hovedområder"] is True, plain
