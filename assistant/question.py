@@ -44,6 +44,7 @@ __all__ = [
     "names_the_person",
     "names_the_role",
     "one_edit_apart",
+    "one_language",
     "refers_to_person",
     "same_family",
     "share_recipients",
@@ -102,7 +103,8 @@ _WHEN_THEN_ASKS = re.compile(
 # år" gives none. "Which years" asks for years as well ("Which years does the period cover?" is not
 # answered by "4,4 millioner kroner over en treårsperiode").
 _YEAR_CUE = (
-    r"\b(?:hvilket|which|what|vilket|vilka|kva|welches|welchem|welche|hvilke) (?:år|years?|jahre?)\b|"
+    r"\b(?:hvilket|which|what|vilket|vilka|kva(?: for eit| for et)?|welches|welchem|welche|hvilke) "
+    r"(?:år|years?|jahre?)\b|"
     r"\bårstall\b"
 )
 _ASKS_YEAR = re.compile(_YEAR_CUE)
@@ -455,6 +457,15 @@ _AUXILIARY = (
 _PLURAL_AFTER_WHAT = re.compile(
     r"\b(?i:kva)\s+(?:"
     rf"[^\W\d_]+(?:ar|er|ane|ene|erne|ir)\s+(?i:{_AUXILIARY})\b|"
+    # A number of two or more ("Kva to avtaler …", "Kva fem område …").
+    r"(?i:to|tre|fire|fem|seks|sju|åtte|ni|ti|\d+)\s+[^\W\d_]{3,}|"
+    # A plural noun before a preposition ("Kva regionar i Innlandet er med?") or a verb in the
+    # present tense, in lower case ("Kva prosjekter ligg under …"). A verb after "kva" is followed
+    # by its subject instead: a name, a pronoun, a definite noun ("Kva meiner Tore", "Kva skildrar
+    # strategien"). A verb in -erer ("Kva inkluderer …") is no noun.
+    r"(?!(?i:skjer|handlar|handler)\b)[^\W\d_]+(?<!er)(?:ar|er|ane|ene|erne)\s+"
+    r"(?:(?i:i|på|av|for|innan|innanfor|under|frå|fra|til|med|mellom|ved|hos|rundt)\b|"
+    r"[a-zæøå]+(?<!en)(?<!et)(?<!ane)(?<!ene)(?<!ar)r\b)|"
     rf"[^\W\d_]+e\s+[^\W\d_]+\s+(?i:{_AUXILIARY})\b|"
     r"[^\W\d_]+\s+(?i:er|var|vart|blir|vert|ble)\s+(?!(?i:vere|være|verte|gjere|gjøre)\b)"
     r"[a-zæøå]{2,}(?:t|d)e\b"
@@ -528,6 +539,15 @@ def same_family(a: str, b: str) -> bool:
     """The same language, or two Scandinavian ones: they share words for names and many terms,
     which English and German translate ("Litauen", "Lithuania")."""
     return a == b or (a in _SCANDINAVIAN and b in _SCANDINAVIAN)
+
+
+def one_language(a: str, b: str) -> bool:
+    """The same language, bokmål and nynorsk being one: two written standards of Norwegian whose
+    words a text and a question mostly share ("studentar"/"studenter" aside). A nynorsk question
+    over a bokmål text is then read as Norwegian over Norwegian, not as a question in another
+    language, for which every word that cannot be checked counts as present and similarities run
+    lower (`compose.coverage`, the abstainer's "cross_language")."""
+    return a == b or {a, b} == {"nb", "nn"}
 
 
 def _words(text: str) -> frozenset[str]:

@@ -115,6 +115,36 @@ def test_goals_asked_in_nynorsk_are_the_documents_goals(assistant: Assistant) ->
     _quotes_are_verbatim(answer)
 
 
+def test_a_nynorsk_kva_with_a_plural_noun_gets_every_item(assistant: Assistant) -> None:
+    # "Kva regionar i …" asks for several, as bokmål "Hvilke regioner" does: one bullet each.
+    answer = assistant.ask("Kva regionar i Innlandet får tilbod gjennom kompetansepilotane?")
+    assert answer.text.startswith("Dokumenta nemner:"), answer.text
+    items = " ".join(line for line in answer.text.splitlines() if line.startswith("•"))
+    for region in ("Midt- og Nord-Gudbrandsdal", "Fjellregionen", "Kongsvingerregionen"):
+        assert region in items, answer.text
+    _quotes_are_verbatim(answer)
+
+
+def test_a_nynorsk_question_for_a_year_the_documents_do_not_give_says_so(assistant: Assistant) -> None:
+    # "Kva for eit år" asks a year, as "Hvilket år" does: the sentence about the school has none.
+    answer = assistant.ask("Kva for eit år vart Eksportskolen i Herning grunnlagt?")
+    assert answer.abstained, answer.text
+    assert answer.text.startswith("Dokumenta oppgir ikkje dette."), answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Kor mange studenter har NTNU?", "Kva tannhelsetilbud gjev Innlandet fylkeskommune til voksne?"],
+)
+def test_a_nynorsk_question_the_bokmal_documents_do_not_answer_is_refused(
+    assistant: Assistant, question: str
+) -> None:
+    # Bokmål and nynorsk are one language: the question's words that the text lacks count as
+    # missing, as they do for a bokmål question, not as words of another language left unchecked.
+    answer = assistant.ask(question)
+    assert answer.abstained, answer.text
+
+
 def test_every_goal_of_a_document_is_listed_as_in_the_overview(assistant: Assistant) -> None:
     """Hamar's goals stand in its last paragraphs too ("et bredt arbeidsmarked", "en gründerkultur"):
     a goals question lists them all, not the first few with the rest left to the Overview tab."""

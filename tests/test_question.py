@@ -45,6 +45,8 @@ from assistant.question import (
         ("What is the population of Herning?", "count"),
         ("Når ble Eksportskolen etablert?", "time"),
         ("Hvor lang tid har partene på å etablere en pilot?", "time"),
+        # Nynorsk asks a year "kva for eit år", as bokmål "hvilket år".
+        ("Kva for eit år vart Eksportskolen etablert?", "time"),
         ("Hvem finansierer ordningen?", "person"),
         ("Hvorfor satser Innlandet på treindustrien?", "reason"),
         ("Hvilke næringsklynger er etablert på Hamar?", "list"),

@@ -57,6 +57,17 @@ from vectorstore.store import DocumentRecord
         ("Kva kostar det?", "fact"),
         ("Kva år vart universitetsskulane i Trondheim etablerte?", "fact"),
         ("Kva film var Sorte engler?", "fact"),
+        # A number of two or more, or a plural noun before a preposition or a verb in the present
+        # tense, is plural too; a verb after "kva" has its subject after it.
+        ("Kva to avtalar utgjorde Universitetskommune 2.0?", "list"),
+        ("Kva regionar i Innlandet får tilbod gjennom pilotane?", "list"),
+        ("Kva prosjekter ligger under Trondheim ByLab?", "list"),
+        ("Kva partnarar samarbeider fylket med?", "list"),
+        ("Kva meiner Tore Gregersen om satsinga?", "fact"),
+        ("Kva skildrar strategien?", "fact"),
+        ("Kva inkluderer avtalen?", "fact"),
+        ("Kva skjer i Hamar?", "fact"),
+        ("Kva gjer fylkeskommunen for bedriftene?", "fact"),
         # German "welchen" after a dative preposition with a noun in "-n" is plural; Danish "hvad
         # for nogle" is plural; "hva/hvad slags" with a plural noun and a verb asks for several.
         ("Laut der Hamar-Strategie gibt es dort Unternehmenscluster. In welchen Bereichen?", "list"),
