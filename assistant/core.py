@@ -20,6 +20,7 @@ from assistant.compose import (
     Plan,
     asks_reason_of,
     compose,
+    content_words,
     holds_challenge_slide,
     quoted_first,
 )
@@ -28,6 +29,7 @@ from assistant.facts import (
     asked_facts,
     compares,
     named_documents,
+    names_only,
     speaks_of,
     uncovered_clause,
 )
@@ -38,6 +40,7 @@ from assistant.overview import CorpusQuestion, answer_corpus_question, cite, det
 from assistant.phrasing import answer_text, missing_detail_text
 from assistant.question import (
     QuestionInfo,
+    about_topic,
     analyze_question,
     asks_about_the_document,
     asks_summary,
@@ -446,10 +449,15 @@ class Assistant:
         restricted to, else the one the conversation was about ("Hva handler dokumentet om?" after
         a question on Hamar); "library" when it can be none of them in a library small enough to
         summarise whole; None for any other question."""
-        if not asks_summary(question) or len(named) > 1:
+        # "Worum geht es bei der Universitätskommune 3.0 von Trondheim?": what one document, named by
+        # nothing but its names and title, is about.
+        topic = about_topic(question)
+        words = content_words(topic, lang) if topic is not None else []
+        titled = [r for r in (named or self._documents()) if words and names_only(words, r)]
+        if not (asks_summary(question) or len(titled) == 1) or len(named) > 1:
             return None
-        if named:
-            return named[0]
+        if named or len(titled) == 1:
+            return (named or titled)[0]
         if not sources and history:
             sources = self._top_sources(history[-1][0], lang)
         if sources and len(sources) == 1:

@@ -30,6 +30,7 @@ __all__ = [
     "asked_facts",
     "compares",
     "named_documents",
+    "names_only",
     "speaks_of",
     "uncovered_clause",
 ]
@@ -237,6 +238,21 @@ def _name_words(publisher: str, source: str) -> tuple[str, ...]:
         first = re.match(r"[^\W\d_]{4,}", source.lower())
         words = {first.group()} if first and first.group() not in _GENERIC else set()
     return tuple(sorted(words))
+
+
+# Two words are one when they share this many first letters: a title's word and the asker's
+# spelling of it in another language ("Universitätskommune", "Universitetskommune").
+_SAME_STEM = 6
+
+
+def names_only(words: Sequence[str], record: DocumentRecord) -> bool:
+    """Whether every one of `words` names `record`: its publisher's names, in any form, or a word
+    of its title ("Universitätskommune 3.0 von Trondheim und der NTNU")."""
+    names = _distinctive(record)
+    title = {w[:_SAME_STEM] for w in re.findall(r"[^\W\d_]{4,}", record.title.lower())}
+    return bool(words) and all(
+        any(is_name_form(w.lower(), n) for n in names) or w.lower()[:_SAME_STEM] in title for w in words
+    )
 
 
 # The head word of an institution named after its place ("Høgskolen i Innlandet", "Universitetet i

@@ -19,6 +19,7 @@ from ingest.language import language_confidences
 
 __all__ = [
     "QuestionInfo",
+    "about_topic",
     "analyze_question",
     "answer_plan",
     "asked_part",
@@ -1049,6 +1050,17 @@ _DETERMINERS = r"(?:[\w'’-]+\s+){0,3}?"
 # det". The document is the one retrieval finds; read as words the answer should hold, these made
 # the reranker and the abstainer doubt the sentence that answers.
 _ATTRIBUTIONS = (
+    # ", slik det forklares i presentasjonen fra NTNU", "as it is explained in the paper", "wie es in
+    # der Präsentation beschrieben wird": the same in the passive; first, as it holds an "i
+    # presentasjonen" the next pattern would otherwise take alone
+    re.compile(
+        rf",?\s*\b(?:slik|sådan|så|som|as)\s+(?:(?:det|it|den)\s+)?(?:(?:is|er|blir|bliver|är)\s+)?"
+        rf"(?:for?klar\w*|förklar\w*|beskr[ie]v\w*|skildr\w*|presenter\w*|fr[ae]mstil\w*|explained|described|"
+        rf"presented|put)\s+(?:i|in)\s+{_DETERMINERS}{_DOC_NOUN}(?:\s+(?:fra|frå|från|from)\s+[\w-]+)?"
+        rf"|,?\s*\bwie\s+(?:es\s+)?(?:in|im)\s+{_DETERMINERS}{_DOC_NOUN}(?:\s+(?:der|des|von)\s+[\w-]+)?\s+"
+        rf"(?:erklärt|beschrieben|dargestellt|geschildert)(?:\s+wird)?",
+        re.I,
+    ),
     # "according to Hamar's strategy", "ifølge dokumentet", "laut der Präsentation"
     re.compile(
         rf"\b(?:ifølge|i følge|ifølgje|i følgje|iflg\.?|according to|as stated in|as described in|enligt|"
@@ -1133,8 +1145,28 @@ def asks_summary(question: str) -> bool:
     overview of what University Municipality 3.0 is about" names no document word, but asks it)."""
     text = " ".join(question.split())
     names_it = _DOCUMENT_WORD.search(text) or re.search(_OVERVIEW_WORD, text, re.I)
-    about = _ASKS_ABOUT.search(text) and names_it
+    # "Hva går X ut på, slik det forklares i presentasjonen?": asked of X, wherever it stands.
+    about = _ASKS_ABOUT.search(without_attribution(text)) and names_it
     return bool(_ASKS_SUMMARY.search(text) or about or _ASKS_OVERVIEW.search(text))
+
+
+# The words of a "what is X about" question that frame it or soften it rather than name its X.
+_ABOUT_FRAME = re.compile(
+    r"\b(?:worum|wovon|geht|handel[nt]|handler|handlar|dreier|dreiar|drejer|går|about|kern|grunde|core|"
+    r"essence|egentlig|eigentleg|egentligen|eigentlich|basically|really|overall|overordnet|overordna|"
+    r"overordnat)\b",
+    re.I,
+)
+
+
+def about_topic(question: str) -> str | None:
+    """What a "what is X about" question asks about (the question less its frame: "der
+    Universitätskommune 3.0 von Trondheim und der NTNU" of "Worum geht es bei … im Kern?"), or None
+    for any other question. Of a document's own name, it asks the document's summary."""
+    text = without_attribution(" ".join(question.split()))
+    if not _ASKS_ABOUT.search(text):
+        return None
+    return " ".join(_ABOUT_FRAME.sub(" ", text).split())
 
 
 def asks_leader(question: str) -> bool:

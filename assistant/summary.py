@@ -127,21 +127,50 @@ def _opens_paragraph(goal: GoalItem, passage: Passage) -> bool:
     return not before or before.endswith("\n")
 
 
+# A heading that names what follows as the document's goals ("8 Mål Sikre tilgang …" on a slide,
+# "Goals", "Målsætninger", "Ziele"), after a slide's number.
+_GOALS_HEADING = re.compile(
+    r"(?:\d{1,3}\s+)?(?:mål|målene|måla|målsetting\w*|målsetjing\w*|målsætning\w*|målsättning\w*|"
+    r"goals?|objectives?|aims?|ziele?|zielsetzung\w*)\b",
+    re.I,
+)
+
+
+def _stated(goal: GoalItem, passage: Passage) -> bool:
+    """Whether the goal stands under a heading that says the goals follow: on a line that opens
+    with it, or in a section it names."""
+    offset = goal.char_start - passage.char_start
+    line = passage.text[passage.text.rfind("\n", 0, offset) + 1 : offset]
+    return bool(_GOALS_HEADING.match(line.strip()) or _GOALS_HEADING.fullmatch(passage.section.strip()))
+
+
 def _main_goals(found: Sequence[tuple[GoalItem, Passage]]) -> list[tuple[GoalItem, Passage]]:
-    """The goals an overview quotes, in the document's order: those that open a section or a
-    paragraph (a reader skimming takes a paragraph's point from its opening), spread evenly over
-    the document when there are more than `SUMMARY_GOALS`, as its later sections are as much what
-    it is about as its first; when there are fewer, others spread over the rest join them."""
+    """The goals an overview quotes, in the document's order: those under a heading that names
+    them goals first, as the document's own statement of them; then those that open a section or
+    a paragraph (a reader skimming takes a paragraph's point from its opening), spread evenly over
+    the document when there are more than room for, as its later sections are as much what it is
+    about as its first; when there are fewer, others spread over the rest join them."""
+    stated = [item for item in found if _stated(*item)][:SUMMARY_GOALS]
+    rest = [item for item in found if item not in stated]
+    return sorted(
+        stated + _opening_goals(rest, SUMMARY_GOALS - len(stated)), key=lambda item: item[0].char_start
+    )
+
+
+def _opening_goals(found: Sequence[tuple[GoalItem, Passage]], count: int) -> list[tuple[GoalItem, Passage]]:
+    """`count` of the goals, those that open a section or paragraph first, spread evenly."""
+    if count <= 0:
+        return []
     sections: set[str] = set()
     leaders: list[tuple[GoalItem, Passage]] = []
     for goal, passage in found:
         if passage.section not in sections or _opens_paragraph(goal, passage):
             leaders.append((goal, passage))
         sections.add(passage.section)
-    if len(leaders) >= SUMMARY_GOALS:
-        return _spread(leaders, SUMMARY_GOALS)
-    rest = _spread([item for item in found if item not in leaders], SUMMARY_GOALS - len(leaders))
-    return sorted(leaders + rest, key=lambda item: item[0].char_start)
+    if len(leaders) >= count:
+        return _spread(leaders, count)
+    rest = _spread([item for item in found if item not in leaders], count - len(leaders))
+    return leaders + rest
 
 
 def _spread(items: Sequence[_T], count: int) -> list[_T]:

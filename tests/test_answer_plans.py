@@ -560,6 +560,40 @@ def test_what_a_document_is_about_quotes_goals_from_its_whole_text_not_only_its_
     _quotes_are_verbatim(answer)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # No document word: the project's own name (in German spelling) and its places name it.
+        "Worum geht es bei der Universitätskommune 3.0 von Trondheim und der NTNU im Kern?",
+        "Hva går Universitetskommune 3.0 egentlig ut på, slik det forklares i presentasjonen fra NTNU?",
+    ],
+)
+def test_what_a_document_named_by_its_title_is_about_is_its_summary(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.text.splitlines()[0].endswith("«Universitetskommune 3.0 Trondheim kommune – NTNU»:") or (
+        answer.text.splitlines()[0].endswith("„Universitetskommune 3.0 Trondheim kommune – NTNU“:")
+    ), answer.text
+    assert {c.source for c in answer.citations} == {"trondheim-universitetskommune-3-0.txt"}
+    # The goals the deck states on its "Mål" slide come before any other: all of them, whole.
+    goals = [line for line in answer.text.splitlines() if line.startswith("•")]
+    for goal in (
+        "Sikre tilgang på relevant og oppdatert kunnskap",
+        "Etablere en arena for forskningsbasert utdanning",
+    ):
+        assert any(goal in line for line in goals), answer.text
+
+
+def test_what_a_part_of_a_named_document_is_about_is_answered_from_its_sentences(
+    assistant: Assistant,
+) -> None:
+    # "mandatet" is no word of the document's title: the question asks what the mandate holds.
+    answer = assistant.ask("Hva går mandatet til felles utvalg i Trondheim ut på?")
+    assert not answer.text.startswith("Om «"), answer.text
+    assert "Mandat Etablere felles utvalg" in answer.text, answer.text
+
+
 def test_a_follow_up_asking_what_the_document_is_about_summarises_the_conversations_document(
     assistant: Assistant,
 ) -> None:

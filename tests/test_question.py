@@ -688,6 +688,9 @@ def test_a_person_named_only_as_a_quotes_speaker_is_given_no_role() -> None:
         "Give me a quick overview of the Innlandet competence pilot project, please.",
         "Kannst du mir einen Überblick über die Bildungsstrategie von Herning geben?",
         "Can you give me a short overview of what Trondheim's University Municipality 3.0 is about?",
+        # Where the question says the document explains it is no part of what it asks about.
+        "Hva går Universitetskommune 3.0 egentlig ut på, slik det forklares i presentasjonen fra NTNU?",
+        "Worum geht es im Projekt, wie es in der Präsentation beschrieben wird?",
     ],
 )
 def test_a_question_for_what_a_document_is_about_asks_a_summary(question: str) -> None:
@@ -802,6 +805,13 @@ def test_a_body_the_question_excludes_is_not_the_party_asked() -> None:
             "Hva heter slagordet i presentasjonen fra Trondheim og NTNU?",
             "Hva heter slagordet i presentasjonen fra Trondheim og NTNU?",
         ),
+        # The passive: "as it is described in the plan", in each language's word order.
+        (
+            "Hvordan vil Hamar styrke samarbeidet, slik det er beskrevet i planen?",
+            "Hvordan vil Hamar styrke samarbeidet?",
+        ),
+        ("Who pays for the pilots, as it is explained in the article?", "Who pays for the pilots?"),
+        ("Wer bezahlt die Piloten, wie es im Artikel beschrieben wird?", "Wer bezahlt die Piloten?"),
     ],
 )
 def test_where_a_question_says_its_answer_stands_is_no_part_of_what_it_asks(question: str, read: str) -> None:
