@@ -59,7 +59,6 @@ from assistant.question import (
     names_the_person,
     names_the_role,
     one_edit_apart,
-    one_language,
     refers_to_person,
     same_family,
     share_recipients,
@@ -663,7 +662,7 @@ def coverage(question: QuestionInfo, passages: Sequence[Passage], idf: IdfFn) ->
     and its rarest word always missing (strategy sets: coverage 0.38 on English questions
     answerable or not, rarest word missing for all of them)."""
     langs = list(dict.fromkeys([question.lang, *(p.lang for p in passages)]))
-    cross_language = any(not one_language(p.lang, question.lang) for p in passages)
+    cross_language = any(p.lang != question.lang for p in passages)
     concepts = _concepts(question, langs, idf, checkable_only=cross_language)
     if not concepts:
         return Coverage(1.0, False)
@@ -1185,7 +1184,7 @@ def select(
         # Only such a sentence can give it, however low it ranks.
         _to_front(ranked, len(ranked), lambda s: s.grounded and names_the_person(s.text, role_of))
     best = ranked[0]
-    cross_language = bool(pool) and not one_language(question.lang, pool[0].lang)
+    cross_language = bool(pool) and question.lang != pool[0].lang
     row = abstain_features(
         features,
         logits,

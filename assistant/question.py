@@ -45,7 +45,6 @@ __all__ = [
     "names_the_person",
     "names_the_role",
     "one_edit_apart",
-    "one_language",
     "refers_to_person",
     "same_family",
     "share_recipients",
@@ -540,15 +539,6 @@ def same_family(a: str, b: str) -> bool:
     """The same language, or two Scandinavian ones: they share words for names and many terms,
     which English and German translate ("Litauen", "Lithuania")."""
     return a == b or (a in _SCANDINAVIAN and b in _SCANDINAVIAN)
-
-
-def one_language(a: str, b: str) -> bool:
-    """The same language, bokmål and nynorsk being one: two written standards of Norwegian whose
-    words a text and a question mostly share ("studentar"/"studenter" aside). A nynorsk question
-    over a bokmål text is then read as Norwegian over Norwegian, not as a question in another
-    language, for which every word that cannot be checked counts as present and similarities run
-    lower (`compose.coverage`, the abstainer's "cross_language")."""
-    return a == b or {a, b} == {"nb", "nn"}
 
 
 def _words(text: str) -> frozenset[str]:

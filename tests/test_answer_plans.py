@@ -132,19 +132,6 @@ def test_a_nynorsk_question_for_a_year_the_documents_do_not_give_says_so(assista
     assert answer.text.startswith("Dokumenta oppgir ikkje dette."), answer.text
 
 
-@pytest.mark.parametrize(
-    "question",
-    ["Kor mange studenter har NTNU?", "Kva tannhelsetilbud gjev Innlandet fylkeskommune til voksne?"],
-)
-def test_a_nynorsk_question_the_bokmal_documents_do_not_answer_is_refused(
-    assistant: Assistant, question: str
-) -> None:
-    # Bokmål and nynorsk are one language: the question's words that the text lacks count as
-    # missing, as they do for a bokmål question, not as words of another language left unchecked.
-    answer = assistant.ask(question)
-    assert answer.abstained, answer.text
-
-
 def test_every_goal_of_a_document_is_listed_as_in_the_overview(assistant: Assistant) -> None:
     """Hamar's goals stand in its last paragraphs too ("et bredt arbeidsmarked", "en gründerkultur"):
     a goals question lists them all, not the first few with the rest left to the Overview tab."""
