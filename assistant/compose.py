@@ -533,12 +533,19 @@ _EXAMPLE_CANDIDATES = 10
 _ITEM_BREAK = re.compile(r",|\s(?:og|eller|and|or|och|und|oder)\s")
 
 
-# The noun a list question asks for: "Hvilke tilbud …", "Which schools …", "Welche Anbieter …".
+# The noun a list question asks for: "Hvilke tilbud …", "Which schools …", "Welche Anbieter …",
+# past a "kinds of" ("what kinds of education providers"); English and German may go on with a
+# second noun, whose head it is ("education providers").
 _LISTED_NOUN = re.compile(
     r"\b(?:hvilke|hvilket|hvilken|kva for|kva slags|hvilke slags|hvad for|which|what|vilka|vilket|"
-    r"vilken|welche[nrsm]?)\s+([^\W\d_][\w-]*)",
+    r"vilken|welche[nrsm]?)\s+(?:(?:kinds?|types?|sorts?) of\s+|(?:arten?|sorten) von\s+)?"
+    r"([^\W\d_][\w-]*)(?:\s+([^\W\d_][\w-]*))?",
     re.I,
 )
+
+
+# The shortest last part of a compound that names what a list asks for ("tilbud" of "utdanningstilbud").
+_LISTED_HEAD = 5
 
 
 def _of_the_listed(question: QuestionInfo, text: str, langs: Sequence[str]) -> bool:
@@ -547,9 +554,17 @@ def _of_the_listed(question: QuestionInfo, text: str, langs: Sequence[str]) -> b
     match = _LISTED_NOUN.search(question.text)
     if match is None:
         return False
-    noun = match.group(1)
-    translated = counterparts(noun) if question.lang in GLOSSARY_LANGS else ""
-    return bool((_stems(noun, langs) | _stems(translated, langs)) & _stems(text, langs))
+    nouns = [match.group(1)]
+    if question.lang in GLOSSARY_LANGS:
+        nouns = [n for n in match.groups() if n]
+        nouns += [c for n in nouns for c in counterparts(n).split()]
+    if _stems(" ".join(nouns), langs) & _stems(text, langs):
+        return True
+    # A compound asks for examples of its last part ("utdanningstilbud": "tilbud på …"), and a
+    # neighbouring language spells it its own way (nynorsk "utdanningstilbod", "tilbydarar").
+    heads = {n.lower()[i:] for n in nouns for i in range(0, len(n) - _LISTED_HEAD + 1)}
+    words = set(re.findall(r"[^\W\d_]+", text.lower()))
+    return any(w in heads or any(is_kin(h, w) for h in heads) for w in words if len(w) >= _LISTED_HEAD)
 
 
 # An example named in a list is a few words ("Fagskolen Innlandet"); longer runs are clauses.

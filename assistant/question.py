@@ -34,6 +34,7 @@ __all__ = [
     "group_noun",
     "has_new_name",
     "has_type_evidence",
+    "is_dateline",
     "is_instruction",
     "is_name_form",
     "mentions_a_document",
@@ -126,6 +127,20 @@ _DATE = re.compile(
     rf"\b\d{{1,2}}\.?\s*(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}\b",
     re.I,
 )
+# A date with its year: "21. november 2018", "November 21, 2018", "21.11.2018".
+_FULL_DATE = re.compile(
+    rf"\b\d{{1,2}}\.?\s*(?:{_MONTHS})\s+\d{{4}}\b|\b(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}}\b|"
+    r"\b\d{1,2}\.\d{1,2}\.\d{4}\b",
+    re.I,
+)
+
+
+def is_dateline(line: str) -> bool:
+    """Whether a line gives a full date and is no sentence (it ends without a full stop): a title
+    slide's "Instituttledermøte SU 21. november 2018 Arild Smolan Seniorrådgiver" or a byline's
+    "Publisert 3. mars 2021", which say when and by whom, not what the document says."""
+    return bool(_FULL_DATE.search(line)) and not line.rstrip().endswith((".", "!", "?", ":"))
+
 
 # "Hvem leder …", "Who heads …", "Hvem er leder for …": asked for the person (or team) at the head.
 # Of NorQuAD train and validation's 38 such questions, 37 answers are a name ("Jonas Gahr Støre",
@@ -1259,11 +1274,12 @@ def _parties(listed: str) -> list[str]:
 # "How much of the 6.3 million is allocated to Fjellregionen?", "Hvor mye av de 6,3 millionene går
 # til Fjellregionen?": a share of a total for a named recipient, which only a sentence giving an
 # amount beside that recipient answers; a total or another party's sum does not. The recipient is
-# the phrase after the last "to"/"til" and holds a name ("Fjellregionen", "the Kongsvinger
-# region"): "How much of the money is used to build houses?" names no recipient.
+# the phrase after the last "to"/"til" or "for"/"für" ("earmarked for the Kongsvinger region",
+# "afsat til", "für Fjellregionen") and holds a name: "How much of the money is used to build
+# houses?" names no recipient.
 _SHARE_OF = re.compile(
     r"\b(?:how much|hvor (?:mye|meget)|hur mycket|kor mykje|wie viel)\s+(?:of|av|af|von|der)\b"
-    r".*\b(?:to|til|till|an|nach)\s+(?P<parties>[^?.!]+)",
+    r".*\b(?:to|for|til|till|för|an|nach|für)\s+(?P<parties>[^?.!]+)",
     re.I,
 )
 

@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from assistant.messages import quote_marks
 from assistant.overview import cite, document_overview, passage_at, passages_of
+from assistant.question import is_dateline
 from assistant.types import Answer, Passage
 from ingest.chunking import answer_sentences
 from ingest.extract import GoalItem
@@ -40,6 +41,8 @@ MAX_SUMMARISED_DOCUMENTS = 12
 SUMMARY_GOALS = 5
 # A lead sentence has at least this many words: shorter lines are captions, slogans and labels.
 _LEAD_WORDS = 5
+# At most this many opening lines that name the document's sections are quoted besides them.
+_OUTLINE_LINES = 6
 
 _LABELS = {
     "about": {"nb": "Om {doc}:", "nn": "Om {doc}:", "da": "Om {doc}:", "sv": "Om {doc}:",
@@ -64,28 +67,44 @@ def _lead(
     answer: Answer, record: DocumentRecord, stored: list[Passage], count: int, quotes: tuple[str, str]
 ) -> tuple[list[str], set[str]]:
     """The document's first `count` sentences that are no heading, no caption, no line the page
-    repeats ("Presentasjon lastes. Vennligst vent") and not its title, each cited in `answer`; and
-    the keys of those quoted."""
+    repeats ("Presentasjon lastes. Vennligst vent"), no dateline and not its title, each cited in
+    `answer`; and the keys of those quoted.
+
+    An opening line that a later section has as its heading is the outline the opening announces
+    (Herning's "At værne om det, der virker. At gå helt nye veje. …", each a section further on):
+    such lines are quoted too, however short, and count apart from the `count` sentences."""
     left, right = quotes
     title = _key(record.title)
     counts: dict[str, int] = {}
+    headed: set[str] = set()
     for passage in stored:
         for s in answer_sentences(passage.text, passage.section, passage.title):
-            counts[_key(s.text)] = counts.get(_key(s.text), 0) + 1
+            if s.heading:
+                headed.add(_key(s.text))
+            else:
+                counts[_key(s.text)] = counts.get(_key(s.text), 0) + 1
     seen: set[str] = set()
     lead: list[str] = []
+    sentences = outline = 0
     for passage in stored:
         for s in answer_sentences(passage.text, passage.section, passage.title):
-            if len(lead) >= count:
+            if sentences >= count:
                 return lead, seen
             key = _key(s.text)
-            if s.heading or key in seen or counts[key] > 1 or len(key.split()) < _LEAD_WORDS:
+            if s.heading or key in seen or counts[key] > 1:
+                continue
+            outlines = key in headed and outline < _OUTLINE_LINES
+            if not outlines and len(key.split()) < _LEAD_WORDS:
                 continue
             if title and (key in title or (title in key and len(key) < 2 * len(title))):
                 continue
+            if is_dateline(s.text):
+                continue  # a title slide's or byline's date and author say nothing of the content
             seen.add(key)
             n = cite(answer, passage, s.start, s.end, 1.0)
             lead.append(f"{left}{s.text}{right} [{n}]")
+            outline += outlines
+            sentences += not outlines
     return lead, seen
 
 

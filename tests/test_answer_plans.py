@@ -570,6 +570,23 @@ def test_what_a_document_named_by_its_title_is_about_is_its_summary(
         "Etablere en arena for forskningsbasert utdanning",
     ):
         assert any(goal in line for line in goals), answer.text
+    # Its title slide's dateline (meeting, date, presenter) says nothing of what the deck is about.
+    assert "21. november 2018" not in answer.text and "Arild Smolan" not in answer.text, answer.text
+
+
+def test_a_summary_quotes_the_outline_its_document_opens_with(assistant: Assistant) -> None:
+    # Herning's strategy opens with its four tracks, each the heading of a section further on; as
+    # lines the page repeats, none was quoted, and the summary opened with its third paragraph.
+    answer = assistant.ask("Hvad handler Hernings uddannelsesstrategi om?")
+    lead = answer.text.splitlines()[1]
+    for track in (
+        "At værne om det, der virker.",
+        "At gå helt nye veje.",
+        "At tænke videre på andres gode ideer.",
+        "Og ikke mindst; tilføre det et skvæt Herning.",
+    ):
+        assert track in lead, answer.text
+    _quotes_are_verbatim(answer)
 
 
 def test_what_a_part_of_a_named_document_is_about_is_answered_from_its_sentences(
@@ -657,6 +674,9 @@ def test_a_german_comparison_quotes_what_each_document_says_on_the_topic(assista
     [
         "Hvilke tilbud kan de små bedriftene bli koblet på?",
         "Kva slags utdanningstilbod kan småbedriftene bli kopla på? Nemn nokre døme.",
+        # A compound whose last part is the examples' noun, spelt the nynorsk way ("tilbydarar",
+        # "tilbud").
+        "Kva for utdanningstilbydarar kan bedriftene bli kopla på?",
     ],
 )
 def test_a_list_question_is_answered_with_the_examples_the_document_lists(
@@ -1203,6 +1223,11 @@ def test_one_recipients_share_of_a_total_the_documents_do_not_give_is_said_plain
         (
             "Hvor mye av de 6,3 millionene til Kompetansepiloter går til Fjellregionen?",
             "Dokumentene oppgir ikke dette",
+        ),
+        # The recipient after "for": earmarked, set aside or reserved for it.
+        (
+            "How much of the 6.3 million kroner is earmarked specifically for the Kongsvinger region?",
+            "The documents do not give this",
         ),
     ):
         answer = assistant.ask(question)

@@ -21,6 +21,7 @@ from assistant.question import (
     dates_the_named,
     group_noun,
     has_type_evidence,
+    is_dateline,
     misspells_name,
     names_a_person,
     names_party,
@@ -530,6 +531,15 @@ def test_a_share_of_a_total_asked_for_a_named_recipient_is_recognised() -> None:
     ]
     assert share_recipients("Hvor mye av pengene går til Hamar og Herning?") == ["Hamar", "Herning"]
     assert share_recipients("Hur mycket av pengarna går till Kongsvingerregionen?") == ["Kongsvingerregionen"]
+    # The recipient after "for" / "für" as after "to": earmarked, set aside, reserved for it.
+    assert share_recipients(
+        "How much of the 6.3 million kroner is earmarked specifically for the Kongsvinger region?"
+    ) == ["Kongsvinger region"]
+    # German puts the verb last: the recipient is the phrase's name ("vorgesehen" names nobody).
+    assert share_recipients("Wie viel von den 6,3 Millionen ist für Fjellregionen vorgesehen?") == [
+        "Fjellregionen vorgesehen"
+    ]
+    assert share_recipients("How much of the money is set aside for houses?") == []
     # No named recipient, no share, or not money: the usual answer.
     assert share_recipients("How much of the money is used to build houses?") == []
     assert share_recipients("How much money goes to Fjellregionen?") == []
@@ -838,3 +848,12 @@ def test_where_a_question_says_its_answer_stands_is_no_part_of_what_it_asks(ques
 )
 def test_a_cleft_question_is_read_as_the_plain_question(question: str, plain: str) -> None:
     assert without_cleft(question) == plain
+
+
+def test_a_line_that_gives_a_date_and_no_sentence_is_a_dateline() -> None:
+    assert is_dateline("Instituttledermøte SU 21. november 2018 Arild Smolan Seniorrådgiver rektors stab")
+    assert is_dateline("Published November 21, 2018 by the county")
+    assert is_dateline("Publisert 03.03.2021")
+    # A sentence that dates an event, and a year alone, are content.
+    assert not is_dateline("Den 1. januar 2020 ble Innlandet fylkeskommune etablert.")
+    assert not is_dateline("Universitetsskoler (2015)")
