@@ -921,6 +921,18 @@ def _names_the_points(question: QuestionInfo, passage: Passage, heading: str, po
     return found | roots
 
 
+def _names_a_point(question: QuestionInfo, passage: Passage, points: str) -> bool:
+    """Whether the question names one of a slide's points by name (a capitalised word inside the
+    question that the points have and the document's title does not): "Hvilke teknologier hører
+    til det tematiske området Smart by?" asks what "Smart by" holds, not for the thematic areas the
+    slide lists."""
+    words = re.findall(r"[^\W\d_]+", question.text)
+    text = " ".join(w for w in words[1:] if w[:1].isupper())
+    langs = sorted({question.lang, passage.lang})
+    shared = _stems(text, langs) & (_stems(points, langs) - _stems(passage.title, langs))
+    return any(stem.isalpha() and len(stem) > 2 for stem in shared)
+
+
 # A heading's word and a question's word from one root share this many first letters.
 _ROOT_LETTERS = 6
 
@@ -1033,7 +1045,10 @@ def _headed_list(
         points = _slide_points(scored, title, passage.text)
         if not points or not points[0].grounded:
             continue
-        if _names_the_points(question, passage, title.text, " ".join(p.text for p in points)):
+        listed = " ".join(p.text for p in points)
+        if _names_the_points(question, passage, title.text, listed) and not _names_a_point(
+            question, passage, listed
+        ):
             found.append((rank[id(points[0])], title, points))
     if not found:
         return None

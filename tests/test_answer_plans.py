@@ -436,6 +436,15 @@ def test_a_slides_title_over_a_list_is_its_lead_in_not_an_item(assistant: Assist
         assert any(area in item for item in items), answer.text
 
 
+def test_a_list_within_one_of_a_slides_points_is_not_the_slides_list(assistant: Assistant) -> None:
+    # The question names one thematic area ("Smart by") and asks what it holds: the line that lists
+    # its technologies, not the slide of the five areas its "tematiske området" names.
+    answer = assistant.ask("Hvilke teknologier hører til det tematiske området Smart by?")
+    assert not answer.abstained, answer.text
+    assert not answer.text.startswith("Under "), answer.text
+    assert "velferdsteknologi, læringsteknologi" in answer.text, answer.text
+
+
 @pytest.mark.parametrize(
     "question",
     [
