@@ -75,10 +75,11 @@ def _lead(
     such lines are quoted too, however short, and count apart from the `count` sentences."""
     left, right = quotes
     title = _key(record.title)
+    split = [(passage, answer_sentences(passage.text, passage.section, passage.title)) for passage in stored]
     counts: dict[str, int] = {}
     headed: set[str] = set()
-    for passage in stored:
-        for s in answer_sentences(passage.text, passage.section, passage.title):
+    for _, found in split:
+        for s in found:
             if s.heading:
                 headed.add(_key(s.text))
             else:
@@ -86,8 +87,8 @@ def _lead(
     seen: set[str] = set()
     lead: list[str] = []
     sentences = outline = 0
-    for passage in stored:
-        for s in answer_sentences(passage.text, passage.section, passage.title):
+    for passage, found in split:
+        for s in found:
             if sentences >= count:
                 return lead, seen
             key = _key(s.text)
